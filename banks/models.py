@@ -1,0 +1,16 @@
+"""Credit institutions (judgment creditors of `tin_dung_ngan_hang` cases)."""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Bank(models.Model):
+    code = models.CharField(_("mã ngân hàng"), max_length=64, unique=True)
+    name = models.CharField(_("tên tổ chức tín dụng"), max_length=255)
+
+    class Meta:
+        verbose_name = _("ngân hàng")
+        verbose_name_plural = _("ngân hàng")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"

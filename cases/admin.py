@@ -1,0 +1,261 @@
+"""Admin pages for cases: support tooling in Vietnamese, scoped to what each person may see.
+
+Lifecycle fields are read-only; cases, events and payouts are written through cases.services, with forms
+that validate exactly as the services (and the ledger import) do.
+"""
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from cases.codes import EventSource
+from cases.forms import CaseCreateForm, CaseEventForm, PayoutForm
+from cases.models import Case, CaseEvent, Party, Payout, PublicHoliday
+from cases.selectors import (
+    case_deadlines,
+    case_is_writable_by,
+    case_list_for_user,
+    event_list_for_user,
+    units_open_to_new_cases,
+)
+from cases.services import EDITABLE_FIELDS, case_create, case_event_record, case_update, party_add, payout_record
+from thads.core.errors import DomainError
+from thads.core.money import format_vnd
+
+LIFECYCLE_FIELDS = ("status", "status_ground", "amount_collected", "amount_reduced", "amount_terminated",
+                    "amount_remaining", "last_event_on", "ended_on", "event_count", "created_at", "updated_at",
+                    "created_by")
+
+
+class PartyInline(admin.TabularInline):
+    model = Party
+    extra = 0
+    fields = ("role", "kind", "name", "id_number", "address")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # corrections to a party are made by adding the right one; history stays readable
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and case_is_writable_by(request.user, obj)
+
+
+class EventInline(admin.TabularInline):
+    model = CaseEvent
+    extra = 0
+    fields = ("sequence", "date", "kind", "amount_display", "ground", "note", "source", "recorded_by", "recorded_at")
+    readonly_fields = fields
+    ordering = ("sequence",)
+    can_delete = False
+
+    @admin.display(description=_("Amount"))
+    def amount_display(self, event):
+        return format_vnd(event.amount)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ("case_no", "decision_no", "accepted_on", "unit", "category", "status", "remaining_display",
+                    "officer")
+    list_filter = ("status", "category", "origin", "judgment_type", "unit", "creditor_bank")
+    search_fields = ("case_no", "decision_no", "parties__name", "parties__id_number")
+    date_hierarchy = "accepted_on"
+    list_select_related = ("unit", "officer", "creditor_bank")
+    autocomplete_fields = ()
+    inlines = [PartyInline, EventInline]
+    readonly_fields = (*LIFECYCLE_FIELDS, "deadlines_display", "add_event_link")
+    show_full_result_count = False
+
+    fieldsets = (
+        (_("Decision"), {"fields": ("case_no", "decision_no", "accepted_on", "received_on", "notified_on", "unit",
+                                    "officer", "origin", "category", "creditor_bank", "amount_due")}),
+        (_("Judgment"), {"fields": ("judgment_court", "judgment_no", "judgment_date", "judgment_type")}),
+        (_("Current state (from the events)"), {"fields": (*LIFECYCLE_FIELDS[:9], "add_event_link")}),
+        (_("Deadlines"), {"fields": ("deadlines_display",)}),
+        (_("Record"), {"classes": ("collapse",), "fields": LIFECYCLE_FIELDS[9:]}),
+    )
+    add_fieldsets = (
+        (_("Decision"), {"fields": ("case_no", "decision_no", "accepted_on", "received_on", "notified_on", "unit",
+                                    "officer", "origin", "category", "creditor_bank", "amount_due")}),
+        (_("Parties"), {"fields": ("debtor_name", "debtor_kind", "debtor_id_number", "debtor_address",
+                                   "creditor_name", "creditor_kind")}),
+        (_("Judgment"), {"fields": ("judgment_court", "judgment_no", "judgment_date", "judgment_type")}),
+    )
+
+    @admin.display(description=_("Remaining"), ordering="amount_remaining")
+    def remaining_display(self, case):
+        return format_vnd(case.amount_remaining)
+
+    @admin.display(description=_("Legal deadlines"))
+    def deadlines_display(self, case):
+        if case.pk is None:
+            return ""
+        today = timezone.localdate()
+        rows = [(d.label, d.due_on.strftime("%d/%m/%Y"), d.met_on.strftime("%d/%m/%Y") if d.met_on else "—",
+                 d.status(today)) for d in case_deadlines(case)]
+        return format_html("<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
+                           _("Step"), _("Due"), _("Done"), _("Status"),
+                           format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows))
+
+    @admin.display(description=_("New event"))
+    def add_event_link(self, case):
+        if case.pk is None:
+            return ""
+        url = reverse("admin:cases_caseevent_add") + f"?case={case.pk}"
+        return format_html('<a class="addlink" href="{}">{}</a>', url, _("Record an event"))
+
+    def get_queryset(self, request) -> QuerySet[Case]:
+        return case_list_for_user(request.user)
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else self.fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            form_class = CaseCreateForm
+
+            class BoundCaseCreateForm(form_class):
+                def __init__(self, *args, **inner):
+                    super().__init__(*args, user=request.user, **inner)
+
+            kwargs["form"] = BoundCaseCreateForm
+            kwargs["fields"] = None
+            return super().get_form(request, obj, change, **kwargs)
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        fixed = {"case_no", "accepted_on", "unit", "origin", "category", "creditor_bank", "amount_due",
+                 "judgment_type"}
+        editable = EDITABLE_FIELDS if case_is_writable_by(request.user, obj) else set()
+        all_fields = [f for _name, opts in self.fieldsets for f in opts["fields"]]
+        return tuple(f for f in all_fields if f in fixed or f not in editable)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit":
+            kwargs["queryset"] = units_open_to_new_cases(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or case_is_writable_by(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a case is never deleted: its history is the record
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            case = case_create(actor=request.user, parties=form.parties(), **{
+                field: form.cleaned_data.get(field) for field in (
+                    "case_no", "decision_no", "accepted_on", "received_on", "notified_on", "unit", "officer",
+                    "origin", "category", "creditor_bank", "amount_due", "judgment_court", "judgment_no",
+                    "judgment_date", "judgment_type")})
+            obj.pk = obj.id = case.pk
+            obj.__dict__.update({k: v for k, v in case.__dict__.items() if not k.startswith("_")})
+            return
+        changes = {field: form.cleaned_data[field] for field in form.changed_data if field in EDITABLE_FIELDS}
+        if changes:
+            case_update(actor=request.user, case=obj, **changes)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Party:
+            return super().save_formset(request, form, formset, change)
+        for party_form in formset.forms:
+            if party_form.has_changed() and not party_form.instance.pk and party_form.cleaned_data:
+                data = party_form.cleaned_data
+                party_add(actor=request.user, case=form.instance, role=data["role"], kind=data["kind"],
+                          name=data["name"], id_number=data.get("id_number", ""), address=data.get("address", ""))
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
+class _ServiceAddMixin:
+    """Admin add pages whose save goes through a service; rows are append-only afterwards."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+
+        class UserBoundForm(form):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, user=request.user, **inner)
+
+        return UserBoundForm
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(_ServiceAddMixin, admin.ModelAdmin):
+    form = CaseEventForm
+    list_display = ("case", "sequence", "date", "kind", "amount_display", "ground", "source", "recorded_by")
+    list_filter = ("kind", "source", "case__unit")
+    search_fields = ("case__case_no", "note")
+    date_hierarchy = "date"
+    list_select_related = ("case", "recorded_by")
+    show_full_result_count = False
+
+    @admin.display(description=_("Amount"), ordering="amount")
+    def amount_display(self, event):
+        return format_vnd(event.amount)
+
+    def get_queryset(self, request):
+        return event_list_for_user(request.user)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        try:
+            event = case_event_record(actor=request.user, case=data["case"], kind=data["kind"], date=data["date"],
+                                      amount=data.get("amount"), ground=data.get("ground") or "",
+                                      ground_arose_on=data.get("ground_arose_on"), note=data.get("note", ""),
+                                      source=EventSource.ADMIN)
+        except DomainError as error:  # the case changed between the form check and the save
+            messages.error(request, error.message)
+            raise
+        obj.pk = obj.id = event.pk
+        obj.sequence = event.sequence
+
+
+@admin.register(Payout)
+class PayoutAdmin(_ServiceAddMixin, admin.ModelAdmin):
+    form = PayoutForm
+    list_display = ("case", "paid_on", "amount_display", "recipient", "recorded_by")
+    search_fields = ("case__case_no", "recipient")
+    date_hierarchy = "paid_on"
+    list_select_related = ("case", "recorded_by")
+
+    @admin.display(description=_("Amount"), ordering="amount")
+    def amount_display(self, payout):
+        return format_vnd(payout.amount)
+
+    def get_queryset(self, request):
+        readable = case_list_for_user(request.user).values("id")
+        return super().get_queryset(request).filter(case_id__in=readable)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        payout = payout_record(actor=request.user, case=data["case"], paid_on=data["paid_on"], amount=data["amount"],
+                               recipient=data["recipient"], note=data.get("note", ""))
+        obj.pk = obj.id = payout.pk
+
+
+@admin.register(PublicHoliday)
+class PublicHolidayAdmin(admin.ModelAdmin):
+    list_display = ("date", "kind", "name")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+    date_hierarchy = "date"

@@ -1,0 +1,1 @@
+"""The case ledger exchange format (shared/ledger-format.md, version 1): reading, importing, generating."""

@@ -1,0 +1,224 @@
+"""Parse a ledger directory into typed rows, collecting every format error with file, row and column.
+
+This layer checks only what a single cell can tell (required, type, code lists); the lifecycle and
+reference rules are checked by the services during the import, exactly as for the browser.
+"""
+import csv
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from cases.codes import Category, EventKind, JudgmentType, Origin
+from thads.org.models import UnitLevel
+
+
+@dataclass(frozen=True)
+class LedgerIssue:
+    file: str
+    row: int          # as a spreadsheet shows it: the header is row 1
+    column: str       # "" when the problem is the whole row or file
+    message: str
+    code: str = "invalid"
+
+    def __str__(self) -> str:
+        where = _("%(file)s dòng %(row)s") % {"file": self.file, "row": self.row}
+        if self.column:
+            where += _(", cột %(column)s") % {"column": self.column}
+        return f"{where}: {self.message}"
+
+
+COLUMNS: dict[str, tuple[set[str], set[str]]] = {
+    # file: (required columns, optional columns)
+    "units.csv": ({"code", "name", "level", "valid_from"}, {"parent_code", "valid_to"}),
+    "banks.csv": ({"code", "name"}, set()),
+    "cases.csv": ({"case_no", "unit_code", "decision_no", "accepted_on", "origin", "category", "judgment_type",
+                   "debtor_name", "creditor_name", "amount_due"}, {"bank_code"}),
+    "events.csv": ({"case_no", "date", "kind"}, {"amount", "ground", "note"}),
+}
+REQUIRED_FILES = ("units.csv", "cases.csv", "events.csv")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass
+class Row:
+    file: str
+    number: int
+    values: dict[str, object]
+
+
+@dataclass
+class ParsedLedger:
+    units: list[Row] = field(default_factory=list)
+    banks: list[Row] = field(default_factory=list)
+    cases: list[Row] = field(default_factory=list)
+    events: list[Row] = field(default_factory=list)
+    issues: list[LedgerIssue] = field(default_factory=list)
+    # rows that failed a cell check; the importer skips them (their errors are already in ``issues``)
+    bad_rows: set[tuple[str, int]] = field(default_factory=set)
+    # case numbers of cases.csv rows that failed a cell check (their events are skipped, not reported again)
+    refused_case_numbers: set[str] = field(default_factory=set)
+    # files missing or refused as a whole (wrong column set, not UTF-8): their rows were not read
+    refused_files: set[str] = field(default_factory=set)
+
+
+class _RowParser:
+    def __init__(self, ledger: ParsedLedger, file: str, number: int, raw: dict[str, str]):
+        self.ledger, self.file, self.number, self.raw = ledger, file, number, raw
+        self.values: dict[str, object] = {}
+        self.ok = True
+
+    def error(self, column: str, message: str, code: str = "invalid") -> None:
+        self.ok = False
+        self.ledger.issues.append(LedgerIssue(self.file, self.number, column, message, code))
+
+    def text(self, column: str, *, required: bool) -> str:
+        value = (self.raw.get(column) or "").strip()
+        if required and not value:
+            self.error(column, _("bắt buộc, đang để trống"), "required")
+        self.values[column] = value
+        return value
+
+    def choice(self, column: str, choices, *, required: bool = True) -> str:
+        value = self.text(column, required=required)
+        if value and value not in choices:
+            self.error(column, _("«%(value)s» không hợp lệ; dùng một trong: %(valid)s") % {
+                "value": value, "valid": ", ".join(choices)}, "invalid_choice")
+        return value
+
+    def iso_date(self, column: str, *, required: bool) -> date | None:
+        value = self.text(column, required=required)
+        parsed = None
+        if value:
+            try:
+                if not ISO_DATE.match(value):
+                    raise ValueError
+                parsed = date.fromisoformat(value)
+            except ValueError:
+                self.error(column, _("«%(value)s» không phải ngày hợp lệ (YYYY-MM-DD)") % {"value": value},
+                           "invalid_date")
+        self.values[column] = parsed
+        return parsed
+
+    def whole_amount(self, column: str, *, required: bool) -> int | None:
+        value = self.text(column, required=required)
+        parsed = None
+        if value:
+            if value.isascii() and value.isdigit():
+                parsed = int(value)
+            else:
+                self.error(column, _("«%(value)s» không phải số tiền nguyên (đồng, chỉ gồm chữ số)") % {
+                    "value": value}, "invalid_amount")
+        self.values[column] = parsed
+        return parsed
+
+
+def _read_file(ledger: ParsedLedger, directory: Path, name: str) -> list[tuple[int, dict[str, str]]] | None:
+    path = directory / name
+    if not path.exists():
+        if name in REQUIRED_FILES:
+            ledger.issues.append(LedgerIssue(name, 0, "", _("thiếu tệp"), "missing_file"))
+            ledger.refused_files.add(name)
+        return None
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None:
+                ledger.issues.append(LedgerIssue(name, 1, "", _("tệp rỗng, thiếu dòng tiêu đề"), "empty_file"))
+                ledger.refused_files.add(name)
+                return None
+            header = [column.strip() for column in header]
+            required, optional = COLUMNS[name]
+            problems = False
+            for column in header:
+                if column not in required | optional:
+                    ledger.issues.append(LedgerIssue(name, 1, column, _("cột không được biết"), "unknown_column"))
+                    problems = True
+            for column in sorted(required - set(header)):
+                ledger.issues.append(LedgerIssue(name, 1, column, _("thiếu cột bắt buộc"), "missing_column"))
+                problems = True
+            duplicates = {column for column in header if header.count(column) > 1}
+            for column in sorted(duplicates):
+                ledger.issues.append(LedgerIssue(name, 1, column, _("cột lặp lại"), "duplicate_column"))
+                problems = True
+            if problems:
+                ledger.refused_files.add(name)
+                return None
+            rows = []
+            for number, cells in enumerate(reader, start=2):
+                if not any(cell.strip() for cell in cells):
+                    continue  # blank line
+                if len(cells) != len(header):
+                    ledger.issues.append(LedgerIssue(name, number, "", _(
+                        "có %(got)s ô, dòng tiêu đề có %(want)s cột") % {"got": len(cells), "want": len(header)},
+                        "wrong_cell_count"))
+                    ledger.bad_rows.add((name, number))
+                    if name == "cases.csv" and "case_no" in header and len(cells) > header.index("case_no"):
+                        ledger.refused_case_numbers.add(cells[header.index("case_no")].strip())
+                    continue
+                rows.append((number, dict(zip(header, cells, strict=True))))
+            return rows
+    except UnicodeDecodeError:
+        ledger.issues.append(LedgerIssue(name, 0, "", _("không phải văn bản UTF-8"), "not_utf8"))
+        ledger.refused_files.add(name)
+        return None
+
+
+def read_ledger(directory: str | Path) -> ParsedLedger:
+    directory = Path(directory)
+    ledger = ParsedLedger()
+    if not directory.is_dir():
+        ledger.issues.append(LedgerIssue(str(directory), 0, "", _("không phải thư mục"), "not_a_directory"))
+        ledger.refused_files.update(REQUIRED_FILES)
+        return ledger
+
+    def parse(name: str, target: list[Row], fill) -> None:
+        rows = _read_file(ledger, directory, name)
+        for number, raw in rows or []:
+            parser = _RowParser(ledger, name, number, raw)
+            fill(parser)
+            if parser.ok:
+                target.append(Row(name, number, parser.values))
+            else:
+                ledger.bad_rows.add((name, number))
+                if name == "cases.csv" and (raw.get("case_no") or "").strip():
+                    ledger.refused_case_numbers.add(raw["case_no"].strip())
+
+    def unit(p: _RowParser) -> None:
+        p.text("code", required=True)
+        p.text("name", required=True)
+        p.text("parent_code", required=False)
+        p.choice("level", UnitLevel.values)
+        p.iso_date("valid_from", required=True)
+        p.iso_date("valid_to", required=False)
+
+    def bank(p: _RowParser) -> None:
+        p.text("code", required=True)
+        p.text("name", required=True)
+
+    def case(p: _RowParser) -> None:
+        for column in ("case_no", "unit_code", "decision_no", "debtor_name", "creditor_name"):
+            p.text(column, required=True)
+        p.iso_date("accepted_on", required=True)
+        p.choice("origin", Origin.values)
+        p.choice("category", Category.values)
+        p.choice("judgment_type", JudgmentType.values)
+        p.text("bank_code", required=False)
+        p.whole_amount("amount_due", required=True)
+
+    def event(p: _RowParser) -> None:
+        p.text("case_no", required=True)
+        p.iso_date("date", required=True)
+        p.choice("kind", EventKind.values)
+        p.whole_amount("amount", required=False)
+        p.text("ground", required=False)
+        p.text("note", required=False)
+
+    parse("units.csv", ledger.units, unit)
+    parse("banks.csv", ledger.banks, bank)
+    parse("cases.csv", ledger.cases, case)
+    parse("events.csv", ledger.events, event)
+    return ledger

@@ -1,0 +1,256 @@
+"""Every write to cases goes through these functions: pages, admin, import, API and commands alike.
+
+Each function is one transaction, locks the case row where two writers can meet, records who did it and
+when, and keeps the cached state on the case row in step with the events (cases.workflow decides).
+"""
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from banks.models import Bank
+from cases import workflow
+from cases.codes import Category, EventKind, EventSource, JudgmentType, Origin, PartyKind, PartyRole
+from cases.models import Case, CaseEvent, Party, Payout
+from cases.selectors import case_cached_state, case_facts, case_is_writable_by, case_state_on, unit_is_writable_by
+from thads.core.errors import DomainError, PermissionDeniedError
+from thads.core.money import format_vnd
+from thads.org.models import Unit
+
+
+@dataclass(frozen=True)
+class PartyData:
+    role: str
+    name: str
+    kind: str = PartyKind.PERSON
+    id_number: str = ""
+    address: str = ""
+
+
+def _require(condition: bool, message: str, *, code: str, field: str) -> None:
+    if not condition:
+        raise DomainError(message, code=code, field=field)
+
+
+def _check_choice(value: str, choices, field: str) -> None:
+    _require(value in choices.values, _("Giá trị «%(value)s» không hợp lệ; các giá trị: %(valid)s.") % {
+        "value": value, "valid": ", ".join(choices.values)}, code="invalid_choice", field=field)
+
+
+def _write_cache(case: Case, state: workflow.CaseState) -> None:
+    case.status = state.status
+    case.status_ground = state.ground
+    case.amount_collected = state.collected
+    case.amount_reduced = state.reduced
+    case.amount_terminated = state.terminated_amount
+    case.amount_remaining = state.remaining
+    case.last_event_on = state.last_event_on
+    case.ended_on = state.ended_on
+    case.event_count = state.event_count
+
+
+CACHE_FIELDS = ["status", "status_ground", "amount_collected", "amount_reduced", "amount_terminated",
+                "amount_remaining", "last_event_on", "ended_on", "event_count", "updated_at"]
+
+
+def case_create_check(
+    *, actor, case_no: str, decision_no: str, accepted_on: date, unit: Unit, origin: str, category: str,
+    judgment_type: str, amount_due: int, parties: list[PartyData], creditor_bank: Bank | None = None,
+    today: date | None = None, **_descriptive,
+) -> None:
+    """Raise DomainError if case_create would refuse these arguments; writes nothing (forms call it)."""
+    today = today or timezone.localdate()
+    case_no = (case_no or "").strip()
+    _require(bool(case_no), _("Thiếu số hồ sơ."), code="required", field="case_no")
+    _require(bool((decision_no or "").strip()), _("Thiếu số quyết định thi hành án."), code="required",
+             field="decision_no")
+    if not unit_is_writable_by(actor, unit.pk):
+        raise PermissionDeniedError(_("Bạn không có quyền thụ lý hồ sơ cho đơn vị %(unit)s.") % {"unit": unit.code})
+    _check_choice(origin, Origin, "origin")
+    _check_choice(category, Category, "category")
+    _check_choice(judgment_type, JudgmentType, "judgment_type")
+    _require(isinstance(amount_due, int) and not isinstance(amount_due, bool) and amount_due >= 0,
+             _("Số tiền phải thi hành phải là số nguyên không âm (đồng)."), code="invalid_amount", field="amount_due")
+    _require(accepted_on <= today, _("Ngày thụ lý %(date)s ở tương lai.") % {
+        "date": accepted_on.strftime("%d/%m/%Y")}, code="date_in_future", field="accepted_on")
+    _require(unit.is_active_on(accepted_on), _("Đơn vị %(unit)s không tồn tại vào ngày %(date)s.") % {
+        "unit": unit.code, "date": accepted_on.strftime("%d/%m/%Y")}, code="unit_inactive", field="unit_code")
+    if category == Category.TIN_DUNG_NGAN_HANG:
+        _require(creditor_bank is not None, _("Việc tín dụng, ngân hàng phải có ngân hàng được thi hành án."),
+                 code="bank_required", field="bank_code")
+    else:
+        _require(creditor_bank is None, _("Chỉ việc tín dụng, ngân hàng mới ghi ngân hàng được thi hành án."),
+                 code="bank_not_allowed", field="bank_code")
+    roles = {party.role for party in parties}
+    _require(PartyRole.DEBTOR in roles, _("Thiếu người phải thi hành án."), code="required", field="debtor_name")
+    _require(PartyRole.CREDITOR in roles, _("Thiếu người được thi hành án."), code="required",
+             field="creditor_name")
+    for party in parties:
+        _check_choice(party.role, PartyRole, "role")
+        _check_choice(party.kind, PartyKind, "kind")
+        _require(bool(party.name.strip()), _("Thiếu tên đương sự."), code="required", field=f"{party.role}_name")
+    _require(not Case.objects.filter(case_no=case_no).exists(),
+             _("Số hồ sơ %(case)s đã tồn tại.") % {"case": case_no}, code="duplicate_case_no", field="case_no")
+
+
+@transaction.atomic
+def case_create(
+    *, actor, case_no: str, decision_no: str, accepted_on: date, unit: Unit, origin: str, category: str,
+    judgment_type: str, amount_due: int, parties: list[PartyData], creditor_bank: Bank | None = None,
+    officer=None, judgment_court: str = "", judgment_no: str = "", judgment_date: date | None = None,
+    received_on: date | None = None, notified_on: date | None = None, today: date | None = None,
+) -> Case:
+    """Accept a case (thụ lý). It starts with conditions, owing ``amount_due``.
+
+    Raises DomainError (nothing written) when: the case number exists; a code is unknown; the amount is
+    negative or not whole; the date is in the future or the unit did not exist on it; a bank is missing for
+    a credit case or given for another category; there is no debtor or no creditor; or ``actor`` may not
+    create cases in ``unit``."""
+    case_create_check(actor=actor, case_no=case_no, decision_no=decision_no, accepted_on=accepted_on, unit=unit,
+                      origin=origin, category=category, judgment_type=judgment_type, amount_due=amount_due,
+                      parties=parties, creditor_bank=creditor_bank, today=today)
+    case_no = case_no.strip()
+    if officer is None and actor is not None and not getattr(actor, "is_superuser", False):
+        officer = actor if hasattr(actor, "officer_profile") else None
+
+    case = Case(
+        case_no=case_no, decision_no=decision_no.strip(), accepted_on=accepted_on, received_on=received_on,
+        notified_on=notified_on, judgment_court=judgment_court, judgment_no=judgment_no,
+        judgment_date=judgment_date, judgment_type=judgment_type, unit=unit, officer=officer, origin=origin,
+        category=category, amount_due=amount_due, creditor_bank=creditor_bank, created_by=actor,
+    )
+    _write_cache(case, workflow.initial_state(case_facts(case)))
+    case.save()
+    Party.objects.bulk_create([
+        Party(case=case, role=p.role, kind=p.kind, name=p.name.strip(), id_number=p.id_number, address=p.address)
+        for p in parties
+    ])
+    return case
+
+
+# Fields of a case that may be corrected after acceptance. Identity, unit, category and amount are not
+# among them: they decide how every event and statistic of the case is read.
+EDITABLE_FIELDS = frozenset({"decision_no", "received_on", "notified_on", "judgment_court", "judgment_no",
+                             "judgment_date", "officer"})
+
+
+@transaction.atomic
+def case_update(*, actor, case: Case, **changes) -> Case:
+    """Correct the descriptive fields of a case (EDITABLE_FIELDS) or reassign its officer."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    _require(not unknown, _("Không sửa được các trường: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
+             code="not_editable", field=sorted(unknown)[0] if unknown else "")
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not case_is_writable_by(actor, locked):
+        raise PermissionDeniedError()
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    locked.save(update_fields=[*changes, "updated_at"])
+    return locked
+
+
+def case_event_check(*, actor, case: Case, kind: str, date: date, amount: int | None = None, ground: str = "",
+                     today: date | None = None) -> None:
+    """Validate an event against the case's current state without writing anything (forms call this to
+    show errors before saving; case_event_record checks again under the row lock)."""
+    if not case_is_writable_by(actor, case):
+        raise PermissionDeniedError(_("Bạn không có quyền ghi hồ sơ %(case)s.") % {"case": case.case_no})
+    workflow.check(case_facts(case), case_cached_state(case),
+                   workflow.EventInput(kind=kind, date=date, amount=amount, ground=ground or ""),
+                   today=today or timezone.localdate())
+
+
+@transaction.atomic
+def case_event_record(
+    *, actor, case: Case, kind: str, date: date, amount: int | None = None, ground: str = "", note: str = "",
+    ground_arose_on: date | None = None, source: str = EventSource.WEB, today: date | None = None,
+) -> CaseEvent:
+    """Append one event to a case's history and bring its cached state in step.
+
+    Locks the case row, so two officers recording at once are applied one after the other. Raises
+    WorkflowError (a lifecycle rule, nothing written) or PermissionDeniedError."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not case_is_writable_by(actor, locked):
+        raise PermissionDeniedError(_("Bạn không có quyền ghi hồ sơ %(case)s.") % {"case": locked.case_no})
+    if ground_arose_on is not None and ground_arose_on > date:
+        raise DomainError(_("Ngày phát sinh căn cứ sau ngày quyết định."), code="invalid_dates",
+                          field="ground_arose_on")
+    ground = ground or ""
+    state = workflow.apply(
+        case_facts(locked), case_cached_state(locked),
+        workflow.EventInput(kind=kind, date=date, amount=amount, ground=ground),
+        today=today or timezone.localdate(),
+    )
+    event = CaseEvent.objects.create(
+        case=locked, sequence=state.event_count, date=date, kind=kind, amount=amount, ground=ground,
+        ground_arose_on=ground_arose_on, note=note, source=source,
+        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    _write_cache(locked, state)
+    locked.save(update_fields=CACHE_FIELDS)
+    # Callers holding the case instance see the new state too.
+    if case is not locked:
+        _write_cache(case, state)
+    return event
+
+
+@transaction.atomic
+def case_cache_rebuild(*, case: Case) -> bool:
+    """Recompute the cached state from the events; returns whether anything had drifted."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    before = case_cached_state(locked)
+    after = case_state_on(locked)
+    if before == after:
+        return False
+    _write_cache(locked, after)
+    locked.save(update_fields=CACHE_FIELDS)
+    return True
+
+
+@transaction.atomic
+def party_add(*, actor, case: Case, role: str, name: str, kind: str = PartyKind.PERSON, id_number: str = "",
+              address: str = "") -> Party:
+    if not case_is_writable_by(actor, case):
+        raise PermissionDeniedError()
+    _check_choice(role, PartyRole, "role")
+    _check_choice(kind, PartyKind, "kind")
+    _require(bool(name.strip()), _("Thiếu tên đương sự."), code="required", field="name")
+    return Party.objects.create(case=case, role=role, kind=kind, name=name.strip(), id_number=id_number,
+                                address=address)
+
+
+def _payout_available(case: Case, paid_on: date) -> int:
+    first_collection = (CaseEvent.objects.filter(case=case, kind=EventKind.THU_TIEN)
+                        .order_by("sequence").values_list("date", flat=True).first())
+    _require(first_collection is not None and paid_on >= first_collection,
+             _("Chưa có khoản thu nào trước ngày chi trả."), code="nothing_collected", field="paid_on")
+    paid = Payout.objects.filter(case=case).aggregate(total=Sum("amount"))["total"] or 0
+    return case.amount_collected - paid
+
+
+def payout_check(*, actor, case: Case, paid_on: date, amount: int, today: date | None = None) -> None:
+    """Raise DomainError if payout_record would refuse; writes nothing."""
+    if not case_is_writable_by(actor, case):
+        raise PermissionDeniedError()
+    _require(isinstance(amount, int) and not isinstance(amount, bool) and amount > 0,
+             _("Số tiền phải là số nguyên dương (đồng)."), code="amount_not_positive", field="amount")
+    _require(paid_on <= (today or timezone.localdate()), _("Ngày chi trả ở tương lai."), code="date_in_future",
+             field="paid_on")
+    available = _payout_available(case, paid_on)
+    _require(amount <= available, _("Chi trả %(amount)s vượt quá số đã thu chưa chi %(available)s.") % {
+        "amount": format_vnd(amount), "available": format_vnd(available)}, code="amount_exceeds_collected",
+        field="amount")
+
+
+@transaction.atomic
+def payout_record(*, actor, case: Case, paid_on: date, amount: int, recipient: str, note: str = "",
+                  today: date | None = None) -> Payout:
+    """Record money paid out to a creditor. What is paid out never exceeds what was collected."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    payout_check(actor=actor, case=locked, paid_on=paid_on, amount=amount, today=today)
+    _require(bool(recipient.strip()), _("Thiếu người nhận."), code="required", field="recipient")
+    return Payout.objects.create(case=locked, paid_on=paid_on, amount=amount, recipient=recipient.strip(),
+                                 note=note, recorded_by=actor)

@@ -1,0 +1,266 @@
+"""The case lifecycle as pure Python (domain.md §3). No ORM, no I/O: exhaustively unit-tested.
+
+A case's history is an ordered list of events; its state on any date is the fold of ``apply`` over the
+events up to that date. Services use ``apply`` to validate and to compute the cached current state, so the
+same rules hold in the browser, the admin, the import and the API.
+"""
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from cases.codes import (
+    AMOUNT_KINDS,
+    ENDED_STATUSES,
+    GROUND_REQUIRED_KINDS,
+    GROUNDS_BY_KIND,
+    Category,
+    EventKind,
+    Status,
+)
+from thads.core.errors import DomainError
+from thads.core.money import format_vnd
+
+
+class WorkflowError(DomainError):
+    """An event refused by a lifecycle rule. ``code`` is stable; ``field`` names the offending input."""
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the rules need to know about a case that events do not change."""
+
+    case_no: str
+    category: str
+    accepted_on: date
+    amount_due: int
+
+
+@dataclass(frozen=True)
+class EventInput:
+    kind: str
+    date: date
+    amount: int | None = None
+    ground: str = ""
+
+
+@dataclass(frozen=True)
+class CaseState:
+    """A case's position after some prefix of its events."""
+
+    status: str
+    ground: str
+    amount_due: int
+    collected: int = 0
+    reduced: int = 0
+    terminated_amount: int = 0
+    last_event_on: date | None = None
+    ended_on: date | None = None
+    event_count: int = 0
+
+    @property
+    def remaining(self) -> int:
+        return self.amount_due - self.collected - self.reduced - self.terminated_amount
+
+    @property
+    def ended(self) -> bool:
+        return self.status in ENDED_STATUSES
+
+    @property
+    def counts_as_with_conditions(self) -> bool:
+        """Statistics bucket: postponement on ground `c` (the parties agreed) still counts as with conditions."""
+        return self.status == Status.WITH_CONDITIONS or (
+            self.status == Status.POSTPONED and self.ground == "c"
+        )
+
+
+def initial_state(facts: CaseFacts) -> CaseState:
+    """On acceptance (thụ lý) a case starts with conditions and owes its whole amount."""
+    return CaseState(status=Status.WITH_CONDITIONS, ground="", amount_due=facts.amount_due)
+
+
+# Which event kinds each open status admits. Ended statuses admit nothing.
+ALLOWED_FROM: dict[str, frozenset[str]] = {
+    Status.WITH_CONDITIONS: frozenset({
+        EventKind.CO_DIEU_KIEN, EventKind.CHUA_CO_DIEU_KIEN, EventKind.HOAN, EventKind.TAM_DINH_CHI,
+        EventKind.THU_TIEN, EventKind.GIAM, EventKind.DINH_CHI, EventKind.XONG, EventKind.UY_THAC_DI,
+    }),
+    Status.WITHOUT_CONDITIONS: frozenset({
+        EventKind.CO_DIEU_KIEN, EventKind.CHUA_CO_DIEU_KIEN, EventKind.TAM_DINH_CHI, EventKind.THU_TIEN,
+        EventKind.GIAM, EventKind.DINH_CHI, EventKind.XONG, EventKind.UY_THAC_DI,
+        EventKind.CHUYEN_SO_RIENG,
+    }),
+    Status.POSTPONED: frozenset({
+        EventKind.TAM_DINH_CHI, EventKind.TIEP_TUC, EventKind.THU_TIEN, EventKind.GIAM,
+        EventKind.DINH_CHI, EventKind.XONG, EventKind.UY_THAC_DI,
+    }),
+    Status.SUSPENDED: frozenset({EventKind.TIEP_TUC, EventKind.DINH_CHI}),
+    # A case in the separate book comes back only through a new verification finding conditions.
+    Status.SEPARATE_BOOK: frozenset({EventKind.CO_DIEU_KIEN}),
+}
+
+
+def _refusal_reason(status: str, kind: str) -> str:
+    """Why ``kind`` is refused from ``status`` (an open status), in words an officer understands."""
+    status_label = Status(status).label
+    kind_label = EventKind(kind).label
+    if kind == EventKind.TIEP_TUC:
+        return _("Chỉ tiếp tục thi hành án khi việc đang hoãn hoặc tạm đình chỉ (hiện: %(status)s).") % {
+            "status": status_label}
+    if kind == EventKind.CHUYEN_SO_RIENG:
+        return _("Chỉ chuyển sổ theo dõi riêng khi việc chưa có điều kiện thi hành (hiện: %(status)s).") % {
+            "status": status_label}
+    if status == Status.SEPARATE_BOOK:
+        return _("Việc đang theo dõi riêng: phải xác minh có điều kiện thi hành trước khi ghi «%(kind)s».") % {
+            "kind": kind_label}
+    if status == Status.SUSPENDED:
+        return _("Việc đang tạm đình chỉ: phải tiếp tục thi hành án trước khi ghi «%(kind)s».") % {
+            "kind": kind_label}
+    if status == Status.POSTPONED and kind == EventKind.HOAN:
+        return _("Việc đang hoãn thi hành án; ghi tiếp tục thi hành án trước khi hoãn lại.")
+    if status == Status.POSTPONED:
+        return _("Việc đang hoãn: phải tiếp tục thi hành án trước khi ghi «%(kind)s».") % {"kind": kind_label}
+    if status == Status.WITHOUT_CONDITIONS and kind == EventKind.HOAN:
+        return _("Không hoãn việc chưa có điều kiện thi hành; xác minh có điều kiện trước.")
+    return _("Không ghi được «%(kind)s» khi việc ở trạng thái %(status)s.") % {
+        "kind": kind_label, "status": status_label}
+
+
+def allowed_kinds(state: CaseState) -> frozenset[str]:
+    return ALLOWED_FROM.get(state.status, frozenset())
+
+
+def check(facts: CaseFacts, state: CaseState, event: EventInput, *, today: date) -> None:
+    """Raise WorkflowError if ``event`` may not follow ``state``. Checks run in a fixed order so the
+    reason given is the most fundamental one."""
+    if event.kind not in EventKind.values:
+        raise WorkflowError(_("Loại sự kiện không hợp lệ: «%(kind)s».") % {"kind": event.kind},
+                            code="unknown_kind", field="kind")
+    if event.date < facts.accepted_on:
+        raise WorkflowError(
+            _("Ngày %(date)s trước ngày thụ lý %(accepted)s của việc %(case)s.") % {
+                "date": event.date.strftime("%d/%m/%Y"), "accepted": facts.accepted_on.strftime("%d/%m/%Y"),
+                "case": facts.case_no},
+            code="date_before_acceptance", field="date")
+    if event.date > today:
+        raise WorkflowError(_("Ngày %(date)s ở tương lai.") % {"date": event.date.strftime("%d/%m/%Y")},
+                            code="date_in_future", field="date")
+    if state.last_event_on is not None and event.date < state.last_event_on:
+        raise WorkflowError(
+            _("Ngày %(date)s trước sự kiện gần nhất (%(last)s): các sự kiện phải theo thứ tự ngày.") % {
+                "date": event.date.strftime("%d/%m/%Y"), "last": state.last_event_on.strftime("%d/%m/%Y")},
+            code="date_before_previous_event", field="date")
+    if state.ended:
+        raise WorkflowError(
+            _("Việc %(case)s đã kết thúc (%(status)s) ngày %(on)s; không ghi thêm sự kiện.") % {
+                "case": facts.case_no, "status": Status(state.status).label,
+                "on": state.ended_on.strftime("%d/%m/%Y") if state.ended_on else ""},
+            code="case_ended", field="kind")
+    if event.kind not in allowed_kinds(state):
+        raise WorkflowError(_refusal_reason(state.status, event.kind), code="not_allowed_from_status",
+                            field="kind")
+    _check_ground(event)
+    _check_amount(facts, state, event)
+
+
+def _check_ground(event: EventInput) -> None:
+    choices = GROUNDS_BY_KIND.get(event.kind)
+    if choices is None:
+        if event.ground:
+            raise WorkflowError(_("«%(kind)s» không có căn cứ (ground); để trống.") % {
+                "kind": EventKind(event.kind).label}, code="ground_not_allowed", field="ground")
+        return
+    if not event.ground:
+        if event.kind in GROUND_REQUIRED_KINDS:
+            raise WorkflowError(_("«%(kind)s» phải có căn cứ pháp lý (ground).") % {
+                "kind": EventKind(event.kind).label}, code="ground_required", field="ground")
+        return
+    if event.ground not in choices.values:
+        raise WorkflowError(
+            _("Căn cứ «%(ground)s» không hợp lệ cho «%(kind)s»; các căn cứ: %(valid)s.") % {
+                "ground": event.ground, "kind": EventKind(event.kind).label,
+                "valid": ", ".join(choices.values)},
+            code="ground_invalid", field="ground")
+
+
+def _check_amount(facts: CaseFacts, state: CaseState, event: EventInput) -> None:
+    if event.kind not in AMOUNT_KINDS:
+        if event.amount is not None:
+            raise WorkflowError(_("«%(kind)s» không có số tiền; để trống.") % {
+                "kind": EventKind(event.kind).label}, code="amount_not_allowed", field="amount")
+        if event.kind == EventKind.XONG and state.remaining != 0:
+            raise WorkflowError(
+                _("Chưa thi hành xong: việc %(case)s còn %(remaining)s phải thi hành.") % {
+                    "case": facts.case_no, "remaining": format_vnd(state.remaining)},
+                code="remaining_not_zero", field="kind")
+        return
+    if event.kind == EventKind.GIAM and facts.category != Category.NGAN_SACH:
+        raise WorkflowError(
+            _("Chỉ giảm thi hành án đối với khoản thu cho ngân sách nhà nước (Điều 61); việc %(case)s "
+              "thuộc loại «%(category)s».") % {"case": facts.case_no, "category": Category(facts.category).label},
+            code="reduction_only_budget", field="kind")
+    if event.amount is None:
+        raise WorkflowError(_("«%(kind)s» phải có số tiền.") % {"kind": EventKind(event.kind).label},
+                            code="amount_required", field="amount")
+    if isinstance(event.amount, bool) or not isinstance(event.amount, int) or event.amount <= 0:
+        raise WorkflowError(_("Số tiền phải là số nguyên dương (đồng)."), code="amount_not_positive",
+                            field="amount")
+    if state.remaining <= 0:
+        raise WorkflowError(_("Việc %(case)s không còn số tiền phải thi hành.") % {"case": facts.case_no},
+                            code="nothing_remaining", field="amount")
+    if event.amount > state.remaining:
+        raise WorkflowError(
+            _("%(kind)s %(amount)s vượt quá số còn phải thi hành %(remaining)s của việc %(case)s.") % {
+                "kind": event.kind, "amount": format_vnd(event.amount, symbol=False),
+                "remaining": format_vnd(state.remaining, symbol=False), "case": facts.case_no},
+            code="amount_exceeds_remaining", field="amount")
+
+
+def apply(facts: CaseFacts, state: CaseState, event: EventInput, *, today: date) -> CaseState:
+    """Validate ``event`` against ``state`` and return the state after it."""
+    check(facts, state, event, today=today)
+    return _effect(state, event)
+
+
+def _effect(state: CaseState, event: EventInput) -> CaseState:
+    common = {"last_event_on": event.date, "event_count": state.event_count + 1}
+    kind = event.kind
+    if kind in (EventKind.CO_DIEU_KIEN, EventKind.TIEP_TUC):
+        return replace(state, status=Status.WITH_CONDITIONS, ground="", **common)
+    if kind == EventKind.CHUA_CO_DIEU_KIEN:
+        return replace(state, status=Status.WITHOUT_CONDITIONS, ground=event.ground, **common)
+    if kind == EventKind.HOAN:
+        return replace(state, status=Status.POSTPONED, ground=event.ground, **common)
+    if kind == EventKind.TAM_DINH_CHI:
+        return replace(state, status=Status.SUSPENDED, ground=event.ground, **common)
+    if kind == EventKind.THU_TIEN:
+        return replace(state, collected=state.collected + event.amount, **common)
+    if kind == EventKind.GIAM:
+        return replace(state, reduced=state.reduced + event.amount, **common)
+    if kind == EventKind.DINH_CHI:
+        return replace(state, status=Status.TERMINATED, ground=event.ground,
+                       terminated_amount=state.terminated_amount + state.remaining, ended_on=event.date, **common)
+    if kind == EventKind.XONG:
+        return replace(state, status=Status.COMPLETED, ground="", ended_on=event.date, **common)
+    if kind == EventKind.UY_THAC_DI:
+        return replace(state, status=Status.TRANSFERRED_OUT, ground="", ended_on=event.date, **common)
+    if kind == EventKind.CHUYEN_SO_RIENG:
+        return replace(state, status=Status.SEPARATE_BOOK, ground="", **common)
+    raise AssertionError(f"unhandled event kind {kind}")
+
+
+def replay(facts: CaseFacts, events: Iterable[EventInput], *, on: date | None = None,
+           today: date | None = None) -> CaseState:
+    """The state of a case after its events, or on date ``on`` (events dated after ``on`` are ignored;
+    events dated ``on`` itself count, in their recorded order). Before acceptance there is no state:
+    asking for a date before ``accepted_on`` raises ValueError."""
+    if on is not None and on < facts.accepted_on:
+        raise ValueError(f"case {facts.case_no} was not yet accepted on {on.isoformat()}")
+    state = initial_state(facts)
+    check_today = today or date.max
+    for event in events:
+        if on is not None and event.date > on:
+            break
+        state = apply(facts, state, event, today=check_today)
+    return state

@@ -1,0 +1,8 @@
+"""Bank dialogues (đối thoại): sessions, issues, commitments and follow-ups. Built by a later issue."""
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DialoguesConfig(AppConfig):
+    name = "dialogues"
+    verbose_name = _("Đối thoại với ngân hàng")

@@ -1,0 +1,8 @@
+"""Targets, the statistics engine, snapshots and dashboards. Built by the statistics issue."""
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "reports"
+    verbose_name = _("Thống kê và báo cáo")

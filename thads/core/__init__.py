@@ -1,0 +1,1 @@
+"""Shared plain code (no models): money formatting, dates and working days, domain errors."""

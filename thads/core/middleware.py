@@ -1,0 +1,20 @@
+"""Language selection: Vietnamese unless the person chose English (the language cookie set by Django's
+set_language view). The browser's Accept-Language is deliberately ignored: an office PC with an English
+operating system must still show the Vietnamese pages the staff are trained on."""
+from django.conf import settings
+from django.utils import translation
+
+
+class LanguageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -1,0 +1,114 @@
+"""Writes to the organisation: units, officers, role groups."""
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from thads.core.errors import DomainError
+from thads.org.models import OfficerProfile, Role, Title, Unit, UnitLevel
+
+# Model permissions given to each role's group, so the admin shows each person what their role allows.
+# Which rows they see and may change is decided by the selectors (thads.org.selectors), not here.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.OFFICER: [
+        "cases.view_case", "cases.add_case", "cases.change_case",
+        "cases.view_party", "cases.add_party", "cases.change_party",
+        "cases.view_caseevent", "cases.add_caseevent",
+        "cases.view_payout", "cases.add_payout",
+        "cases.view_publicholiday", "org.view_unit", "banks.view_bank",
+    ],
+    Role.UNIT_HEAD: [
+        "cases.view_case", "cases.add_case", "cases.change_case",
+        "cases.view_party", "cases.add_party", "cases.change_party", "cases.delete_party",
+        "cases.view_caseevent", "cases.add_caseevent",
+        "cases.view_payout", "cases.add_payout",
+        "cases.view_publicholiday", "org.view_unit", "org.view_officerprofile", "banks.view_bank",
+    ],
+    Role.STATISTICIAN: [
+        "cases.view_case", "cases.view_party", "cases.view_caseevent", "cases.view_payout",
+        "cases.view_publicholiday", "org.view_unit", "org.view_officerprofile", "banks.view_bank",
+    ],
+    Role.CENTRAL_ADMIN: [
+        "cases.view_case", "cases.add_case", "cases.change_case",
+        "cases.view_party", "cases.add_party", "cases.change_party", "cases.delete_party",
+        "cases.view_caseevent", "cases.add_caseevent",
+        "cases.view_payout", "cases.add_payout",
+        "cases.view_publicholiday", "cases.add_publicholiday", "cases.change_publicholiday",
+        "cases.delete_publicholiday",
+        "org.view_unit", "org.add_unit", "org.change_unit",
+        "org.view_officerprofile", "org.add_officerprofile", "org.change_officerprofile",
+        "banks.view_bank", "banks.add_bank", "banks.change_bank",
+        "auth.view_user", "auth.add_user", "auth.change_user",
+    ],
+}
+
+
+def role_group_name(role: str) -> str:
+    return f"role:{role}"
+
+
+def roles_sync() -> None:
+    """Create or refresh one auth Group per role with exactly its permissions. Idempotent."""
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role_group_name(role))
+        permissions = []
+        for code in codes:
+            app_label, codename = code.split(".")
+            permissions.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(permissions)
+
+
+def unit_ensure(*, code: str, name: str, level: str, parent: Unit | None, valid_from: date,
+                valid_to: date | None) -> tuple[Unit, bool]:
+    """Create a unit, or accept it unchanged when an identical unit already exists.
+
+    Units are shared reference data: several ledgers may name the same unit. A row that differs from the
+    stored unit is refused (DomainError code ``unit_differs``) rather than silently overwriting it."""
+    if level not in UnitLevel.values:
+        raise DomainError(_("Cấp đơn vị không hợp lệ: «%(level)s».") % {"level": level}, code="invalid_level",
+                          field="level")
+    if valid_to is not None and valid_to < valid_from:
+        raise DomainError(_("Ngày hết hiệu lực trước ngày có hiệu lực."), code="invalid_dates", field="valid_to")
+    existing = Unit.objects.filter(code=code).first()
+    if existing is not None:
+        differences = [
+            label for label, stored, given in (
+                ("name", existing.name, name), ("level", existing.level, level),
+                ("parent_code", existing.parent.code if existing.parent_id else None,
+                 parent.code if parent else None),
+                ("valid_from", existing.valid_from, valid_from), ("valid_to", existing.valid_to, valid_to),
+            ) if stored != given
+        ]
+        if differences:
+            raise DomainError(
+                _("Đơn vị %(code)s đã có trong cơ sở dữ liệu với %(fields)s khác.") % {
+                    "code": code, "fields": ", ".join(differences)},
+                code="unit_differs", field=differences[0])
+        return existing, False
+    unit = Unit.objects.create(code=code, name=name, level=level, parent=parent, valid_from=valid_from,
+                               valid_to=valid_to)
+    return unit, True
+
+
+@transaction.atomic
+def officer_create(*, username: str, password: str, full_name: str, unit: Unit, title: str = Title.KHAC,
+                   role: str = Role.OFFICER, email: str = "") -> OfficerProfile:
+    """Create a login for an officer of ``unit`` with the given role. Officers use the admin pages, so
+    the account is staff; what they may see and change follows from the role and the unit."""
+    user_model = get_user_model()
+    if user_model.objects.filter(username=username).exists():
+        raise DomainError(_("Tên đăng nhập «%(username)s» đã tồn tại.") % {"username": username},
+                          code="username_taken", field="username")
+    if role not in Role.values or title not in Title.values:
+        raise DomainError(_("Vai trò hoặc chức danh không hợp lệ."), code="invalid_role", field="role")
+    first, _sep, last = full_name.rpartition(" ")
+    user = user_model.objects.create_user(username=username, password=password, email=email,
+                                          first_name=last, last_name=first, is_staff=True)
+    group = Group.objects.filter(name=role_group_name(role)).first()
+    if group is None:
+        roles_sync()
+        group = Group.objects.get(name=role_group_name(role))
+    user.groups.add(group)
+    return OfficerProfile.objects.create(user=user, unit=unit, title=title, role=role, full_name=full_name)

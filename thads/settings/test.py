@@ -1,0 +1,13 @@
+"""Test settings: only what differs from base. DATABASE_URL still chooses the database (SQLite by default,
+PostgreSQL in the second CI pass)."""
+from thads.settings.base import *  # noqa: F401,F403
+from thads.settings.base import DATABASES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_URL = "memory://"
+CELERY_RESULT_BACKEND = "cache+memory://"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Tests never touch the developer's demo database file.
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
