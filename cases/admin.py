@@ -5,6 +5,7 @@ that validate exactly as the services (and the ledger import) do.
 """
 from django.contrib import admin, messages
 from django.db.models import QuerySet
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -14,10 +15,13 @@ from cases.codes import EventSource
 from cases.forms import CaseCreateForm, CaseEventForm, PayoutForm
 from cases.models import Case, CaseEvent, Party, Payout, PublicHoliday
 from cases.selectors import (
+    assignable_officers,
+    can_assign_officers,
     case_deadlines,
     case_is_writable_by,
     case_list_for_user,
     event_list_for_user,
+    officer_label,
     units_open_to_new_cases,
 )
 from cases.services import EDITABLE_FIELDS, case_create, case_event_record, case_update, party_add, payout_record
@@ -65,9 +69,10 @@ class EventInline(admin.TabularInline):
 
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
-    list_display = ("case_no", "decision_no", "accepted_on", "unit", "category", "status", "remaining_display",
-                    "officer")
-    list_filter = ("status", "category", "origin", "judgment_type", "unit", "creditor_bank")
+    list_display = ("case_no", "decision_no", "accepted_on", "unit_code", "category", "status", "remaining_display",
+                    "officer_name")
+    list_filter = ("status", "category", "origin", "judgment_type", ("unit", admin.RelatedOnlyFieldListFilter),
+                   ("creditor_bank", admin.RelatedOnlyFieldListFilter))
     search_fields = ("case_no", "decision_no", "parties__name", "parties__id_number")
     date_hierarchy = "accepted_on"
     list_select_related = ("unit", "officer", "creditor_bank")
@@ -95,6 +100,14 @@ class CaseAdmin(admin.ModelAdmin):
     @admin.display(description=_("Remaining"), ordering="amount_remaining")
     def remaining_display(self, case):
         return format_vnd(case.amount_remaining)
+
+    @admin.display(description=_("Unit"), ordering="unit__code")
+    def unit_code(self, case):
+        return case.unit.code
+
+    @admin.display(description=_("Officer"), ordering="officer__last_name")
+    def officer_name(self, case):
+        return officer_label(case.officer) if case.officer_id else "—"
 
     @admin.display(description=_("Legal deadlines"))
     def deadlines_display(self, case):
@@ -138,13 +151,20 @@ class CaseAdmin(admin.ModelAdmin):
             return ()
         fixed = {"case_no", "accepted_on", "unit", "origin", "category", "creditor_bank", "amount_due",
                  "judgment_type"}
-        editable = EDITABLE_FIELDS if case_is_writable_by(request.user, obj) else set()
+        editable = set(EDITABLE_FIELDS) if case_is_writable_by(request.user, obj) else set()
+        if not can_assign_officers(request.user, obj):
+            editable.discard("officer")
         all_fields = [f for _name, opts in self.fieldsets for f in opts["fields"]]
         return tuple(f for f in all_fields if f in fixed or f not in editable)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "unit":
             kwargs["queryset"] = units_open_to_new_cases(request.user)
+        if db_field.name == "officer":
+            kwargs["queryset"] = assignable_officers(request.user)
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.label_from_instance = officer_label
+            return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
@@ -181,7 +201,14 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 class _ServiceAddMixin:
-    """Admin add pages whose save goes through a service; rows are append-only afterwards."""
+    """Admin add pages whose save goes through a service; rows are append-only afterwards. After saving,
+    the officer goes back to the case they were working on."""
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_addanother" in request.POST or "_continue" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(request, _("Saved: %(object)s") % {"object": obj}, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:cases_case_change", args=[obj.case_id]))
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -202,6 +229,7 @@ class _ServiceAddMixin:
 @admin.register(CaseEvent)
 class CaseEventAdmin(_ServiceAddMixin, admin.ModelAdmin):
     form = CaseEventForm
+    autocomplete_fields = ("case",)
     list_display = ("case", "sequence", "date", "kind", "amount_display", "ground", "source", "recorded_by")
     list_filter = ("kind", "source", "case__unit")
     search_fields = ("case__case_no", "note")
@@ -233,6 +261,7 @@ class CaseEventAdmin(_ServiceAddMixin, admin.ModelAdmin):
 @admin.register(Payout)
 class PayoutAdmin(_ServiceAddMixin, admin.ModelAdmin):
     form = PayoutForm
+    autocomplete_fields = ("case",)
     list_display = ("case", "paid_on", "amount_display", "recipient", "recorded_by")
     search_fields = ("case__case_no", "recipient")
     date_hierarchy = "paid_on"

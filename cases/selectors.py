@@ -51,6 +51,32 @@ def units_open_to_new_cases(user):
     return Unit.objects.filter(id__in=writable | own)
 
 
+def can_assign_officers(user, case: Case | None = None) -> bool:
+    """Assigning a case to an officer is for unit heads and administrators in whose scope the case is."""
+    if user is None:
+        return True
+    unit_ids = writable_unit_ids(user)
+    if unit_ids is ALL_UNITS:
+        return True
+    return bool(unit_ids) and (case is None or case.unit_id in unit_ids)
+
+
+def assignable_officers(user):
+    """Users who can be assigned cases by ``user``: the officers of the units ``user`` reads."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(officer_profile__isnull=False, is_active=True)
+    unit_ids = readable_unit_ids(user)
+    if unit_ids is not ALL_UNITS:
+        users = users.filter(officer_profile__unit_id__in=unit_ids)
+    return users.select_related("officer_profile").order_by("officer_profile__full_name")
+
+
+def officer_label(user) -> str:
+    profile = getattr(user, "officer_profile", None)
+    return f"{profile.full_name} ({user.username})" if profile else user.get_username()
+
+
 def case_is_writable_by(user, case: Case) -> bool:
     """Officers write the cases assigned to them (within the units they read); unit heads and
     administrators write every case in their scope; statisticians write nothing."""
@@ -152,7 +178,7 @@ def deadlines_due(user, *, unit_id: int | None = None, officer_id: int | None = 
         cases = cases.filter(unit_id__in=jurisdiction_unit_ids(Unit.objects.get(pk=unit_id), on=today))
     if officer_id is not None:
         cases = cases.filter(officer_id=officer_id)
-    cases = cases.prefetch_related(
+    cases = cases.select_related("officer__officer_profile").prefetch_related(
         Prefetch("events", queryset=CaseEvent.objects.order_by("sequence")),
         Prefetch("payouts", queryset=Payout.objects.order_by("paid_on", "id")),
     )

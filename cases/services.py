@@ -15,7 +15,14 @@ from banks.models import Bank
 from cases import workflow
 from cases.codes import Category, EventKind, EventSource, JudgmentType, Origin, PartyKind, PartyRole
 from cases.models import Case, CaseEvent, Party, Payout
-from cases.selectors import case_cached_state, case_facts, case_is_writable_by, case_state_on, unit_is_writable_by
+from cases.selectors import (
+    can_assign_officers,
+    case_cached_state,
+    case_facts,
+    case_is_writable_by,
+    case_state_on,
+    unit_is_writable_by,
+)
 from thads.core.errors import DomainError, PermissionDeniedError
 from thads.core.money import format_vnd
 from thads.org.models import Unit
@@ -146,6 +153,8 @@ def case_update(*, actor, case: Case, **changes) -> Case:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if not case_is_writable_by(actor, locked):
         raise PermissionDeniedError()
+    if "officer" in changes and not can_assign_officers(actor, locked):
+        raise PermissionDeniedError(_("Chỉ lãnh đạo đơn vị phân công chấp hành viên."))
     for field, value in changes.items():
         setattr(locked, field, value)
     locked.save(update_fields=[*changes, "updated_at"])

@@ -212,7 +212,7 @@ def _check_amount(facts: CaseFacts, state: CaseState, event: EventInput) -> None
     if event.amount > state.remaining:
         raise WorkflowError(
             _("%(kind)s %(amount)s vượt quá số còn phải thi hành %(remaining)s của việc %(case)s.") % {
-                "kind": event.kind, "amount": format_vnd(event.amount, symbol=False),
+                "kind": EventKind(event.kind).label, "amount": format_vnd(event.amount, symbol=False),
                 "remaining": format_vnd(state.remaining, symbol=False), "case": facts.case_no},
             code="amount_exceeds_remaining", field="amount")
 

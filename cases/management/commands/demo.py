@@ -46,6 +46,7 @@ class Command(BaseCommand):
             with tempfile.TemporaryDirectory() as directory:
                 generate_ledger(directory, cases=cases, events=events, seed=2019, prefix=DEMO_PREFIX)
                 summary = import_ledger(directory)
+            self._pay_out_collections()
             self.stdout.write(f"Đã nạp sổ demo qua import_ledger: {summary.cases} hồ sơ, {summary.events} sự kiện, "
                               f"{summary.units_created} đơn vị, {summary.banks_created} ngân hàng "
                               f"({summary.seconds:.1f} giây).")
@@ -70,6 +71,30 @@ class Command(BaseCommand):
             if role == Role.CENTRAL_ADMIN:
                 profile.user.is_superuser = True
                 profile.user.save(update_fields=["is_superuser"])
+
+    @transaction.atomic
+    def _pay_out_collections(self) -> None:
+        """Most collections are paid out to the creditor within a few days, some late, a few not yet —
+        so the deadline lists have something true to show. Recorded through payout_record."""
+        import random
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from cases.codes import EventKind
+        from cases.models import CaseEvent
+        from cases.services import payout_record
+
+        rng = random.Random(11)
+        today = timezone.localdate()
+        collections = (CaseEvent.objects.filter(kind=EventKind.THU_TIEN, case__case_no__startswith=f"{DEMO_PREFIX}-")
+                       .select_related("case").order_by("case_id", "sequence"))
+        for event in collections:
+            if rng.random() < 0.08:
+                continue  # not paid out yet
+            paid_on = min(today, event.date + timedelta(days=rng.choice([1, 2, 3, 5, 7, 9, 12, 20])))
+            creditor = event.case.parties.filter(role="creditor").values_list("name", flat=True).first() or "—"
+            payout_record(actor=None, case=event.case, paid_on=paid_on, amount=event.amount, recipient=creditor)
 
     @transaction.atomic
     def _ensure_officers(self) -> None:
