@@ -288,3 +288,27 @@ class PublicHolidayAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("name",)
     date_hierarchy = "date"
+
+
+@admin.register(Party)
+class PartyAdmin(admin.ModelAdmin):
+    """Read-only register of parties across the cases a person may see (added on the case page)."""
+
+    list_display = ("name", "role", "kind", "id_number", "case")
+    list_filter = ("role", "kind")
+    search_fields = ("name", "id_number", "case__case_no")
+    list_select_related = ("case",)
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        readable = case_list_for_user(request.user).values("id")
+        return super().get_queryset(request).filter(case_id__in=readable)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

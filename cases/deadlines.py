@@ -139,23 +139,27 @@ def compute_deadlines(case: DeadlineCase, events: Sequence[DeadlineEvent], payou
     deadlines.append(Deadline(DeadlineKind.VOLUNTARY, voluntary_end, None, regime.code, duty=False))
 
     first_verification = next((e for e in events if e.kind in VERIFICATION_KINDS), None)
-    verification_due = calendar.next_working_day(voluntary_end + timedelta(days=regime.verification_days))
-    if case.origin == Origin.CHU_DONG:
-        # Proactive cases are verified from the decision itself, not after a voluntary period.
-        verification_due = calendar.next_working_day(case.accepted_on + timedelta(days=regime.verification_days))
+    # Proactive cases are verified from the decision itself, not after a voluntary period. The period is
+    # judged by the law in force on the day it starts to run.
+    verification_start = case.accepted_on if case.origin == Origin.CHU_DONG else voluntary_end
+    verification_regime = regime_on(verification_start)
+    verification_due = calendar.next_working_day(
+        verification_start + timedelta(days=verification_regime.verification_days))
     if first_verification is not None or ended_on is None or ended_on > verification_due:
         deadlines.append(Deadline(DeadlineKind.VERIFICATION, verification_due,
-                                  first_verification.date if first_verification else None, regime.code))
+                                  first_verification.date if first_verification else None,
+                                  verification_regime.code))
 
-    deadlines.extend(_reverification_deadlines(events))
+    deadlines.extend(_reverification_deadlines(events, calendar))
     deadlines.extend(_ground_decision_deadlines(events, calendar))
     deadlines.extend(_payout_deadlines(events, payouts, calendar))
     return sorted(deadlines, key=lambda d: (d.due_on, d.kind))
 
 
-def _reverification_deadlines(events: Sequence[DeadlineEvent]) -> list[Deadline]:
+def _reverification_deadlines(events: Sequence[DeadlineEvent], calendar: WorkingCalendar) -> list[Deadline]:
     """A case without conditions is verified again every 6 months (12 for prisoners with ≥ 2 years left
-    and unknown addresses) for as long as it stays without conditions."""
+    and unknown addresses) for as long as it stays without conditions. A case that left the bucket after
+    the due date without a re-verification keeps the missed deadline in its record."""
     result = []
     for index, event in enumerate(events):
         if event.kind != EventKind.CHUA_CO_DIEU_KIEN:
@@ -163,7 +167,7 @@ def _reverification_deadlines(events: Sequence[DeadlineEvent]) -> list[Deadline]
         regime = regime_on(event.date)
         months = (regime.reverification_months_long if event.ground in LONG_REVERIFICATION_GROUNDS
                   else regime.reverification_months)
-        due = add_months(event.date, months)
+        due = calendar.next_working_day(add_months(event.date, months))
         later = events[index + 1:]
         next_verification = next((e for e in later if e.kind in VERIFICATION_KINDS), None)
         left_bucket = next((e for e in later if e.kind not in VERIFICATION_KINDS
@@ -171,9 +175,9 @@ def _reverification_deadlines(events: Sequence[DeadlineEvent]) -> list[Deadline]
         if next_verification is not None and (left_bucket is None or next_verification.sequence < left_bucket.sequence):
             result.append(Deadline(DeadlineKind.REVERIFICATION, due, next_verification.date, regime.code,
                                    reference=f"#{event.sequence}"))
-        elif left_bucket is None:
+        elif left_bucket is None or left_bucket.date > due:
             result.append(Deadline(DeadlineKind.REVERIFICATION, due, None, regime.code, reference=f"#{event.sequence}"))
-        # else: the case left "without conditions" (ended, separate book, suspended) before re-verification
+        # else: the case left "without conditions" (ended, separate book, suspended) before it fell due
     return result
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -231,13 +230,19 @@ def party_add(*, actor, case: Case, role: str, name: str, kind: str = PartyKind.
                                 address=address)
 
 
-def _payout_available(case: Case, paid_on: date) -> int:
-    first_collection = (CaseEvent.objects.filter(case=case, kind=EventKind.THU_TIEN)
-                        .order_by("sequence").values_list("date", flat=True).first())
-    _require(first_collection is not None and paid_on >= first_collection,
-             _("Chưa có khoản thu nào trước ngày chi trả."), code="nothing_collected", field="paid_on")
-    paid = Payout.objects.filter(case=case).aggregate(total=Sum("amount"))["total"] or 0
-    return case.amount_collected - paid
+def _payout_shortfall(case: Case, paid_on: date, amount: int) -> int | None:
+    """With a new payout of ``amount`` on ``paid_on``, the most by which payouts would exceed collections
+    on any day from ``paid_on`` on (None if they never do). Money cannot be paid out before it is
+    collected, and a back-dated payout must not leave a later one uncovered."""
+    collections = list(CaseEvent.objects.filter(case=case, kind=EventKind.THU_TIEN).values_list("date", "amount"))
+    payouts = list(Payout.objects.filter(case=case).values_list("paid_on", "amount")) + [(paid_on, amount)]
+    worst = None
+    for day in sorted({paid_on, *(d for d, _a in payouts if d >= paid_on)}):
+        collected = sum(a for d, a in collections if d <= day)
+        paid = sum(a for d, a in payouts if d <= day)
+        if paid > collected:
+            worst = max(worst or 0, paid - collected)
+    return worst
 
 
 def payout_check(*, actor, case: Case, paid_on: date, amount: int, today: date | None = None) -> None:
@@ -248,10 +253,10 @@ def payout_check(*, actor, case: Case, paid_on: date, amount: int, today: date |
              _("Số tiền phải là số nguyên dương (đồng)."), code="amount_not_positive", field="amount")
     _require(paid_on <= (today or timezone.localdate()), _("Ngày chi trả ở tương lai."), code="date_in_future",
              field="paid_on")
-    available = _payout_available(case, paid_on)
-    _require(amount <= available, _("Chi trả %(amount)s vượt quá số đã thu chưa chi %(available)s.") % {
-        "amount": format_vnd(amount), "available": format_vnd(available)}, code="amount_exceeds_collected",
-        field="amount")
+    shortfall = _payout_shortfall(case, paid_on, amount)
+    _require(shortfall is None, _("Chi trả %(amount)s ngày %(date)s vượt quá số đã thu chưa chi (thiếu %(short)s).") % {
+        "amount": format_vnd(amount), "date": paid_on.strftime("%d/%m/%Y"), "short": format_vnd(shortfall or 0)},
+        code="amount_exceeds_collected", field="amount")
 
 
 @transaction.atomic

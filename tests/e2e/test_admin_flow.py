@@ -42,12 +42,12 @@ def test_officer_records_a_collection_and_is_told_in_vietnamese_when_an_amount_i
 
     page.fill("#id_amount", "5000000")
     page.click("input[name=_save]")
-    page.wait_for_url("**/admin/cases/caseevent/")
+    page.wait_for_url(f"**/admin/cases/case/{case.pk}/change/")
     page.goto(f"{live_server.url}/admin/cases/caseevent/add/?case={case.pk}")
     page.fill("#id_date", "16/03/2024")
     page.select_option("#id_kind", EventKind.XONG)
     page.click("input[name=_save]")
-    page.wait_for_url("**/admin/cases/caseevent/")
+    page.wait_for_url(f"**/admin/cases/case/{case.pk}/change/")
 
     case.refresh_from_db()
     assert (case.status, case.amount_remaining, case.event_count) == (Status.COMPLETED, 0, 2)

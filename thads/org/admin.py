@@ -1,20 +1,49 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from thads.core.errors import DomainError
 from thads.org.models import OfficerProfile, Unit
 from thads.org.selectors import ALL_UNITS, readable_unit_ids
+from thads.org.services import officer_profile_save, unit_save
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "level", "parent", "valid_from", "valid_to", "predecessors"]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        candidate = Unit(pk=self.instance.pk, **{k: data.get(k) for k in ("code", "name", "level", "parent",
+                                                                         "valid_from", "valid_to")})
+        try:
+            ancestor = candidate.parent
+            while ancestor is not None:
+                if candidate.pk is not None and ancestor.pk == candidate.pk:
+                    raise DomainError(_("A unit cannot be its own ancestor."), field="parent")
+                ancestor = ancestor.parent
+        except DomainError as error:
+            self.add_error(error.field, error.message)
+        return data
 
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
+    form = UnitForm
     list_display = ("code", "name", "level", "parent", "valid_from", "valid_to")
     list_filter = ("level", "valid_to")
     search_fields = ("code", "name")
     filter_horizontal = ("predecessors",)
     list_select_related = ("parent",)
     autocomplete_fields = ("parent",)
+
+    def save_model(self, request, obj, form, change):
+        unit_save(unit=obj)
 
 
 @admin.register(OfficerProfile)
@@ -29,6 +58,11 @@ class OfficerProfileAdmin(admin.ModelAdmin):
         profiles = super().get_queryset(request)
         unit_ids = readable_unit_ids(request.user)
         return profiles if unit_ids is ALL_UNITS else profiles.filter(unit_id__in=unit_ids)
+
+    def save_model(self, request, obj, form, change):
+        saved = officer_profile_save(user=obj.user, unit=obj.unit, title=obj.title, role=obj.role,
+                                     full_name=obj.full_name)
+        obj.pk = saved.pk
 
 
 class OfficerProfileInline(admin.StackedInline):
@@ -46,3 +80,12 @@ admin.site.unregister(User)
 class UserAdmin(DjangoUserAdmin):
     inlines = [OfficerProfileInline]
     list_display = ("username", "first_name", "last_name", "is_staff", "is_active")
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not OfficerProfile:
+            return super().save_formset(request, form, formset, change)
+        for profile_form in formset.forms:
+            data = getattr(profile_form, "cleaned_data", None)
+            if data and profile_form.has_changed():
+                officer_profile_save(user=form.instance, unit=data["unit"], title=data["title"], role=data["role"],
+                                     full_name=data["full_name"])

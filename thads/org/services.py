@@ -106,9 +106,46 @@ def officer_create(*, username: str, password: str, full_name: str, unit: Unit, 
     first, _sep, last = full_name.rpartition(" ")
     user = user_model.objects.create_user(username=username, password=password, email=email,
                                           first_name=last, last_name=first, is_staff=True)
+    return officer_profile_save(user=user, unit=unit, title=title, role=role, full_name=full_name)
+
+
+def _role_group(role: str) -> Group:
     group = Group.objects.filter(name=role_group_name(role)).first()
     if group is None:
         roles_sync()
         group = Group.objects.get(name=role_group_name(role))
-    user.groups.add(group)
-    return OfficerProfile.objects.create(user=user, unit=unit, title=title, role=role, full_name=full_name)
+    return group
+
+
+@transaction.atomic
+def officer_profile_save(*, user, unit: Unit, title: str, role: str, full_name: str) -> OfficerProfile:
+    """Create or change a person's officer profile, keeping their role group (the admin permissions) in
+    step: a person is in exactly the group of their current role."""
+    if role not in Role.values or title not in Title.values:
+        raise DomainError(_("Vai trò hoặc chức danh không hợp lệ."), code="invalid_role", field="role")
+    if not full_name.strip():
+        raise DomainError(_("Thiếu họ và tên."), code="required", field="full_name")
+    profile, _created = OfficerProfile.objects.update_or_create(
+        user=user, defaults={"unit": unit, "title": title, "role": role, "full_name": full_name.strip()})
+    role_groups = Group.objects.filter(name__in=[role_group_name(r) for r in Role.values])
+    user.groups.remove(*role_groups)
+    user.groups.add(_role_group(role))
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    return profile
+
+
+@transaction.atomic
+def unit_save(*, unit: Unit) -> Unit:
+    """Create or correct a unit from the admin. The dates must be ordered and a unit cannot be its own
+    ancestor (the hierarchy stays a tree)."""
+    if unit.valid_to is not None and unit.valid_to < unit.valid_from:
+        raise DomainError(_("Ngày hết hiệu lực trước ngày có hiệu lực."), code="invalid_dates", field="valid_to")
+    ancestor = unit.parent
+    while ancestor is not None:
+        if unit.pk is not None and ancestor.pk == unit.pk:
+            raise DomainError(_("Đơn vị không thể là cấp trên của chính nó."), code="cycle", field="parent")
+        ancestor = ancestor.parent
+    unit.save()
+    return unit
