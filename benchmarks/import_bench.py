@@ -109,7 +109,9 @@ def _bulk_baseline(directory: Path) -> None:
             sequence[r["case_no"]] = sequence.get(r["case_no"], 0) + 1
             events.append(CaseEvent(case=by_no[r["case_no"]], sequence=sequence[r["case_no"]], date=r["date"],
                                     kind=r["kind"], amount=int(r["amount"]) if r["amount"] else None,
-                                    ground=r["ground"], source="import"))
+                                    ground=r["ground"], source="import", status_after="with_conditions",
+                                    collected_after=0, reduced_after=0, terminated_after=0,
+                                    remaining_after=0))
         CaseEvent.objects.bulk_create(events, batch_size=500)
 
 

@@ -128,6 +128,15 @@ class CaseEvent(models.Model):
         _("ngày phát sinh căn cứ"), null=True, blank=True,
         help_text=_("Để tính thời hạn ra quyết định (5 ngày làm việc)."))
     note = models.TextField(_("ghi chú"), blank=True)
+    # The case's state right after this event (cases.workflow). Written once with the row, never changed:
+    # events are only appended, so the state after an event is final. The statistics read the state on any
+    # date from the last event on or before it, without replaying histories.
+    status_after = models.CharField(_("trạng thái sau sự kiện"), max_length=32, choices=Status.choices)
+    ground_after = models.CharField(_("căn cứ sau sự kiện"), max_length=32, blank=True)
+    collected_after = models.BigIntegerField(_("đã thu lũy kế"))
+    reduced_after = models.BigIntegerField(_("đã giảm lũy kế"))
+    terminated_after = models.BigIntegerField(_("đình chỉ lũy kế"))
+    remaining_after = models.BigIntegerField(_("còn phải thi hành sau sự kiện"))
     source = models.CharField(_("nguồn nhập"), max_length=16, choices=EventSource.choices, default=EventSource.WEB)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người ghi"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
@@ -140,6 +149,7 @@ class CaseEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "sequence"], name="event_case_sequence_unique"),
             models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gt=0), name="event_amount_positive"),
+            models.CheckConstraint(condition=Q(remaining_after__gte=0), name="event_remaining_after_not_negative"),
             models.CheckConstraint(
                 condition=(Q(kind__in=[EventKind.THU_TIEN, EventKind.GIAM], amount__isnull=False)
                            | (~Q(kind__in=[EventKind.THU_TIEN, EventKind.GIAM]) & Q(amount__isnull=True))),

@@ -194,7 +194,9 @@ def case_event_record(
     )
     event = CaseEvent.objects.create(
         case=locked, sequence=state.event_count, date=date, kind=kind, amount=amount, ground=ground,
-        ground_arose_on=ground_arose_on, note=note, source=source,
+        ground_arose_on=ground_arose_on, note=note, source=source, status_after=state.status,
+        ground_after=state.ground, collected_after=state.collected, reduced_after=state.reduced,
+        terminated_after=state.terminated_amount, remaining_after=state.remaining,
         recorded_by=actor if actor is not None and actor.is_authenticated else None,
     )
     _write_cache(locked, state)

@@ -120,6 +120,10 @@ class _Importer:
             for row in pending:
                 parent_code = row.values["parent_code"]
                 parent = None
+                if parent_code in self.parsed.refused_unit_codes:
+                    self.parsed.refused_unit_codes.add(row.values["code"])  # its parent's error says why
+                    progressed = True
+                    continue
                 if parent_code:
                     parent = known.get(parent_code)
                     if parent is None and parent_code not in seen:
@@ -140,6 +144,7 @@ class _Importer:
                         valid_from=row.values["valid_from"], valid_to=row.values["valid_to"])
                 except DomainError as error:
                     self.domain_issue(row, error, "code")
+                    self.parsed.refused_unit_codes.add(row.values["code"])
                     continue
                 known[unit.code] = unit
                 if created:
@@ -148,6 +153,7 @@ class _Importer:
                     self.summary.units_existing += 1
             if not progressed:
                 for row in waiting:
+                    self.parsed.refused_unit_codes.add(row.values["code"])
                     self.issue(row, "parent_code", _("đơn vị cấp trên %(code)s không tạo được (lỗi hoặc vòng lặp)")
                                % {"code": row.values["parent_code"]}, "unknown_unit")
                 break
@@ -167,6 +173,7 @@ class _Importer:
                 bank, created = bank_ensure(code=code, name=row.values["name"])
             except DomainError as error:
                 self.domain_issue(row, error, "name")
+                self.parsed.refused_bank_codes.add(code)
                 continue
             banks[code] = bank
             if created:
@@ -190,6 +197,10 @@ class _Importer:
                     "case": case_no, "row": first_row[case_no]}, "duplicate_case_no")
                 continue
             first_row[case_no] = row.number
+            if values["unit_code"] in self.parsed.refused_unit_codes or values["bank_code"] in (
+                    self.parsed.refused_bank_codes - {""}):
+                self.parsed.refused_case_numbers.add(case_no)  # the unit's or bank's own error says why
+                continue
             unit = units.get(values["unit_code"])
             if unit is None:
                 self.issue(row, "unit_code", _("đơn vị %(code)s không có trong units.csv hay cơ sở dữ liệu") % {

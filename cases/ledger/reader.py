@@ -40,6 +40,10 @@ COLUMNS: dict[str, tuple[set[str], set[str]]] = {
 }
 REQUIRED_FILES = ("units.csv", "cases.csv", "events.csv")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_AMOUNT = 2**63 - 1  # the database's BIGINT; no judgment comes near it
+# Longest text each column may hold (the model fields' max_length).
+MAX_LENGTHS = {"code": 32, "parent_code": 32, "unit_code": 32, "bank_code": 64, "case_no": 64, "decision_no": 64,
+               "name": 255, "debtor_name": 255, "creditor_name": 255, "ground": 32}
 
 
 @dataclass
@@ -60,6 +64,9 @@ class ParsedLedger:
     bad_rows: set[tuple[str, int]] = field(default_factory=set)
     # case numbers of cases.csv rows that failed a cell check (their events are skipped, not reported again)
     refused_case_numbers: set[str] = field(default_factory=set)
+    # unit and bank codes whose rows were refused: rows naming them are not reported again
+    refused_unit_codes: set[str] = field(default_factory=set)
+    refused_bank_codes: set[str] = field(default_factory=set)
     # files missing or refused as a whole (wrong column set, not UTF-8): their rows were not read
     refused_files: set[str] = field(default_factory=set)
 
@@ -78,6 +85,12 @@ class _RowParser:
         value = (self.raw.get(column) or "").strip()
         if required and not value:
             self.error(column, _("bắt buộc, đang để trống"), "required")
+        limit = MAX_LENGTHS.get(column)
+        if limit is not None and self.file == "banks.csv" and column == "code":
+            limit = MAX_LENGTHS["bank_code"]
+        if limit is not None and len(value) > limit:
+            self.error(column, _("dài %(length)s ký tự, tối đa %(limit)s") % {"length": len(value), "limit": limit},
+                       "too_long")
         self.values[column] = value
         return value
 
@@ -106,8 +119,10 @@ class _RowParser:
         value = self.text(column, required=required)
         parsed = None
         if value:
-            if value.isascii() and value.isdigit():
+            if value.isascii() and value.isdigit() and int(value) <= MAX_AMOUNT:
                 parsed = int(value)
+            elif value.isascii() and value.isdigit():
+                self.error(column, _("số tiền %(value)s quá lớn") % {"value": value}, "amount_too_large")
             else:
                 self.error(column, _("«%(value)s» không phải số tiền nguyên (đồng, chỉ gồm chữ số)") % {
                     "value": value}, "invalid_amount")
@@ -184,8 +199,10 @@ def read_ledger(directory: str | Path) -> ParsedLedger:
                 target.append(Row(name, number, parser.values))
             else:
                 ledger.bad_rows.add((name, number))
-                if name == "cases.csv" and (raw.get("case_no") or "").strip():
-                    ledger.refused_case_numbers.add(raw["case_no"].strip())
+                key = (raw.get("case_no") if name == "cases.csv" else raw.get("code") or "").strip()
+                if key:
+                    {"cases.csv": ledger.refused_case_numbers, "units.csv": ledger.refused_unit_codes,
+                     "banks.csv": ledger.refused_bank_codes}.get(name, set()).add(key)
 
     def unit(p: _RowParser) -> None:
         p.text("code", required=True)

@@ -1,6 +1,4 @@
 """python manage.py import_ledger DIR — import a case ledger (shared/ledger-format.md), all or nothing."""
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -17,7 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, directory, quiet_progress=False, **options):
         def progress(file: str, done: int, total: int) -> None:
             if not quiet_progress and total >= 1000:
-                sys.stderr.write(f"  {file}: {done}/{total}\n")
+                self.stderr.write(f"  {file}: {done}/{total}")
 
         try:
             summary = import_ledger(directory, progress=progress)
