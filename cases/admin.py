@@ -131,7 +131,13 @@ class CaseAdmin(admin.ModelAdmin):
         return case_list_for_user(request.user)
 
     def get_fieldsets(self, request, obj=None):
-        return self.add_fieldsets if obj is None else self.fieldsets
+        if obj is None:
+            return self.add_fieldsets
+        if case_is_writable_by(request.user, obj):
+            return self.fieldsets
+        # People who may only read the case are not offered a form they cannot submit.
+        return tuple((name, {**opts, "fields": tuple(f for f in opts["fields"] if f != "add_event_link")})
+                     for name, opts in self.fieldsets)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:

@@ -32,6 +32,8 @@ def unit_is_writable_by(user, unit_id: int) -> bool:
     officers in their own unit (the new case is then theirs)."""
     if user is None:  # system operations: import, demo loader
         return True
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
     unit_ids = writable_unit_ids(user)
     if unit_ids is ALL_UNITS or unit_id in unit_ids:
         return True
@@ -43,6 +45,8 @@ def units_open_to_new_cases(user):
     """The units in which ``user`` may accept new cases (see unit_is_writable_by)."""
     from thads.org.models import Unit
 
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Unit.objects.none()
     writable = writable_unit_ids(user)
     if writable is ALL_UNITS:
         return Unit.objects.all()
