@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class BanksConfig(AppConfig):
     name = "banks"
-    verbose_name = _("Ngân hàng")
+    verbose_name = _("Banks")

@@ -4,12 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Bank(models.Model):
-    code = models.CharField(_("mã ngân hàng"), max_length=64, unique=True)
-    name = models.CharField(_("tên tổ chức tín dụng"), max_length=255)
+    code = models.CharField(_("bank code"), max_length=64, unique=True)
+    name = models.CharField(_("credit institution name"), max_length=255)
 
     class Meta:
-        verbose_name = _("ngân hàng")
-        verbose_name_plural = _("ngân hàng")
+        verbose_name = _("bank")
+        verbose_name_plural = _("banks")
         ordering = ["code"]
 
     def __str__(self) -> str:

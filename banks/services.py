@@ -11,7 +11,7 @@ def bank_ensure(*, code: str, name: str) -> tuple[Bank, bool]:
     if existing is not None:
         if existing.name != name:
             raise DomainError(
-                _("Ngân hàng %(code)s đã có trong cơ sở dữ liệu với tên khác («%(stored)s»).") % {
+                _("Bank %(code)s is already in the database under another name (“%(stored)s”).") % {
                     "code": code, "stored": existing.name},
                 code="bank_differs", field="name")
         return existing, False

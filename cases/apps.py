@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class CasesConfig(AppConfig):
     name = "cases"
-    verbose_name = _("Hồ sơ thi hành án")
+    verbose_name = _("Enforcement cases")

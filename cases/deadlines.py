@@ -33,10 +33,11 @@ class Regime:
 
 
 REGIMES: tuple[Regime, ...] = (
-    Regime("luat_2008", _("Luật THADS 2008 (sửa đổi 2014, 2022)"), date(2009, 7, 1), date(2026, 6, 30)),
+    Regime("luat_2008", _("Law on Civil Judgment Enforcement 2008 (amended 2014, 2022)"), date(2009, 7, 1),
+           date(2026, 6, 30)),
     # Luật THADS 106/2025/QH15. Same periods as far as this table tracks them; kept as its own entry so that
     # a change is one line of data, and a case is judged by the law of the day each period starts.
-    Regime("luat_106_2025", _("Luật THADS 106/2025/QH15"), date(2026, 7, 1), None),
+    Regime("luat_106_2025", _("Law on Civil Judgment Enforcement 106/2025/QH15"), date(2026, 7, 1), None),
 )
 
 
@@ -56,12 +57,12 @@ class DeadlineKind:
     PAYOUT = "payout"
 
     LABELS = {
-        DECISION: _("Ra quyết định thi hành án"),
-        VOLUNTARY: _("Hết thời hạn tự nguyện thi hành"),
-        VERIFICATION: _("Xác minh điều kiện thi hành án"),
-        REVERIFICATION: _("Xác minh lại việc chưa có điều kiện"),
-        GROUND_DECISION: _("Ra quyết định khi phát sinh căn cứ"),
-        PAYOUT: _("Chi trả tiền đã thu"),
+        DECISION: _("Issue the enforcement decision"),
+        VOLUNTARY: _("End of the voluntary compliance period"),
+        VERIFICATION: _("Verify the conditions for enforcement"),
+        REVERIFICATION: _("Re-verify a case without conditions"),
+        GROUND_DECISION: _("Issue the decision once a ground arises"),
+        PAYOUT: _("Pay out the money collected"),
     }
 
 

@@ -42,7 +42,7 @@ def _require(condition: bool, message: str, *, code: str, field: str) -> None:
 
 
 def _check_choice(value: str, choices, field: str) -> None:
-    _require(value in choices.values, _("Giá trị «%(value)s» không hợp lệ; các giá trị: %(valid)s.") % {
+    _require(value in choices.values, _("Invalid value “%(value)s”; valid values: %(valid)s.") % {
         "value": value, "valid": ", ".join(choices.values)}, code="invalid_choice", field=field)
 
 
@@ -70,36 +70,36 @@ def case_create_check(
     """Raise DomainError if case_create would refuse these arguments; writes nothing (forms call it)."""
     today = today or timezone.localdate()
     case_no = (case_no or "").strip()
-    _require(bool(case_no), _("Thiếu số hồ sơ."), code="required", field="case_no")
-    _require(bool((decision_no or "").strip()), _("Thiếu số quyết định thi hành án."), code="required",
+    _require(bool(case_no), _("The case number is missing."), code="required", field="case_no")
+    _require(bool((decision_no or "").strip()), _("The enforcement decision number is missing."), code="required",
              field="decision_no")
     if not unit_is_writable_by(actor, unit.pk):
-        raise PermissionDeniedError(_("Bạn không có quyền thụ lý hồ sơ cho đơn vị %(unit)s.") % {"unit": unit.code})
+        raise PermissionDeniedError(_("You are not allowed to accept cases for unit %(unit)s.") % {"unit": unit.code})
     _check_choice(origin, Origin, "origin")
     _check_choice(category, Category, "category")
     _check_choice(judgment_type, JudgmentType, "judgment_type")
     _require(isinstance(amount_due, int) and not isinstance(amount_due, bool) and amount_due >= 0,
-             _("Số tiền phải thi hành phải là số nguyên không âm (đồng)."), code="invalid_amount", field="amount_due")
-    _require(accepted_on <= today, _("Ngày thụ lý %(date)s ở tương lai.") % {
+             _("The amount due must be a non-negative whole number (đồng)."), code="invalid_amount", field="amount_due")
+    _require(accepted_on <= today, _("The acceptance date %(date)s is in the future.") % {
         "date": accepted_on.strftime("%d/%m/%Y")}, code="date_in_future", field="accepted_on")
-    _require(unit.is_active_on(accepted_on), _("Đơn vị %(unit)s không tồn tại vào ngày %(date)s.") % {
+    _require(unit.is_active_on(accepted_on), _("Unit %(unit)s did not exist on %(date)s.") % {
         "unit": unit.code, "date": accepted_on.strftime("%d/%m/%Y")}, code="unit_inactive", field="unit_code")
     if category == Category.TIN_DUNG_NGAN_HANG:
-        _require(creditor_bank is not None, _("Việc tín dụng, ngân hàng phải có ngân hàng được thi hành án."),
+        _require(creditor_bank is not None, _("A credit and banking case must name the creditor bank."),
                  code="bank_required", field="bank_code")
     else:
-        _require(creditor_bank is None, _("Chỉ việc tín dụng, ngân hàng mới ghi ngân hàng được thi hành án."),
+        _require(creditor_bank is None, _("Only a credit and banking case names a creditor bank."),
                  code="bank_not_allowed", field="bank_code")
     roles = {party.role for party in parties}
-    _require(PartyRole.DEBTOR in roles, _("Thiếu người phải thi hành án."), code="required", field="debtor_name")
-    _require(PartyRole.CREDITOR in roles, _("Thiếu người được thi hành án."), code="required",
+    _require(PartyRole.DEBTOR in roles, _("The judgment debtor is missing."), code="required", field="debtor_name")
+    _require(PartyRole.CREDITOR in roles, _("The judgment creditor is missing."), code="required",
              field="creditor_name")
     for party in parties:
         _check_choice(party.role, PartyRole, "role")
         _check_choice(party.kind, PartyKind, "kind")
-        _require(bool(party.name.strip()), _("Thiếu tên đương sự."), code="required", field=f"{party.role}_name")
+        _require(bool(party.name.strip()), _("The party name is missing."), code="required", field=f"{party.role}_name")
     _require(not Case.objects.filter(case_no=case_no).exists(),
-             _("Số hồ sơ %(case)s đã tồn tại.") % {"case": case_no}, code="duplicate_case_no", field="case_no")
+             _("Case number %(case)s already exists.") % {"case": case_no}, code="duplicate_case_no", field="case_no")
 
 
 @transaction.atomic
@@ -147,13 +147,13 @@ EDITABLE_FIELDS = frozenset({"decision_no", "received_on", "notified_on", "judgm
 def case_update(*, actor, case: Case, **changes) -> Case:
     """Correct the descriptive fields of a case (EDITABLE_FIELDS) or reassign its officer."""
     unknown = set(changes) - EDITABLE_FIELDS
-    _require(not unknown, _("Không sửa được các trường: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
+    _require(not unknown, _("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
              code="not_editable", field=sorted(unknown)[0] if unknown else "")
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if not case_is_writable_by(actor, locked):
         raise PermissionDeniedError()
     if "officer" in changes and not can_assign_officers(actor, locked):
-        raise PermissionDeniedError(_("Chỉ lãnh đạo đơn vị phân công chấp hành viên."))
+        raise PermissionDeniedError(_("Only unit heads assign enforcement officers."))
     for field, value in changes.items():
         setattr(locked, field, value)
     locked.save(update_fields=[*changes, "updated_at"])
@@ -165,7 +165,7 @@ def case_event_check(*, actor, case: Case, kind: str, date: date, amount: int | 
     """Validate an event against the case's current state without writing anything (forms call this to
     show errors before saving; case_event_record checks again under the row lock)."""
     if not case_is_writable_by(actor, case):
-        raise PermissionDeniedError(_("Bạn không có quyền ghi hồ sơ %(case)s.") % {"case": case.case_no})
+        raise PermissionDeniedError(_("You are not allowed to write to case %(case)s.") % {"case": case.case_no})
     workflow.check(case_facts(case), case_cached_state(case),
                    workflow.EventInput(kind=kind, date=date, amount=amount, ground=ground or ""),
                    today=today or timezone.localdate())
@@ -182,9 +182,9 @@ def case_event_record(
     WorkflowError (a lifecycle rule, nothing written) or PermissionDeniedError."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if not case_is_writable_by(actor, locked):
-        raise PermissionDeniedError(_("Bạn không có quyền ghi hồ sơ %(case)s.") % {"case": locked.case_no})
+        raise PermissionDeniedError(_("You are not allowed to write to case %(case)s.") % {"case": locked.case_no})
     if ground_arose_on is not None and ground_arose_on > date:
-        raise DomainError(_("Ngày phát sinh căn cứ sau ngày quyết định."), code="invalid_dates",
+        raise DomainError(_("The date the ground arose is after the decision date."), code="invalid_dates",
                           field="ground_arose_on")
     ground = ground or ""
     state = workflow.apply(
@@ -227,7 +227,7 @@ def party_add(*, actor, case: Case, role: str, name: str, kind: str = PartyKind.
         raise PermissionDeniedError()
     _check_choice(role, PartyRole, "role")
     _check_choice(kind, PartyKind, "kind")
-    _require(bool(name.strip()), _("Thiếu tên đương sự."), code="required", field="name")
+    _require(bool(name.strip()), _("The party name is missing."), code="required", field="name")
     return Party.objects.create(case=case, role=role, kind=kind, name=name.strip(), id_number=id_number,
                                 address=address)
 
@@ -252,11 +252,12 @@ def payout_check(*, actor, case: Case, paid_on: date, amount: int, today: date |
     if not case_is_writable_by(actor, case):
         raise PermissionDeniedError()
     _require(isinstance(amount, int) and not isinstance(amount, bool) and amount > 0,
-             _("Số tiền phải là số nguyên dương (đồng)."), code="amount_not_positive", field="amount")
-    _require(paid_on <= (today or timezone.localdate()), _("Ngày chi trả ở tương lai."), code="date_in_future",
+             _("The amount must be a positive whole number (đồng)."), code="amount_not_positive", field="amount")
+    _require(paid_on <= (today or timezone.localdate()), _("The payout date is in the future."), code="date_in_future",
              field="paid_on")
     shortfall = _payout_shortfall(case, paid_on, amount)
-    _require(shortfall is None, _("Chi trả %(amount)s ngày %(date)s vượt quá số đã thu chưa chi (thiếu %(short)s).") % {
+    _require(shortfall is None, _("The payout of %(amount)s on %(date)s exceeds the money collected and not yet "
+                                  "paid out (short by %(short)s).") % {
         "amount": format_vnd(amount), "date": paid_on.strftime("%d/%m/%Y"), "short": format_vnd(shortfall or 0)},
         code="amount_exceeds_collected", field="amount")
 
@@ -267,6 +268,6 @@ def payout_record(*, actor, case: Case, paid_on: date, amount: int, recipient: s
     """Record money paid out to a creditor. What is paid out never exceeds what was collected."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
     payout_check(actor=actor, case=locked, paid_on=paid_on, amount=amount, today=today)
-    _require(bool(recipient.strip()), _("Thiếu người nhận."), code="required", field="recipient")
+    _require(bool(recipient.strip()), _("The recipient is missing."), code="required", field="recipient")
     return Payout.objects.create(case=locked, paid_on=paid_on, amount=amount, recipient=recipient.strip(),
                                  note=note, recorded_by=actor)

@@ -106,24 +106,25 @@ def _refusal_reason(status: str, kind: str) -> str:
     status_label = Status(status).label
     kind_label = EventKind(kind).label
     if kind == EventKind.TIEP_TUC:
-        return _("Chỉ tiếp tục thi hành án khi việc đang hoãn hoặc tạm đình chỉ (hiện: %(status)s).") % {
+        return _("Enforcement can only be resumed when the case is postponed or suspended (now: %(status)s).") % {
             "status": status_label}
     if kind == EventKind.CHUYEN_SO_RIENG:
-        return _("Chỉ chuyển sổ theo dõi riêng khi việc chưa có điều kiện thi hành (hiện: %(status)s).") % {
+        return _("Only a case without conditions can be moved to the separate book (now: %(status)s).") % {
             "status": status_label}
     if status == Status.SEPARATE_BOOK:
-        return _("Việc đang theo dõi riêng: phải xác minh có điều kiện thi hành trước khi ghi «%(kind)s».") % {
+        return _("The case is in the separate book: a verification must find conditions for enforcement "
+                 "before “%(kind)s” can be recorded.") % {
             "kind": kind_label}
     if status == Status.SUSPENDED:
-        return _("Việc đang tạm đình chỉ: phải tiếp tục thi hành án trước khi ghi «%(kind)s».") % {
+        return _("The case is suspended: resume enforcement before recording “%(kind)s”.") % {
             "kind": kind_label}
     if status == Status.POSTPONED and kind == EventKind.HOAN:
-        return _("Việc đang hoãn thi hành án; ghi tiếp tục thi hành án trước khi hoãn lại.")
+        return _("Enforcement of the case is already postponed; record its resumption before postponing it again.")
     if status == Status.POSTPONED:
-        return _("Việc đang hoãn: phải tiếp tục thi hành án trước khi ghi «%(kind)s».") % {"kind": kind_label}
+        return _("The case is postponed: resume enforcement before recording “%(kind)s”.") % {"kind": kind_label}
     if status == Status.WITHOUT_CONDITIONS and kind == EventKind.HOAN:
-        return _("Không hoãn việc chưa có điều kiện thi hành; xác minh có điều kiện trước.")
-    return _("Không ghi được «%(kind)s» khi việc ở trạng thái %(status)s.") % {
+        return _("A case without conditions for enforcement is not postponed; first verify that it has conditions.")
+    return _("“%(kind)s” cannot be recorded while the case is in the status %(status)s.") % {
         "kind": kind_label, "status": status_label}
 
 
@@ -135,25 +136,25 @@ def check(facts: CaseFacts, state: CaseState, event: EventInput, *, today: date)
     """Raise WorkflowError if ``event`` may not follow ``state``. Checks run in a fixed order so the
     reason given is the most fundamental one."""
     if event.kind not in EventKind.values:
-        raise WorkflowError(_("Loại sự kiện không hợp lệ: «%(kind)s».") % {"kind": event.kind},
+        raise WorkflowError(_("Invalid event kind: “%(kind)s”.") % {"kind": event.kind},
                             code="unknown_kind", field="kind")
     if event.date < facts.accepted_on:
         raise WorkflowError(
-            _("Ngày %(date)s trước ngày thụ lý %(accepted)s của việc %(case)s.") % {
+            _("The date %(date)s is before the acceptance date %(accepted)s of case %(case)s.") % {
                 "date": event.date.strftime("%d/%m/%Y"), "accepted": facts.accepted_on.strftime("%d/%m/%Y"),
                 "case": facts.case_no},
             code="date_before_acceptance", field="date")
     if event.date > today:
-        raise WorkflowError(_("Ngày %(date)s ở tương lai.") % {"date": event.date.strftime("%d/%m/%Y")},
+        raise WorkflowError(_("The date %(date)s is in the future.") % {"date": event.date.strftime("%d/%m/%Y")},
                             code="date_in_future", field="date")
     if state.last_event_on is not None and event.date < state.last_event_on:
         raise WorkflowError(
-            _("Ngày %(date)s trước sự kiện gần nhất (%(last)s): các sự kiện phải theo thứ tự ngày.") % {
+            _("The date %(date)s is before the latest event (%(last)s): events must be in date order.") % {
                 "date": event.date.strftime("%d/%m/%Y"), "last": state.last_event_on.strftime("%d/%m/%Y")},
             code="date_before_previous_event", field="date")
     if state.ended:
         raise WorkflowError(
-            _("Việc %(case)s đã kết thúc (%(status)s) ngày %(on)s; không ghi thêm sự kiện.") % {
+            _("Case %(case)s ended (%(status)s) on %(on)s; no more events can be recorded.") % {
                 "case": facts.case_no, "status": Status(state.status).label,
                 "on": state.ended_on.strftime("%d/%m/%Y") if state.ended_on else ""},
             code="case_ended", field="kind")
@@ -168,17 +169,17 @@ def _check_ground(event: EventInput) -> None:
     choices = GROUNDS_BY_KIND.get(event.kind)
     if choices is None:
         if event.ground:
-            raise WorkflowError(_("«%(kind)s» không có căn cứ (ground); để trống.") % {
+            raise WorkflowError(_("“%(kind)s” takes no ground; leave it empty.") % {
                 "kind": EventKind(event.kind).label}, code="ground_not_allowed", field="ground")
         return
     if not event.ground:
         if event.kind in GROUND_REQUIRED_KINDS:
-            raise WorkflowError(_("«%(kind)s» phải có căn cứ pháp lý (ground).") % {
+            raise WorkflowError(_("“%(kind)s” requires a legal ground.") % {
                 "kind": EventKind(event.kind).label}, code="ground_required", field="ground")
         return
     if event.ground not in choices.values:
         raise WorkflowError(
-            _("Căn cứ «%(ground)s» không hợp lệ cho «%(kind)s»; các căn cứ: %(valid)s.") % {
+            _("The ground “%(ground)s” is not valid for “%(kind)s”; valid grounds: %(valid)s.") % {
                 "ground": event.ground, "kind": EventKind(event.kind).label,
                 "valid": ", ".join(choices.values)},
             code="ground_invalid", field="ground")
@@ -187,31 +188,31 @@ def _check_ground(event: EventInput) -> None:
 def _check_amount(facts: CaseFacts, state: CaseState, event: EventInput) -> None:
     if event.kind not in AMOUNT_KINDS:
         if event.amount is not None:
-            raise WorkflowError(_("«%(kind)s» không có số tiền; để trống.") % {
+            raise WorkflowError(_("“%(kind)s” takes no amount; leave it empty.") % {
                 "kind": EventKind(event.kind).label}, code="amount_not_allowed", field="amount")
         if event.kind == EventKind.XONG and state.remaining != 0:
             raise WorkflowError(
-                _("Chưa thi hành xong: việc %(case)s còn %(remaining)s phải thi hành.") % {
+                _("Not completed yet: case %(case)s still has %(remaining)s to enforce.") % {
                     "case": facts.case_no, "remaining": format_vnd(state.remaining)},
                 code="remaining_not_zero", field="kind")
         return
     if event.kind == EventKind.GIAM and facts.category != Category.NGAN_SACH:
         raise WorkflowError(
-            _("Chỉ giảm thi hành án đối với khoản thu cho ngân sách nhà nước (Điều 61); việc %(case)s "
-              "thuộc loại «%(category)s».") % {"case": facts.case_no, "category": Category(facts.category).label},
+            _("Only amounts owed to the state budget can be reduced (Article 61); case %(case)s is in "
+              "the category “%(category)s”.") % {"case": facts.case_no, "category": Category(facts.category).label},
             code="reduction_only_budget", field="kind")
     if event.amount is None:
-        raise WorkflowError(_("«%(kind)s» phải có số tiền.") % {"kind": EventKind(event.kind).label},
+        raise WorkflowError(_("“%(kind)s” requires an amount.") % {"kind": EventKind(event.kind).label},
                             code="amount_required", field="amount")
     if isinstance(event.amount, bool) or not isinstance(event.amount, int) or event.amount <= 0:
-        raise WorkflowError(_("Số tiền phải là số nguyên dương (đồng)."), code="amount_not_positive",
+        raise WorkflowError(_("The amount must be a positive whole number (đồng)."), code="amount_not_positive",
                             field="amount")
     if state.remaining <= 0:
-        raise WorkflowError(_("Việc %(case)s không còn số tiền phải thi hành.") % {"case": facts.case_no},
+        raise WorkflowError(_("Case %(case)s has no amount left to enforce.") % {"case": facts.case_no},
                             code="nothing_remaining", field="amount")
     if event.amount > state.remaining:
         raise WorkflowError(
-            _("%(kind)s %(amount)s vượt quá số còn phải thi hành %(remaining)s của việc %(case)s.") % {
+            _("%(kind)s: %(amount)s exceeds the %(remaining)s still to be enforced in case %(case)s.") % {
                 "kind": EventKind(event.kind).label, "amount": format_vnd(event.amount, symbol=False),
                 "remaining": format_vnd(state.remaining, symbol=False), "case": facts.case_no},
             code="amount_exceeds_remaining", field="amount")

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 
 class DialoguesConfig(AppConfig):
     name = "dialogues"
-    verbose_name = _("Đối thoại với ngân hàng")
+    verbose_name = _("Dialogues with banks")

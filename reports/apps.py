@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 
 class ReportsConfig(AppConfig):
     name = "reports"
-    verbose_name = _("Thống kê và báo cáo")
+    verbose_name = _("Statistics and reports")

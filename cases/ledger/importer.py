@@ -109,7 +109,7 @@ class _Importer:
         for row in rows:
             code = row.values["code"]
             if code in seen:
-                self.issue(row, "code", _("mã đơn vị %(code)s lặp lại (đã có ở dòng %(row)s)") % {
+                self.issue(row, "code", _("unit code %(code)s repeated (already on row %(row)s)") % {
                     "code": code, "row": seen[code].number}, "duplicate")
                 continue
             seen[code] = row
@@ -129,8 +129,8 @@ class _Importer:
                     if parent is None and parent_code not in seen:
                         parent = Unit.objects.filter(code=parent_code).first()
                         if parent is None:
-                            self.issue(row, "parent_code", _("đơn vị cấp trên %(code)s không có trong units.csv "
-                                                             "hay cơ sở dữ liệu") % {"code": parent_code},
+                            self.issue(row, "parent_code", _("parent unit %(code)s is neither in units.csv "
+                                                             "nor in the database") % {"code": parent_code},
                                        "unknown_unit")
                             progressed = True
                             continue
@@ -154,7 +154,7 @@ class _Importer:
             if not progressed:
                 for row in waiting:
                     self.parsed.refused_unit_codes.add(row.values["code"])
-                    self.issue(row, "parent_code", _("đơn vị cấp trên %(code)s không tạo được (lỗi hoặc vòng lặp)")
+                    self.issue(row, "parent_code", _("parent unit %(code)s could not be created (an error or a cycle)")
                                % {"code": row.values["parent_code"]}, "unknown_unit")
                 break
             pending = waiting
@@ -165,7 +165,7 @@ class _Importer:
         for row in self.parsed.banks:
             code = row.values["code"]
             if code in seen:
-                self.issue(row, "code", _("mã ngân hàng %(code)s lặp lại (đã có ở dòng %(row)s)") % {
+                self.issue(row, "code", _("bank code %(code)s repeated (already on row %(row)s)") % {
                     "code": code, "row": seen[code]}, "duplicate")
                 continue
             seen[code] = row.number
@@ -193,7 +193,7 @@ class _Importer:
             values = row.values
             case_no = values["case_no"]
             if case_no in first_row:
-                self.issue(row, "case_no", _("số hồ sơ %(case)s lặp lại (đã có ở dòng %(row)s)") % {
+                self.issue(row, "case_no", _("case number %(case)s repeated (already on row %(row)s)") % {
                     "case": case_no, "row": first_row[case_no]}, "duplicate_case_no")
                 continue
             first_row[case_no] = row.number
@@ -203,14 +203,14 @@ class _Importer:
                 continue
             unit = units.get(values["unit_code"])
             if unit is None:
-                self.issue(row, "unit_code", _("đơn vị %(code)s không có trong units.csv hay cơ sở dữ liệu") % {
+                self.issue(row, "unit_code", _("unit %(code)s is neither in units.csv nor in the database") % {
                     "code": values["unit_code"]}, "unknown_unit")
                 continue
             bank = None
             if values["bank_code"]:
                 bank = banks.get(values["bank_code"])
                 if bank is None:
-                    self.issue(row, "bank_code", _("ngân hàng %(code)s không có trong banks.csv hay cơ sở dữ liệu")
+                    self.issue(row, "bank_code", _("bank %(code)s is neither in banks.csv nor in the database")
                                % {"code": values["bank_code"]}, "unknown_bank")
                     continue
             try:
@@ -251,7 +251,7 @@ class _Importer:
                     continue
                 case = Case.objects.filter(case_no=case_no).first()
                 if case is None:
-                    self.issue(row, "case_no", _("hồ sơ %(case)s không có trong cases.csv hay cơ sở dữ liệu")
+                    self.issue(row, "case_no", _("case %(case)s is neither in cases.csv nor in the database")
                                % {"case": case_no}, "unknown_case")
                     continue
                 existing[case_no] = case

@@ -24,9 +24,9 @@ class LedgerIssue:
     code: str = "invalid"
 
     def __str__(self) -> str:
-        where = _("%(file)s dòng %(row)s") % {"file": self.file, "row": self.row}
+        where = _("%(file)s row %(row)s") % {"file": self.file, "row": self.row}
         if self.column:
-            where += _(", cột %(column)s") % {"column": self.column}
+            where += _(", column %(column)s") % {"column": self.column}
         return f"{where}: {self.message}"
 
 
@@ -84,12 +84,12 @@ class _RowParser:
     def text(self, column: str, *, required: bool) -> str:
         value = (self.raw.get(column) or "").strip()
         if required and not value:
-            self.error(column, _("bắt buộc, đang để trống"), "required")
+            self.error(column, _("required, but empty"), "required")
         limit = MAX_LENGTHS.get(column)
         if limit is not None and self.file == "banks.csv" and column == "code":
             limit = MAX_LENGTHS["bank_code"]
         if limit is not None and len(value) > limit:
-            self.error(column, _("dài %(length)s ký tự, tối đa %(limit)s") % {"length": len(value), "limit": limit},
+            self.error(column, _("%(length)s characters, at most %(limit)s") % {"length": len(value), "limit": limit},
                        "too_long")
         self.values[column] = value
         return value
@@ -97,7 +97,7 @@ class _RowParser:
     def choice(self, column: str, choices, *, required: bool = True) -> str:
         value = self.text(column, required=required)
         if value and value not in choices:
-            self.error(column, _("«%(value)s» không hợp lệ; dùng một trong: %(valid)s") % {
+            self.error(column, _("“%(value)s” is not valid; use one of: %(valid)s") % {
                 "value": value, "valid": ", ".join(choices)}, "invalid_choice")
         return value
 
@@ -110,7 +110,7 @@ class _RowParser:
                     raise ValueError
                 parsed = date.fromisoformat(value)
             except ValueError:
-                self.error(column, _("«%(value)s» không phải ngày hợp lệ (YYYY-MM-DD)") % {"value": value},
+                self.error(column, _("“%(value)s” is not a valid date (YYYY-MM-DD)") % {"value": value},
                            "invalid_date")
         self.values[column] = parsed
         return parsed
@@ -122,9 +122,9 @@ class _RowParser:
             if value.isascii() and value.isdigit() and int(value) <= MAX_AMOUNT:
                 parsed = int(value)
             elif value.isascii() and value.isdigit():
-                self.error(column, _("số tiền %(value)s quá lớn") % {"value": value}, "amount_too_large")
+                self.error(column, _("the amount %(value)s is too large") % {"value": value}, "amount_too_large")
             else:
-                self.error(column, _("«%(value)s» không phải số tiền nguyên (đồng, chỉ gồm chữ số)") % {
+                self.error(column, _("“%(value)s” is not a whole amount (đồng, digits only)") % {
                     "value": value}, "invalid_amount")
         self.values[column] = parsed
         return parsed
@@ -134,7 +134,7 @@ def _read_file(ledger: ParsedLedger, directory: Path, name: str) -> list[tuple[i
     path = directory / name
     if not path.exists():
         if name in REQUIRED_FILES:
-            ledger.issues.append(LedgerIssue(name, 0, "", _("thiếu tệp"), "missing_file"))
+            ledger.issues.append(LedgerIssue(name, 0, "", _("file missing"), "missing_file"))
             ledger.refused_files.add(name)
         return None
     try:
@@ -142,7 +142,7 @@ def _read_file(ledger: ParsedLedger, directory: Path, name: str) -> list[tuple[i
             reader = csv.reader(handle)
             header = next(reader, None)
             if header is None:
-                ledger.issues.append(LedgerIssue(name, 1, "", _("tệp rỗng, thiếu dòng tiêu đề"), "empty_file"))
+                ledger.issues.append(LedgerIssue(name, 1, "", _("empty file, the header row is missing"), "empty_file"))
                 ledger.refused_files.add(name)
                 return None
             header = [column.strip() for column in header]
@@ -150,14 +150,14 @@ def _read_file(ledger: ParsedLedger, directory: Path, name: str) -> list[tuple[i
             problems = False
             for column in header:
                 if column not in required | optional:
-                    ledger.issues.append(LedgerIssue(name, 1, column, _("cột không được biết"), "unknown_column"))
+                    ledger.issues.append(LedgerIssue(name, 1, column, _("unknown column"), "unknown_column"))
                     problems = True
             for column in sorted(required - set(header)):
-                ledger.issues.append(LedgerIssue(name, 1, column, _("thiếu cột bắt buộc"), "missing_column"))
+                ledger.issues.append(LedgerIssue(name, 1, column, _("required column missing"), "missing_column"))
                 problems = True
             duplicates = {column for column in header if header.count(column) > 1}
             for column in sorted(duplicates):
-                ledger.issues.append(LedgerIssue(name, 1, column, _("cột lặp lại"), "duplicate_column"))
+                ledger.issues.append(LedgerIssue(name, 1, column, _("repeated column"), "duplicate_column"))
                 problems = True
             if problems:
                 ledger.refused_files.add(name)
@@ -168,7 +168,7 @@ def _read_file(ledger: ParsedLedger, directory: Path, name: str) -> list[tuple[i
                     continue  # blank line
                 if len(cells) != len(header):
                     ledger.issues.append(LedgerIssue(name, number, "", _(
-                        "có %(got)s ô, dòng tiêu đề có %(want)s cột") % {"got": len(cells), "want": len(header)},
+                        "%(got)s cells, the header has %(want)s columns") % {"got": len(cells), "want": len(header)},
                         "wrong_cell_count"))
                     ledger.bad_rows.add((name, number))
                     if name == "cases.csv" and "case_no" in header and len(cells) > header.index("case_no"):
@@ -177,7 +177,7 @@ def _read_file(ledger: ParsedLedger, directory: Path, name: str) -> list[tuple[i
                 rows.append((number, dict(zip(header, cells, strict=True))))
             return rows
     except UnicodeDecodeError:
-        ledger.issues.append(LedgerIssue(name, 0, "", _("không phải văn bản UTF-8"), "not_utf8"))
+        ledger.issues.append(LedgerIssue(name, 0, "", _("not UTF-8 text"), "not_utf8"))
         ledger.refused_files.add(name)
         return None
 
@@ -186,7 +186,7 @@ def read_ledger(directory: str | Path) -> ParsedLedger:
     directory = Path(directory)
     ledger = ParsedLedger()
     if not directory.is_dir():
-        ledger.issues.append(LedgerIssue(str(directory), 0, "", _("không phải thư mục"), "not_a_directory"))
+        ledger.issues.append(LedgerIssue(str(directory), 0, "", _("not a directory"), "not_a_directory"))
         ledger.refused_files.update(REQUIRED_FILES)
         return ledger
 

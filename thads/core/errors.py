@@ -21,4 +21,4 @@ class PermissionDeniedError(DomainError):
     default_code = "permission_denied"
 
     def __init__(self, message: str | None = None, *, code: str | None = None):
-        super().__init__(message or _("Bạn không có quyền thực hiện thao tác này."), code=code)
+        super().__init__(message or _("You are not allowed to do this."), code=code)

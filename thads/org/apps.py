@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class OrgConfig(AppConfig):
     name = "thads.org"
     label = "org"
-    verbose_name = _("Tổ chức và cán bộ")
+    verbose_name = _("Organisation and officers")

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class UnitLevel(models.TextChoices):
-    GENERAL = "general", _("Trung ương (Tổng cục / Cục Quản lý THADS)")
-    PROVINCE = "province", _("Cấp tỉnh (Cục THADS / THADS tỉnh)")
-    DISTRICT = "district", _("Cấp huyện (Chi cục THADS, đến 2025)")
-    REGIONAL = "regional", _("Phòng THADS khu vực (từ 2025)")
+    GENERAL = "general", _("Central (General Department / Department of Civil Judgment Enforcement Management)")
+    PROVINCE = "province", _("Provincial (provincial civil judgment enforcement department)")
+    DISTRICT = "district", _("District (civil judgment enforcement sub-department, until 2025)")
+    REGIONAL = "regional", _("Regional civil judgment enforcement office (from 2025)")
 
 
 class UnitQuerySet(models.QuerySet):
@@ -23,26 +23,26 @@ class UnitQuerySet(models.QuerySet):
 
 
 class Unit(models.Model):
-    code = models.CharField(_("mã đơn vị"), max_length=32, unique=True)
-    name = models.CharField(_("tên đơn vị"), max_length=255)
-    level = models.CharField(_("cấp"), max_length=16, choices=UnitLevel.choices)
+    code = models.CharField(_("unit code"), max_length=32, unique=True)
+    name = models.CharField(_("unit name"), max_length=255)
+    level = models.CharField(_("level"), max_length=16, choices=UnitLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True,
+        "self", verbose_name=_("parent unit"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="children",
     )
-    valid_from = models.DateField(_("hiệu lực từ"))
-    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True,
-                                help_text=_("Ngày cuối cùng đơn vị tồn tại; để trống nếu còn hoạt động."))
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True,
+                                help_text=_("The unit's last day of existence; leave empty while it is still active."))
     predecessors = models.ManyToManyField(
-        "self", verbose_name=_("đơn vị tiền thân"), symmetrical=False, blank=True,
+        "self", verbose_name=_("predecessor units"), symmetrical=False, blank=True,
         related_name="successors",
     )
 
     objects = UnitQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("đơn vị")
-        verbose_name_plural = _("đơn vị")
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
@@ -61,38 +61,38 @@ class Unit(models.Model):
 
 
 class Title(models.TextChoices):
-    CHV_SO_CAP = "chv_so_cap", _("Chấp hành viên sơ cấp")
-    CHV_TRUNG_CAP = "chv_trung_cap", _("Chấp hành viên trung cấp")
-    CHV_CAO_CAP = "chv_cao_cap", _("Chấp hành viên cao cấp")
-    THU_KY = "thu_ky", _("Thư ký thi hành án")
-    THAM_TRA_VIEN = "tham_tra_vien", _("Thẩm tra viên")
-    THU_TRUONG = "thu_truong", _("Thủ trưởng / Trưởng đơn vị")
-    PHO_THU_TRUONG = "pho_thu_truong", _("Phó Thủ trưởng / Phó đơn vị")
-    KHAC = "khac", _("Khác")
+    CHV_SO_CAP = "chv_so_cap", _("Junior enforcement officer")
+    CHV_TRUNG_CAP = "chv_trung_cap", _("Intermediate enforcement officer")
+    CHV_CAO_CAP = "chv_cao_cap", _("Senior enforcement officer")
+    THU_KY = "thu_ky", _("Enforcement clerk")
+    THAM_TRA_VIEN = "tham_tra_vien", _("Examiner")
+    THU_TRUONG = "thu_truong", _("Head of office / unit head")
+    PHO_THU_TRUONG = "pho_thu_truong", _("Deputy head of office / deputy unit head")
+    KHAC = "khac", _("Other")
 
 
 class Role(models.TextChoices):
     """What a person may do. Scoping by unit lives in thads.org.selectors."""
 
-    OFFICER = "officer", _("Cán bộ thi hành án (hồ sơ của đơn vị; ghi hồ sơ được phân công)")
-    UNIT_HEAD = "unit_head", _("Lãnh đạo đơn vị (toàn bộ đơn vị và cấp dưới)")
-    STATISTICIAN = "statistician", _("Thống kê / thẩm tra (xem toàn bộ đơn vị và cấp dưới, khóa kỳ)")
-    CENTRAL_ADMIN = "central_admin", _("Quản trị trung ương (toàn quốc)")
+    OFFICER = "officer", _("Enforcement officer (reads the unit's cases; writes the cases assigned to them)")
+    UNIT_HEAD = "unit_head", _("Unit head (the whole unit and the units below it)")
+    STATISTICIAN = "statistician", _("Statistician / examiner (reads the unit and the units below it, locks periods)")
+    CENTRAL_ADMIN = "central_admin", _("Central administrator (nationwide)")
 
 
 class OfficerProfile(models.Model):
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE,
         related_name="officer_profile",
     )
-    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="officers")
-    title = models.CharField(_("chức danh / ngạch"), max_length=32, choices=Title.choices)
-    role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices, default=Role.OFFICER)
-    full_name = models.CharField(_("họ và tên"), max_length=255)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="officers")
+    title = models.CharField(_("title / grade"), max_length=32, choices=Title.choices)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.OFFICER)
+    full_name = models.CharField(_("full name"), max_length=255)
 
     class Meta:
-        verbose_name = _("cán bộ")
-        verbose_name_plural = _("cán bộ")
+        verbose_name = _("officer")
+        verbose_name_plural = _("officers")
         ordering = ["unit__code", "full_name"]
 
     def __str__(self) -> str:

@@ -67,10 +67,10 @@ def unit_ensure(*, code: str, name: str, level: str, parent: Unit | None, valid_
     Units are shared reference data: several ledgers may name the same unit. A row that differs from the
     stored unit is refused (DomainError code ``unit_differs``) rather than silently overwriting it."""
     if level not in UnitLevel.values:
-        raise DomainError(_("Cấp đơn vị không hợp lệ: «%(level)s».") % {"level": level}, code="invalid_level",
+        raise DomainError(_("Invalid unit level: “%(level)s”.") % {"level": level}, code="invalid_level",
                           field="level")
     if valid_to is not None and valid_to < valid_from:
-        raise DomainError(_("Ngày hết hiệu lực trước ngày có hiệu lực."), code="invalid_dates", field="valid_to")
+        raise DomainError(_("The validity ends before it starts."), code="invalid_dates", field="valid_to")
     existing = Unit.objects.filter(code=code).first()
     if existing is not None:
         differences = [
@@ -83,7 +83,7 @@ def unit_ensure(*, code: str, name: str, level: str, parent: Unit | None, valid_
         ]
         if differences:
             raise DomainError(
-                _("Đơn vị %(code)s đã có trong cơ sở dữ liệu với %(fields)s khác.") % {
+                _("Unit %(code)s is already in the database with a different %(fields)s.") % {
                     "code": code, "fields": ", ".join(differences)},
                 code="unit_differs", field=differences[0])
         return existing, False
@@ -99,10 +99,10 @@ def officer_create(*, username: str, password: str, full_name: str, unit: Unit, 
     the account is staff; what they may see and change follows from the role and the unit."""
     user_model = get_user_model()
     if user_model.objects.filter(username=username).exists():
-        raise DomainError(_("Tên đăng nhập «%(username)s» đã tồn tại.") % {"username": username},
+        raise DomainError(_("The username “%(username)s” already exists.") % {"username": username},
                           code="username_taken", field="username")
     if role not in Role.values or title not in Title.values:
-        raise DomainError(_("Vai trò hoặc chức danh không hợp lệ."), code="invalid_role", field="role")
+        raise DomainError(_("Invalid role or title."), code="invalid_role", field="role")
     first, _sep, last = full_name.rpartition(" ")
     user = user_model.objects.create_user(username=username, password=password, email=email,
                                           first_name=last, last_name=first, is_staff=True)
@@ -122,9 +122,9 @@ def officer_profile_save(*, user, unit: Unit, title: str, role: str, full_name: 
     """Create or change a person's officer profile, keeping their role group (the admin permissions) in
     step: a person is in exactly the group of their current role."""
     if role not in Role.values or title not in Title.values:
-        raise DomainError(_("Vai trò hoặc chức danh không hợp lệ."), code="invalid_role", field="role")
+        raise DomainError(_("Invalid role or title."), code="invalid_role", field="role")
     if not full_name.strip():
-        raise DomainError(_("Thiếu họ và tên."), code="required", field="full_name")
+        raise DomainError(_("The full name is missing."), code="required", field="full_name")
     profile, _created = OfficerProfile.objects.update_or_create(
         user=user, defaults={"unit": unit, "title": title, "role": role, "full_name": full_name.strip()})
     role_groups = Group.objects.filter(name__in=[role_group_name(r) for r in Role.values])
@@ -141,11 +141,11 @@ def unit_save(*, unit: Unit) -> Unit:
     """Create or correct a unit from the admin. The dates must be ordered and a unit cannot be its own
     ancestor (the hierarchy stays a tree)."""
     if unit.valid_to is not None and unit.valid_to < unit.valid_from:
-        raise DomainError(_("Ngày hết hiệu lực trước ngày có hiệu lực."), code="invalid_dates", field="valid_to")
+        raise DomainError(_("The validity ends before it starts."), code="invalid_dates", field="valid_to")
     ancestor = unit.parent
     while ancestor is not None:
         if unit.pk is not None and ancestor.pk == unit.pk:
-            raise DomainError(_("Đơn vị không thể là cấp trên của chính nó."), code="cycle", field="parent")
+            raise DomainError(_("A unit cannot be its own parent."), code="cycle", field="parent")
         ancestor = ancestor.parent
     unit.save()
     return unit

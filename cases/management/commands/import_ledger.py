@@ -23,11 +23,11 @@ class Command(BaseCommand):
             for issue in rejected.issues:
                 self.stderr.write(str(issue))
             raise CommandError(
-                _("Sổ bị từ chối: %(count)s lỗi. Cơ sở dữ liệu không thay đổi.") % {"count": len(rejected.issues)}
+                _("Ledger refused: %(count)s error(s). The database is unchanged.") % {"count": len(rejected.issues)}
             ) from None
         self.stdout.write(_(
-            "Đã nhập: đơn vị %(units)s mới (%(units_existing)s đã có), ngân hàng %(banks)s mới "
-            "(%(banks_existing)s đã có), %(cases)s hồ sơ, %(events)s sự kiện trong %(seconds).1f giây.") % {
+            "Imported: %(units)s new units (%(units_existing)s already present), %(banks)s new banks "
+            "(%(banks_existing)s already present), %(cases)s cases, %(events)s events in %(seconds).1f seconds.") % {
             "units": summary.units_created, "units_existing": summary.units_existing,
             "banks": summary.banks_created, "banks_existing": summary.banks_existing,
             "cases": summary.cases, "events": summary.events, "seconds": summary.seconds})
