@@ -94,6 +94,7 @@ def _bulk_baseline(directory: Path) -> None:
         banks = {row["code"]: Bank.objects.create(code=row["code"], name=row["name"]) for row in rows("banks.csv")}
         cases = Case.objects.bulk_create([
             Case(case_no=r["case_no"], decision_no=r["decision_no"], accepted_on=r["accepted_on"],
+                 stat_accepted_on=r["accepted_on"],
                  unit=units[r["unit_code"]], origin=r["origin"], category=r["category"],
                  judgment_type=r["judgment_type"], amount_due=int(r["amount_due"]),
                  amount_remaining=int(r["amount_due"]), creditor_bank=banks.get(r["bank_code"]))
@@ -108,6 +109,7 @@ def _bulk_baseline(directory: Path) -> None:
         for r in rows("events.csv"):
             sequence[r["case_no"]] = sequence.get(r["case_no"], 0) + 1
             events.append(CaseEvent(case=by_no[r["case_no"]], sequence=sequence[r["case_no"]], date=r["date"],
+                                    stat_date=r["date"],
                                     kind=r["kind"], amount=int(r["amount"]) if r["amount"] else None,
                                     ground=r["ground"], source="import", status_after="with_conditions",
                                     collected_after=0, reduced_after=0, terminated_after=0,

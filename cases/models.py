@@ -27,6 +27,10 @@ class Case(models.Model):
     case_no = models.CharField(_("case number"), max_length=64, unique=True)
     decision_no = models.CharField(_("enforcement decision number"), max_length=64)
     accepted_on = models.DateField(_("acceptance date (date of the decision)"))
+    # The date the statistics count the acceptance on: the legal date, unless the period containing it had
+    # already been closed when the case was recorded — then the first day after that period (domain.md §6:
+    # corrections land in the open period). Written by cases.services.
+    stat_accepted_on = models.DateField(_("statistical acceptance date"))
     received_on = models.DateField(
         _("date the request or judgment was received"), null=True, blank=True,
         help_text=_("Starts the deadline for the enforcement decision (5 working days)."))
@@ -89,6 +93,7 @@ class Case(models.Model):
             models.Index(fields=["officer", "status"], name="case_officer_status"),
             models.Index(fields=["creditor_bank", "accepted_on"], name="case_bank_accepted"),
             models.Index(fields=["accepted_on"], name="case_accepted_on"),
+            models.Index(fields=["stat_accepted_on"], name="case_stat_accepted_on"),
         ]
 
     def __str__(self) -> str:
@@ -121,6 +126,8 @@ class CaseEvent(models.Model):
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="events")
     sequence = models.PositiveIntegerField(_("sequence"))
     date = models.DateField(_("date"))
+    # As Case.stat_accepted_on: the legal date, or the first day after the closed period it fell in.
+    stat_date = models.DateField(_("statistical date"))
     kind = models.CharField(_("event kind"), max_length=32, choices=EventKind.choices)
     amount = models.BigIntegerField(_("amount (VND)"), null=True, blank=True)
     ground = models.CharField(_("ground"), max_length=32, blank=True)
@@ -159,6 +166,7 @@ class CaseEvent(models.Model):
         indexes = [
             models.Index(fields=["date", "kind"], name="event_date_kind"),
             models.Index(fields=["kind", "date"], name="event_kind_date"),
+            models.Index(fields=["stat_date"], name="event_stat_date"),
         ]
 
     def __str__(self) -> str:

@@ -4,7 +4,7 @@ Each function is one transaction, locks the case row where two writers can meet,
 when, and keeps the cached state on the case row in step with the events (cases.workflow decides).
 """
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,9 +22,24 @@ from cases.selectors import (
     case_state_on,
     unit_is_writable_by,
 )
+from reports.selectors import statistics_closed_through
 from thads.core.errors import DomainError, PermissionDeniedError
 from thads.core.money import format_vnd
 from thads.org.models import Unit
+
+
+def statistical_date(unit_id: int, day: date) -> date:
+    """The date statistics count something recorded now with legal date ``day``: ``day`` itself, unless a
+    period covering the unit was already closed through ``day`` — then the first day after that period. A
+    closed period's figures never change, and the late record still counts, in the open period (domain.md §6).
+    Within a case these dates never decrease, because closures only move forward."""
+    return _after_closure(day, statistics_closed_through(unit_id))
+
+
+def _after_closure(day: date, closed_through: date | None) -> date:
+    if closed_through is not None and day <= closed_through:
+        return closed_through + timedelta(days=1)
+    return day
 
 
 @dataclass(frozen=True)
@@ -127,6 +142,7 @@ def case_create(
         notified_on=notified_on, judgment_court=judgment_court, judgment_no=judgment_no,
         judgment_date=judgment_date, judgment_type=judgment_type, unit=unit, officer=officer, origin=origin,
         category=category, amount_due=amount_due, creditor_bank=creditor_bank, created_by=actor,
+        stat_accepted_on=statistical_date(unit.pk, accepted_on),
     )
     _write_cache(case, workflow.initial_state(case_facts(case)))
     case.save()
@@ -171,39 +187,83 @@ def case_event_check(*, actor, case: Case, kind: str, date: date, amount: int | 
                    today=today or timezone.localdate())
 
 
+@dataclass(frozen=True)
+class EventData:
+    """One event to record (see case_events_record)."""
+
+    kind: str
+    date: date
+    amount: int | None = None
+    ground: str = ""
+    note: str = ""
+    ground_arose_on: date | None = None
+
+
+class EventBatchRefused(DomainError):
+    """Some events of a batch were refused; ``errors`` holds (index in the batch, error) for each. Later
+    events were checked against the state without the refused ones. Nothing was written."""
+
+    def __init__(self, errors: list[tuple[int, DomainError]]):
+        first = errors[0][1]
+        super().__init__(first.message, code=first.code, field=first.field)
+        self.errors = errors
+
+
 @transaction.atomic
+def case_events_record(*, actor, case: Case, events: list[EventData], source: str = EventSource.WEB,
+                       today: date | None = None) -> list[CaseEvent]:
+    """Append events to a case's history, in order, and bring its cached state in step: all or none.
+
+    Locks the case row, so two writers are applied one after the other; checks every event with the
+    workflow against the state the previous ones leave. Raises PermissionDeniedError, or EventBatchRefused
+    listing every refused event (nothing written)."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not case_is_writable_by(actor, locked):
+        raise PermissionDeniedError(_("You are not allowed to write to case %(case)s.") % {"case": locked.case_no})
+    today = today or timezone.localdate()
+    facts, state = case_facts(locked), case_cached_state(locked)
+    closed_through = statistics_closed_through(locked.unit_id)
+    recorded_by = actor if actor is not None and actor.is_authenticated else None
+    rows, errors = [], []
+    for index, data in enumerate(events):
+        try:
+            if data.ground_arose_on is not None and data.ground_arose_on > data.date:
+                raise DomainError(_("The date the ground arose is after the decision date."), code="invalid_dates",
+                                  field="ground_arose_on")
+            state = workflow.apply(facts, state, workflow.EventInput(kind=data.kind, date=data.date,
+                                                                     amount=data.amount, ground=data.ground or ""),
+                                   today=today)
+        except DomainError as error:
+            errors.append((index, error))
+            continue
+        rows.append(CaseEvent(
+            case=locked, sequence=state.event_count, date=data.date,
+            stat_date=_after_closure(data.date, closed_through), kind=data.kind, amount=data.amount,
+            ground=data.ground or "", ground_arose_on=data.ground_arose_on, note=data.note, source=source,
+            status_after=state.status, ground_after=state.ground, collected_after=state.collected,
+            reduced_after=state.reduced, terminated_after=state.terminated_amount, remaining_after=state.remaining,
+            recorded_by=recorded_by))
+    if errors:
+        raise EventBatchRefused(errors)
+    created = CaseEvent.objects.bulk_create(rows)
+    _write_cache(locked, state)
+    locked.save(update_fields=CACHE_FIELDS)
+    if case is not locked:  # callers holding the case instance see the new state too
+        _write_cache(case, state)
+    return created
+
+
 def case_event_record(
     *, actor, case: Case, kind: str, date: date, amount: int | None = None, ground: str = "", note: str = "",
     ground_arose_on: date | None = None, source: str = EventSource.WEB, today: date | None = None,
 ) -> CaseEvent:
-    """Append one event to a case's history and bring its cached state in step.
-
-    Locks the case row, so two officers recording at once are applied one after the other. Raises
-    WorkflowError (a lifecycle rule, nothing written) or PermissionDeniedError."""
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    if not case_is_writable_by(actor, locked):
-        raise PermissionDeniedError(_("You are not allowed to write to case %(case)s.") % {"case": locked.case_no})
-    if ground_arose_on is not None and ground_arose_on > date:
-        raise DomainError(_("The date the ground arose is after the decision date."), code="invalid_dates",
-                          field="ground_arose_on")
-    ground = ground or ""
-    state = workflow.apply(
-        case_facts(locked), case_cached_state(locked),
-        workflow.EventInput(kind=kind, date=date, amount=amount, ground=ground),
-        today=today or timezone.localdate(),
-    )
-    event = CaseEvent.objects.create(
-        case=locked, sequence=state.event_count, date=date, kind=kind, amount=amount, ground=ground,
-        ground_arose_on=ground_arose_on, note=note, source=source, status_after=state.status,
-        ground_after=state.ground, collected_after=state.collected, reduced_after=state.reduced,
-        terminated_after=state.terminated_amount, remaining_after=state.remaining,
-        recorded_by=actor if actor is not None and actor.is_authenticated else None,
-    )
-    _write_cache(locked, state)
-    locked.save(update_fields=CACHE_FIELDS)
-    # Callers holding the case instance see the new state too.
-    if case is not locked:
-        _write_cache(case, state)
+    """Append one event to a case's history (case_events_record with one event). Raises WorkflowError or
+    DomainError (a rule refused it, nothing written) or PermissionDeniedError."""
+    try:
+        (event,) = case_events_record(actor=actor, case=case, source=source, today=today, events=[EventData(
+            kind=kind, date=date, amount=amount, ground=ground or "", note=note, ground_arose_on=ground_arose_on)])
+    except EventBatchRefused as refused:
+        raise refused.errors[0][1] from None
     return event
 
 

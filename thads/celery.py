@@ -9,6 +9,16 @@ app = Celery("thads")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+from celery.schedules import crontab  # noqa: E402
+
 # Beat schedule, declared in code. One entry per job, each with why it runs when it does.
-# (The nightly statistics refresh is added with the statistics engine.)
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    # Every night at 01:30 (Asia/Ho_Chi_Minh), after the offices have stopped recording: refresh the
+    # snapshots of every unit for the current fiscal year (cumulative to last month, and to date), so the
+    # directors' pages open on yesterday's figures without computing anything.
+    "nightly-statistics-refresh": {
+        "task": "reports.tasks.nightly_refresh",
+        "schedule": crontab(hour=1, minute=30),
+        "options": {"queue": "stats"},
+    },
+}

@@ -19,7 +19,7 @@ from banks.services import bank_ensure
 from cases.codes import EventSource, PartyKind, PartyRole
 from cases.ledger.reader import LedgerIssue, ParsedLedger, Row, read_ledger
 from cases.models import Case
-from cases.services import PartyData, case_create, case_event_record
+from cases.services import EventBatchRefused, EventData, PartyData, case_create, case_events_record
 from thads.core.errors import DomainError
 from thads.org.models import Unit
 from thads.org.services import unit_ensure
@@ -234,32 +234,41 @@ class _Importer:
         return created
 
     def import_events(self, created: dict[str, Case]) -> None:
+        """Events are grouped by case (keeping their file order) and each case's events recorded in one
+        service call, which checks each against the state the previous ones leave."""
         # Case numbers that appear in cases.csv but were refused there: their events cannot be checked, and
         # their case's own error is already reported.
         listed = {row.values["case_no"] for row in self.parsed.cases}
         refused = (listed | self.parsed.refused_case_numbers) - set(created)
-        existing: dict[str, Case] = {}
-        total = len(self.parsed.events)
-        for index, row in enumerate(self.parsed.events, start=1):
-            if index % 1000 == 0 or index == total:
-                self.progress("events.csv", index, total)
-            values = row.values
-            case_no = values["case_no"]
+        by_case: dict[str, list[Row]] = {}
+        for row in self.parsed.events:
+            case_no = row.values["case_no"]
+            if case_no in refused:
+                continue
+            by_case.setdefault(case_no, []).append(row)
+        existing = {case.case_no: case for case in Case.objects.filter(
+            case_no__in=[no for no in by_case if no not in created])}
+        total, done = len(self.parsed.events), 0
+        for case_no, rows in by_case.items():
             case = created.get(case_no) or existing.get(case_no)
             if case is None:
-                if case_no in refused:
-                    continue
-                case = Case.objects.filter(case_no=case_no).first()
-                if case is None:
+                for row in rows:
                     self.issue(row, "case_no", _("case %(case)s is neither in cases.csv nor in the database")
                                % {"case": case_no}, "unknown_case")
-                    continue
-                existing[case_no] = case
-            try:
-                case_event_record(
-                    actor=self.actor, case=case, kind=values["kind"], date=values["date"], amount=values["amount"],
-                    ground=values["ground"], note=values["note"], source=EventSource.IMPORT, today=self.today)
-            except DomainError as error:
-                self.domain_issue(row, error, "kind")
                 continue
-            self.summary.events += 1
+            batch = [EventData(kind=row.values["kind"], date=row.values["date"], amount=row.values["amount"],
+                               ground=row.values["ground"], note=row.values["note"]) for row in rows]
+            try:
+                case_events_record(actor=self.actor, case=case, events=batch, source=EventSource.IMPORT,
+                                   today=self.today)
+                self.summary.events += len(rows)
+            except EventBatchRefused as refused:
+                for index, error in refused.errors:
+                    self.domain_issue(rows[index], error, "kind")
+            except DomainError as error:
+                self.domain_issue(rows[0], error, "case_no")
+            before, done = done, done + len(rows)
+            for mark in range((before // 1000 + 1) * 1000, done + 1, 1000):
+                self.progress("events.csv", mark, total)
+            if done == total and total % 1000:
+                self.progress("events.csv", total, total)

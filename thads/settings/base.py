@@ -9,7 +9,8 @@ from pathlib import Path
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
+VAR_DIR = BASE_DIR / "var"  # local state: the SQLite database, collected static files (not in git)
+VAR_DIR.mkdir(exist_ok=True)
 
 
 def env_bool(name: str, default: bool) -> bool:

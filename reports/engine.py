@@ -1,0 +1,226 @@
+"""The statistics engine: the indicators of domain.md §6, computed in the database.
+
+One aggregate query per (period, category filter) classifies every case from two points of its history —
+the last event before the period and the last event on or before its end — and sums the classes per
+(unit, category, origin, officer). Each event row carries the case's state after it (written once by the
+services), so the state on any date is a join, not a replay. Units are then rolled up in Python over the
+hierarchy as it stood at the period's end: a few thousand group rows, never a loop over cases.
+"""
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import connection
+
+from reports.indicators import BASE_COUNTS, BASE_MONEY, Figures
+from thads.org.models import Unit
+
+ENDED = ("completed", "terminated", "transferred_out")
+
+# Per case: its statistical acceptance date, the state before the period (eb) and at its end (ee), and the
+# money collected and reduced within it. A case with no event before S is as accepted: with conditions,
+# owing its amount due.
+_PER_CASE = """
+WITH marks AS (
+    SELECT e.case_id AS case_id,
+           MAX(CASE WHEN e.stat_date < %(start)s THEN e.sequence END) AS seq_before,
+           MAX(e.sequence) AS seq_end,
+           SUM(CASE WHEN e.kind = 'thu_tien' AND e.stat_date >= %(start)s THEN e.amount ELSE 0 END) AS collected,
+           SUM(CASE WHEN e.kind = 'giam' AND e.stat_date >= %(start)s THEN e.amount ELSE 0 END) AS reduced
+    FROM cases_caseevent e
+    WHERE e.stat_date <= %(end)s {event_filter}
+    GROUP BY e.case_id
+),
+per_case AS (
+    SELECT c.unit_id AS unit_id, c.category AS category, c.origin AS origin, c.officer_id AS officer_id,
+           CASE WHEN c.stat_accepted_on < %(start)s
+                 AND COALESCE(eb.status_after, 'with_conditions')
+                     NOT IN ('completed', 'terminated', 'transferred_out', 'separate_book')
+                THEN 1 ELSE 0 END AS carried,
+           CASE WHEN c.stat_accepted_on >= %(start)s
+                  OR (eb.status_after = 'separate_book' AND m.seq_end > m.seq_before)
+                THEN 1 ELSE 0 END AS is_new,
+           CASE WHEN c.stat_accepted_on >= %(start)s THEN c.amount_due
+                ELSE COALESCE(eb.remaining_after, c.amount_due) END AS base_money,
+           COALESCE(ee.status_after, 'with_conditions') AS status_end,
+           COALESCE(ee.ground_after, '') AS ground_end,
+           COALESCE(ee.remaining_after, c.amount_due) AS remaining_end,
+           COALESCE(ee.terminated_after, 0) AS terminated_end,
+           COALESCE(m.collected, 0) AS collected,
+           COALESCE(m.reduced, 0) AS reduced
+    FROM cases_case c
+    LEFT JOIN marks m ON m.case_id = c.id
+    LEFT JOIN cases_caseevent eb ON eb.case_id = c.id AND eb.sequence = m.seq_before
+    LEFT JOIN cases_caseevent ee ON ee.case_id = c.id AND ee.sequence = m.seq_end
+    WHERE c.stat_accepted_on <= %(end)s {case_filter}
+),
+classified AS (
+    SELECT unit_id, category, origin, officer_id, carried, is_new, base_money, collected, reduced,
+           remaining_end, terminated_end, status_end,
+           CASE WHEN status_end IN ('completed', 'terminated', 'transferred_out') THEN status_end
+                WHEN status_end = 'with_conditions' OR (status_end = 'postponed' AND ground_end = 'c')
+                    THEN 'in_progress'
+                WHEN status_end IN ('postponed', 'suspended') THEN 'postponed_or_suspended'
+                ELSE 'without_conditions' END AS outcome
+    FROM per_case
+    WHERE carried = 1 OR is_new = 1
+)
+SELECT unit_id, category, origin, officer_id,
+       SUM(carried) AS n_carried_over,
+       SUM(is_new) AS n_new,
+       SUM(CASE WHEN outcome = 'transferred_out' THEN 1 ELSE 0 END) AS n_transferred_out,
+       SUM(CASE WHEN outcome = 'completed' THEN 1 ELSE 0 END) AS n_completed,
+       SUM(CASE WHEN outcome = 'terminated' THEN 1 ELSE 0 END) AS n_terminated,
+       SUM(CASE WHEN outcome = 'in_progress' THEN 1 ELSE 0 END) AS n_in_progress,
+       SUM(CASE WHEN outcome = 'postponed_or_suspended' THEN 1 ELSE 0 END) AS n_postponed_or_suspended,
+       SUM(CASE WHEN outcome = 'without_conditions' THEN 1 ELSE 0 END) AS n_without_conditions,
+       SUM(carried * base_money) AS m_carried_over,
+       SUM(is_new * base_money) AS m_new,
+       SUM(CASE WHEN outcome = 'transferred_out' THEN base_money ELSE 0 END) AS m_transferred_out,
+       SUM(CASE WHEN outcome <> 'transferred_out' THEN collected ELSE 0 END) AS m_collected,
+       SUM(CASE WHEN outcome <> 'transferred_out' THEN reduced ELSE 0 END) AS m_reduced,
+       SUM(CASE WHEN outcome = 'terminated' THEN terminated_end ELSE 0 END) AS m_terminated,
+       SUM(CASE WHEN outcome = 'in_progress' THEN remaining_end ELSE 0 END) AS m_in_progress,
+       SUM(CASE WHEN outcome = 'postponed_or_suspended' THEN remaining_end ELSE 0 END) AS m_postponed_or_suspended,
+       SUM(CASE WHEN outcome = 'without_conditions' THEN remaining_end ELSE 0 END) AS m_without_conditions
+FROM classified
+GROUP BY unit_id, category, origin, officer_id
+"""
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    unit_id: int
+    category: str
+    origin: str
+    officer_id: int | None
+    figures: Figures
+
+
+def _in_clause(name: str, values: Iterable, params: dict) -> str:
+    keys = []
+    for index, value in enumerate(values):
+        key = f"{name}_{index}"
+        params[key] = value
+        keys.append(f"%({key})s")
+    return ", ".join(keys) or "NULL"
+
+
+def group_rows(*, start: date, end: date, category: str | None = None,
+               unit_ids: Iterable[int] | None = None) -> list[GroupRow]:
+    """Base sums per (unit, category, origin, officer) for [start, end], straight from the database.
+    ``unit_ids`` narrows the cases to those units (None: every unit)."""
+    params: dict = {"start": start, "end": end}
+    case_filter = event_filter = ""
+    if category:
+        params["category"] = category
+        case_filter += " AND c.category = %(category)s"
+    if unit_ids is not None:
+        case_filter += f" AND c.unit_id IN ({_in_clause('unit', sorted(set(unit_ids)), params)})"
+    if case_filter:
+        # Aggregate only the events of the cases in scope (a unit's report must not scan the country).
+        event_filter = f" AND e.case_id IN (SELECT c.id FROM cases_case c WHERE 1 = 1{case_filter})"  # noqa: S608 (placeholders only)
+    sql = _PER_CASE.format(case_filter=case_filter, event_filter=event_filter)  # filters hold placeholders only
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    result = []
+    for unit_id, row_category, origin, officer_id, *sums in rows:
+        counts = dict(zip(BASE_COUNTS, (int(v or 0) for v in sums[:len(BASE_COUNTS)]), strict=True))
+        amounts = dict(zip(BASE_MONEY, (int(v or 0) for v in sums[len(BASE_COUNTS):]), strict=True))
+        result.append(GroupRow(unit_id, row_category, origin, officer_id, Figures(counts, amounts)))
+    return result
+
+
+class Hierarchy:
+    """The organisation as it stood on one date: where each unit's cases are counted, and each unit's
+    ancestors. A unit that no longer existed on that date is counted in its successor (the 2025
+    reorganisation), or failing one in its nearest existing ancestor."""
+
+    def __init__(self, on: date):
+        self.on = on
+        units = list(Unit.objects.values("id", "code", "parent_id", "valid_from", "valid_to"))
+        self.by_id = {u["id"]: u for u in units}
+        self.code_of = {u["id"]: u["code"] for u in units}
+        self.id_of = {u["code"]: u["id"] for u in units}
+        successors = defaultdict(list)
+        for predecessor_id, successor_id in Unit.predecessors.through.objects.values_list("to_unit_id", "from_unit_id"):
+            successors[predecessor_id].append(successor_id)
+        self.successors = successors
+        self._effective: dict[int, int] = {}
+
+    def active(self, unit_id: int) -> bool:
+        unit = self.by_id[unit_id]
+        return unit["valid_from"] <= self.on and (unit["valid_to"] is None or unit["valid_to"] >= self.on)
+
+    def effective(self, unit_id: int) -> int:
+        """The unit that answers, on ``self.on``, for cases accepted by ``unit_id``."""
+        if unit_id in self._effective:
+            return self._effective[unit_id]
+        result, seen, frontier = unit_id, {unit_id}, [unit_id]
+        if not self.active(unit_id):
+            result = None
+            while frontier and result is None:
+                following = []
+                for current in frontier:
+                    for successor in sorted(self.successors.get(current, [])):
+                        if successor in seen:
+                            continue
+                        if self.active(successor):
+                            result = successor
+                            break
+                        seen.add(successor)
+                        following.append(successor)
+                    if result is not None:
+                        break
+                frontier = following
+            if result is None:
+                parent = self.by_id[unit_id]["parent_id"]
+                result = self.effective(parent) if parent is not None else unit_id
+        self._effective[unit_id] = result
+        return result
+
+    def chain(self, unit_id: int) -> list[int]:
+        """The unit that answers for ``unit_id`` and its ancestors, bottom up."""
+        chain, current = [], self.effective(unit_id)
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = self.by_id[current]["parent_id"]
+        return chain
+
+    def subtree_of(self, unit_id: int) -> set[int]:
+        """Every unit whose cases roll up into ``unit_id`` on ``self.on`` (including retired units)."""
+        return {other for other in self.by_id if unit_id in self.chain(other)}
+
+
+def roll_up(rows: Iterable[GroupRow], hierarchy: Hierarchy, *, key=lambda row: None) -> dict:
+    """Sum group rows into every unit of the hierarchy (each row counts in its unit and all ancestors),
+    optionally split by ``key(row)``. Returns {(unit_id, key): Figures}."""
+    totals: dict = defaultdict(Figures.zero)
+    for row in rows:
+        split = key(row)
+        for unit_id in hierarchy.chain(row.unit_id):
+            totals[(unit_id, split)].add(row.figures)
+    return totals
+
+
+def unit_figures(unit: Unit, *, start: date, end: date, category: str | None = None) -> Figures:
+    """The figures of ``unit`` and its subtree (as it stood at ``end``) for [start, end]."""
+    hierarchy = Hierarchy(end)
+    rows = group_rows(start=start, end=end, category=category, unit_ids=hierarchy.subtree_of(unit.pk))
+    return roll_up(rows, hierarchy).get((unit.pk, None), Figures.zero())
+
+
+def previous_year(start: date, end: date) -> tuple[date, date]:
+    """The same period one year earlier (29 February becomes 28 February)."""
+    def back(day: date) -> date:
+        try:
+            return day.replace(year=day.year - 1)
+        except ValueError:
+            return day.replace(year=day.year - 1, day=28)
+    return back(start), back(end)
+
+
+def day_before(day: date) -> date:
+    return day - timedelta(days=1)

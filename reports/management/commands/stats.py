@@ -1,0 +1,68 @@
+"""python manage.py stats --unit CODE --from YYYY-MM-DD --to YYYY-MM-DD [--category CODE] [--format json|table]"""
+import json
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from reports.indicators import CASE_INDICATORS, LABELS, MONEY_INDICATORS
+from reports.services import report_build
+from thads.core.errors import DomainError
+from thads.core.money import format_vnd
+from thads.org.models import Unit
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(_("«%(text)s» is not a date (YYYY-MM-DD).") % {"text": text}) from None
+
+
+class Command(BaseCommand):
+    help = "Print the statistics of a unit (with its subtree) for a period, as JSON or as a table."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--unit", required=True)
+        parser.add_argument("--from", dest="start", required=True)
+        parser.add_argument("--to", dest="end", required=True)
+        parser.add_argument("--category", default=None)
+        parser.add_argument("--format", choices=["json", "table"], default="json")
+
+    def handle(self, *args, unit, start, end, category=None, format="json", **options):
+        unit_obj = Unit.objects.filter(code=unit).first()
+        if unit_obj is None:
+            raise CommandError(_("Unknown unit «%(code)s».") % {"code": unit})
+        try:
+            report = report_build(unit=unit_obj, start=_date(start), end=_date(end), category=category)
+        except DomainError as error:
+            raise CommandError(error.message) from None
+        if format == "json":
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(self._table(unit_obj, report))
+
+    def _table(self, unit, report) -> str:
+        lines = [f"{unit.code} — {unit.name}",
+                 _("Period %(start)s – %(end)s, category: %(category)s") % {
+                     "start": report["period"]["start"], "end": report["period"]["end"],
+                     "category": report["category"] or _("all")},
+                 "", f"{'':<28}{_('Cases'):>14}{_('Money (VND)'):>26}"]
+        for key in dict.fromkeys(CASE_INDICATORS + MONEY_INDICATORS):
+            cases = report["cases"].get(key)
+            money = report["money"].get(key)
+            if key == "rate":
+                cell_cases = "—" if cases is None else f"{cases:.2f}".replace(".", ",") + " %"
+                cell_money = "—" if money is None else f"{money:.2f}".replace(".", ",") + " %"
+            else:
+                cell_cases = "" if cases is None else format_vnd(cases, symbol=False)
+                cell_money = "" if money is None else format_vnd(money, symbol=False)
+            lines.append(f"{str(LABELS[key]):<28}{cell_cases:>14}{cell_money:>26}")
+        targets, gap = report["targets"], report["gap_to_target"]
+        for metric, label in (("cases", _("Cases")), ("money", _("Money"))):
+            if targets[metric] is not None:
+                sign = "+" if gap[metric] is not None and gap[metric] >= 0 else ""
+                gap_text = "—" if gap[metric] is None else f"{sign}{gap[metric]:.2f}".replace(".", ",")
+                lines.append(_("%(label)s target %(target)s %%, gap %(gap)s points") % {
+                    "label": label, "target": f"{targets[metric]:.2f}".replace(".", ","), "gap": gap_text})
+        return "\n".join(lines)

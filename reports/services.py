@@ -1,0 +1,305 @@
+"""Statistics writes and report assembly: targets, snapshots, closing periods, jobs.
+
+Every figure comes from reports.engine (aggregates in the database); this module adds targets, the gap to
+target, year-on-year growth, and stores snapshots.
+"""
+import csv
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.codes import Category
+from reports.engine import Hierarchy, group_rows, previous_year, roll_up, unit_figures
+from reports.indicators import Figures, percentage_change
+from reports.models import ClosedPeriod, Metric, Snapshot, StatsJob, Target
+from reports.selectors import is_closed, targets_for
+from thads.core.dates import fiscal_year_bounds, fiscal_year_of
+from thads.core.errors import DomainError, PermissionDeniedError
+from thads.org.models import Role, Unit
+from thads.org.selectors import ALL_UNITS, officer_profile_of, readable_unit_ids
+
+GROWTH_INDICATORS = ("accepted", "to_enforce", "with_conditions", "resolved", "collected", "rate")
+
+
+def _number(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _json_figures(values: dict) -> dict:
+    return {key: _number(value) for key, value in values.items()}
+
+
+def _growth(current: dict, previous: dict) -> dict:
+    result = {}
+    for key in GROWTH_INDICATORS:
+        if key not in current:
+            continue
+        if key == "rate":
+            now, before = current["rate"], previous["rate"]
+            result["rate_points"] = _number(now - before) if now is not None and before is not None else None
+        else:
+            result[key] = _number(percentage_change(current[key], previous[key]))
+    return result
+
+
+def report_from_figures(unit: Unit, *, start: date, end: date, category: str | None, figures: Figures,
+                        previous: Figures) -> dict:
+    """The report contract (see docs/statistics.md): unit, period, category, cases, money, targets, plus the
+    gap to target in percentage points and the year-on-year growth."""
+    cases, money = figures.cases(), figures.money()
+    targets = targets_for(unit, fiscal_year_of(end))
+    gap = {
+        metric: _number(values["rate"] - targets[metric])
+        if values["rate"] is not None and targets[metric] is not None else None
+        for metric, values in ((Metric.CASES, cases), (Metric.MONEY, money))
+    }
+    return {
+        "unit": unit.code,
+        "period": {"start": start.isoformat(), "end": end.isoformat()},
+        "category": category or None,
+        "cases": _json_figures(cases),
+        "money": _json_figures(money),
+        "targets": {metric: _number(value) for metric, value in targets.items()},
+        "gap_to_target": gap,
+        "year_on_year": {"cases": _growth(cases, previous.cases()), "money": _growth(money, previous.money())},
+    }
+
+
+def report_build(*, unit: Unit, start: date, end: date, category: str | None = None) -> dict:
+    """The report of ``unit`` (with its subtree as it stood at ``end``) for [start, end]."""
+    _check_period(start, end, category)
+    figures = unit_figures(unit, start=start, end=end, category=category)
+    previous_start, previous_end = previous_year(start, end)
+    previous = unit_figures(unit, start=previous_start, end=previous_end, category=category)
+    return report_from_figures(unit, start=start, end=end, category=category, figures=figures, previous=previous)
+
+
+def _check_period(start: date, end: date, category: str | None) -> None:
+    if end < start:
+        raise DomainError(_("The period ends before it starts."), code="invalid_period", field="end")
+    if category and category not in Category.values:
+        raise DomainError(_("Unknown category «%(category)s»; use one of: %(valid)s.") % {
+            "category": category, "valid": ", ".join(Category.values)}, code="invalid_choice", field="category")
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    key: object
+    label: str
+    cases: dict
+    money: dict
+
+
+def report_breakdown(*, unit: Unit, start: date, end: date, by: str, category: str | None = None) -> list[BreakdownRow]:
+    """The figures of ``unit`` split by ``by``: "category", "origin", "officer" (forms 4 and 5) or "unit"
+    (its direct children)."""
+    _check_period(start, end, category)
+    hierarchy = Hierarchy(end)
+    rows = group_rows(start=start, end=end, category=category, unit_ids=hierarchy.subtree_of(unit.pk))
+    if by == "unit":
+        totals = roll_up(rows, hierarchy)
+        children = Unit.objects.active_on(end).filter(parent=unit).order_by("code")
+        return [BreakdownRow(child.code, child.name, totals.get((child.pk, None), Figures.zero()).cases(),
+                             totals.get((child.pk, None), Figures.zero()).money()) for child in children]
+    key = {"category": lambda r: r.category, "origin": lambda r: r.origin,
+           "officer": lambda r: r.officer_id}.get(by)
+    if key is None:
+        raise DomainError(_("Unknown breakdown «%(by)s»."), code="invalid_choice", field="by")
+    totals: dict = {}
+    for row in rows:
+        if unit.pk in hierarchy.chain(row.unit_id):
+            totals.setdefault(key(row), Figures.zero()).add(row.figures)
+    labels = _breakdown_labels(by, totals)
+    return [BreakdownRow(k, labels.get(k, str(k)), f.cases(), f.money())
+            for k, f in sorted(totals.items(), key=lambda item: labels.get(item[0], str(item[0])))]
+
+
+def _breakdown_labels(by: str, totals: dict) -> dict:
+    from cases.codes import Origin
+    from thads.org.models import OfficerProfile
+
+    if by == "category":
+        return {k: str(Category(k).label) for k in totals}
+    if by == "origin":
+        return {k: str(Origin(k).label) for k in totals}
+    names = dict(OfficerProfile.objects.filter(user_id__in=[k for k in totals if k]).values_list("user_id",
+                                                                                                   "full_name"))
+    return {k: names.get(k, _("(unassigned)")) for k in totals}
+
+
+# ---- targets ---------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def target_set(*, actor, unit: Unit, fiscal_year: int, metric: str, value: Decimal, decision_ref: str = "") -> Target:
+    if metric not in Metric.values:
+        raise DomainError(_("Unknown metric «%(metric)s»; use cases or money.") % {"metric": metric},
+                          code="invalid_choice", field="metric")
+    if not isinstance(value, Decimal) or not value.is_finite() or not Decimal(0) <= value <= Decimal(100):
+        raise DomainError(_("A target is a percentage between 0 and 100."), code="invalid_value", field="value")
+    if not 2000 <= fiscal_year <= 2100:
+        raise DomainError(_("Fiscal year %(year)s is out of range.") % {"year": fiscal_year}, code="invalid_year",
+                          field="fiscal_year")
+    target, _created = Target.objects.update_or_create(
+        unit=unit, fiscal_year=fiscal_year, metric=metric,
+        defaults={"value": value, "decision_ref": decision_ref, "set_by": actor})
+    return target
+
+
+@transaction.atomic
+def targets_import_csv(path: str | Path, *, actor=None) -> int:
+    """Import targets from a CSV with columns unit_code, fiscal_year, metric, value[, decision_ref]. All or
+    nothing; every problem is reported with its row and column (DomainError listing them)."""
+    problems, count = [], 0
+    with Path(path).open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        expected = {"unit_code", "fiscal_year", "metric", "value"}
+        header = set(reader.fieldnames or [])
+        if not expected <= header or not header <= expected | {"decision_ref"}:
+            raise DomainError(_("targets CSV row 1: columns must be unit_code, fiscal_year, metric, value"
+                                "[, decision_ref]."), code="wrong_columns")
+        units = {u.code: u for u in Unit.objects.all()}
+        for number, row in enumerate(reader, start=2):
+            unit = units.get((row["unit_code"] or "").strip())
+            if unit is None:
+                problems.append(_("row %(row)s, column unit_code: unknown unit «%(code)s»") % {
+                    "row": number, "code": row["unit_code"]})
+                continue
+            try:
+                year = int((row["fiscal_year"] or "").strip())
+            except ValueError:
+                problems.append(_("row %(row)s, column fiscal_year: «%(value)s» is not a whole number") % {
+                    "row": number, "value": row["fiscal_year"]})
+                continue
+            try:
+                value = Decimal((row["value"] or "").strip().replace(",", "."))
+            except InvalidOperation:
+                problems.append(_("row %(row)s, column value: «%(value)s» is not a number") % {
+                    "row": number, "value": row["value"]})
+                continue
+            try:
+                target_set(actor=actor, unit=unit, fiscal_year=year, metric=(row["metric"] or "").strip(),
+                           value=value, decision_ref=(row.get("decision_ref") or "").strip())
+            except DomainError as error:
+                problems.append(_("row %(row)s, column %(column)s: %(message)s") % {
+                    "row": number, "column": error.field, "message": error.message})
+                continue
+            count += 1
+    if problems:
+        transaction.set_rollback(True)
+        raise DomainError("\n".join(problems), code="invalid_targets")
+    return count
+
+
+# ---- periods and snapshots --------------------------------------------------------------------------------
+
+def last_complete_month_end(today: date) -> date:
+    return today.replace(day=1) - timedelta(days=1)
+
+
+def current_periods(today: date) -> list[tuple[date, date]]:
+    """The periods the nightly job keeps fresh: the current fiscal year cumulative to the last complete month,
+    and to date. (Early in a fiscal year the first may belong to the previous one.)"""
+    month_end = last_complete_month_end(today)
+    periods = [(fiscal_year_bounds(fiscal_year_of(month_end))[0], month_end)]
+    to_date = (fiscal_year_bounds(fiscal_year_of(today))[0], today)
+    if to_date not in periods:
+        periods.append(to_date)
+    return periods
+
+
+def snapshots_write(*, start: date, end: date, job: StatsJob | None = None) -> int:
+    """Compute every unit's figures for [start, end] (all categories and each one) in one pass and upsert
+    the snapshots that changed. Closed (unit, end) pairs are never touched. Returns the rows written."""
+    hierarchy = Hierarchy(end)
+    rows = group_rows(start=start, end=end)
+    previous_start, previous_end = previous_year(start, end)
+    previous_rows = group_rows(start=previous_start, end=previous_end)
+    previous_hierarchy = Hierarchy(previous_end)
+    splits = [None, *Category.values]
+    totals = roll_up(rows, hierarchy) | roll_up(rows, hierarchy, key=lambda r: r.category)
+    previous_totals = (roll_up(previous_rows, previous_hierarchy)
+                       | roll_up(previous_rows, previous_hierarchy, key=lambda r: r.category))
+    units = list(Unit.objects.active_on(end))
+    existing = {(s.unit_id, s.category): s for s in Snapshot.objects.filter(period_start=start, period_end=end)}
+    closed_units = {unit.pk for unit in units if is_closed(unit.pk, end)}
+    now = timezone.now()
+    to_write = []
+    for unit in units:
+        if unit.pk in closed_units:
+            continue
+        for category in splits:
+            report = report_from_figures(
+                unit, start=start, end=end, category=category,
+                figures=totals.get((unit.pk, category), Figures.zero()),
+                previous=previous_totals.get((unit.pk, category), Figures.zero()))
+            stored = existing.get((unit.pk, category or ""))
+            if stored is not None and stored.figures == report:
+                continue
+            to_write.append(Snapshot(unit=unit, period_start=start, period_end=end, category=category or "",
+                                     figures=report, computed_at=now, job=job))
+    Snapshot.objects.bulk_create(to_write, batch_size=500, update_conflicts=True,
+                                 unique_fields=["unit", "period_start", "period_end", "category"],
+                                 update_fields=["figures", "computed_at", "job"])
+    return len(to_write)
+
+
+def statistics_refresh(*, job: StatsJob, today: date | None = None) -> int:
+    """The nightly refresh: every unit, every category, the current periods. Records progress on ``job``.
+    Rerunning it with the same data writes nothing."""
+    today = today or timezone.localdate()
+    periods = current_periods(today)
+    job_update(job, status=StatsJob.Status.RUNNING, progress=0, started_at=timezone.now())
+    written = 0
+    for index, (start, end) in enumerate(periods, start=1):
+        written += snapshots_write(start=start, end=end, job=job)
+        job_update(job, progress=int(index * 100 / len(periods)),
+                   message=_("%(done)s of %(total)s periods") % {"done": index, "total": len(periods)})
+    job_update(job, status=StatsJob.Status.SUCCEEDED, progress=100, finished_at=timezone.now(),
+               message=_("%(count)s snapshots written") % {"count": written})
+    return written
+
+
+def job_create(*, kind: str, params: dict | None = None, actor=None) -> StatsJob:
+    return StatsJob.objects.create(kind=kind, params=params or {}, requested_by=actor)
+
+
+def job_update(job: StatsJob, **fields) -> None:
+    for name, value in fields.items():
+        setattr(job, name, value)
+    StatsJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def job_fail(job: StatsJob, error: Exception) -> None:
+    job_update(job, status=StatsJob.Status.FAILED, error=f"{type(error).__name__}: {error}",
+               finished_at=timezone.now())
+
+
+@transaction.atomic
+def period_close(*, actor, unit: Unit, end: date, note: str = "", today: date | None = None) -> ClosedPeriod:
+    """Close the cumulative period of ``unit`` ending ``end``: store its snapshots (unit and subtree, every
+    category) and freeze them. Later events dated inside it count from the next day on (cases.services).
+
+    Statisticians close periods for units in their scope; central administrators anywhere."""
+    today = today or timezone.localdate()
+    if actor is not None:
+        profile = officer_profile_of(actor)
+        allowed = getattr(actor, "is_superuser", False) or (
+            profile is not None and profile.role in (Role.STATISTICIAN, Role.CENTRAL_ADMIN))
+        readable = readable_unit_ids(actor)
+        if not allowed or (readable is not ALL_UNITS and unit.pk not in readable):
+            raise PermissionDeniedError(_("Only a statistician of this unit may close its periods."))
+    if end > today:
+        raise DomainError(_("A period cannot be closed before it ends."), code="period_not_over", field="end")
+    if (end + timedelta(days=1)).day != 1:
+        raise DomainError(_("A reporting period ends on the last day of a month."), code="not_month_end", field="end")
+    if is_closed(unit.pk, end):
+        raise DomainError(_("This period is already closed."), code="already_closed", field="end")
+    snapshots_write(start=fiscal_year_bounds(fiscal_year_of(end))[0], end=end)
+    return ClosedPeriod.objects.create(unit=unit, end=end, closed_by=actor, note=note)
