@@ -210,6 +210,22 @@ class EventBatchRefused(DomainError):
 
 
 @transaction.atomic
+def cases_assign(*, actor, case_ids: list[int], officer) -> int:
+    """Assign many cases to one officer (a unit head sharing out a unit's cases). Every case must be one
+    ``actor`` may assign; the officer must be an active officer. Returns how many changed."""
+    profile = getattr(officer, "officer_profile", None)
+    _require(profile is not None and officer.is_active, _("Cases are assigned to an active officer."),
+             code="invalid_officer", field="officer")
+    cases = list(Case.objects.select_for_update().filter(pk__in=case_ids))
+    refused = [case.case_no for case in cases if not can_assign_officers(actor, case)]
+    if refused:
+        raise PermissionDeniedError(_("Only the unit head assigns officers (refused: %(cases)s).") % {
+            "cases": ", ".join(refused[:5])})
+    return Case.objects.filter(pk__in=[case.pk for case in cases]).exclude(officer=officer).update(
+        officer=officer, updated_at=timezone.now())
+
+
+@transaction.atomic
 def case_events_record(*, actor, case: Case, events: list[EventData], source: str = EventSource.WEB,
                        today: date | None = None) -> list[CaseEvent]:
     """Append events to a case's history, in order, and bring its cached state in step: all or none.

@@ -18,8 +18,8 @@ def refresh_statistics(self, job_id: int, today: str | None = None) -> int:
     from datetime import date
 
     job = StatsJob.objects.get(pk=job_id)
-    if self.request.id:
-        StatsJob.objects.filter(pk=job_id).update(task_id=self.request.id)
+    StatsJob.objects.filter(pk=job_id).update(task_id=self.request.id or "",
+                                              worker="" if self.request.is_eager else (self.request.hostname or ""))
     try:
         return statistics_refresh(job=job, today=date.fromisoformat(today) if today else None)
     except OperationalError:

@@ -43,11 +43,12 @@ class Command(BaseCommand):
         self.stdout.write(self._table(unit_obj, report))
 
     def _table(self, unit, report) -> str:
+        cases_heading, money_heading = _("Cases"), _("Money (VND)")
+        start, end = (date.fromisoformat(report["period"][key]).strftime("%d/%m/%Y") for key in ("start", "end"))
         lines = [f"{unit.code} — {unit.name}",
                  _("Period %(start)s – %(end)s, category: %(category)s") % {
-                     "start": report["period"]["start"], "end": report["period"]["end"],
-                     "category": report["category"] or _("all")},
-                 "", f"{'':<28}{_('Cases'):>14}{_('Money (VND)'):>26}"]
+                     "start": start, "end": end, "category": report["category"] or _("all")},
+                 "", f"{'':<28}{cases_heading:>14}{money_heading:>26}"]
         for key in dict.fromkeys(CASE_INDICATORS + MONEY_INDICATORS):
             cases = report["cases"].get(key)
             money = report["money"].get(key)
