@@ -133,7 +133,7 @@ def test_given_fy2019_when_stats_prints_a_table_then_labels_are_vietnamese_and_a
     table = stats("--unit", "HG", "--from", "2018-10-01", "--to", "2019-09-30", "--format", "table")
     lines = table.splitlines()
     assert lines[0] == "HG — Cục THADS tỉnh Hậu Giang"
-    assert lines[1] == "Kỳ 2018-10-01 – 2019-09-30, nhóm việc: tất cả"
+    assert lines[1] == "Kỳ 01/10/2018 – 30/09/2019, nhóm việc: tất cả"
     rows = {line[:28].strip(): line[28:].split() for line in lines[3:] if line[:28].strip()}
     assert rows["Số cũ chuyển sang"] == ["1", "4.000.000"]
     assert rows["Tổng số phải thi hành"] == ["5", "11.234.567"]
