@@ -6,3 +6,15 @@ class OrgConfig(AppConfig):
     name = "thads.org"
     label = "org"
     verbose_name = _("Organisation and officers")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_sync_roles, dispatch_uid="thads.org.roles_sync")
+
+
+def _sync_roles(sender, **kwargs):
+    """After migrate, keep the role groups' permissions in step with thads.org.services.ROLE_PERMISSIONS."""
+    from thads.org.services import roles_sync
+
+    roles_sync()

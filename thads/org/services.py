@@ -25,10 +25,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.view_caseevent", "cases.add_caseevent",
         "cases.view_payout", "cases.add_payout",
         "cases.view_publicholiday", "org.view_unit", "org.view_officerprofile", "banks.view_bank",
+        "reports.view_target", "reports.view_snapshot", "reports.view_closedperiod",
     ],
     Role.STATISTICIAN: [
         "cases.view_case", "cases.view_party", "cases.view_caseevent", "cases.view_payout",
         "cases.view_publicholiday", "org.view_unit", "org.view_officerprofile", "banks.view_bank",
+        "reports.view_target", "reports.view_snapshot", "reports.view_statsjob", "reports.view_closedperiod",
+        "reports.add_closedperiod",
     ],
     Role.CENTRAL_ADMIN: [
         "cases.view_case", "cases.add_case", "cases.change_case",
@@ -41,6 +44,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "org.view_officerprofile", "org.add_officerprofile", "org.change_officerprofile",
         "banks.view_bank", "banks.add_bank", "banks.change_bank",
         "auth.view_user", "auth.add_user", "auth.change_user",
+        "reports.view_target", "reports.add_target", "reports.change_target", "reports.view_snapshot",
+        "reports.view_statsjob", "reports.view_closedperiod", "reports.add_closedperiod",
     ],
 }
 
@@ -50,13 +55,14 @@ def role_group_name(role: str) -> str:
 
 
 def roles_sync() -> None:
-    """Create or refresh one auth Group per role with exactly its permissions. Idempotent."""
+    """Create or refresh one auth Group per role with exactly its permissions. Idempotent; runs after every
+    migrate (thads.org.apps), so a role's permissions follow this table."""
     for role, codes in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role_group_name(role))
-        permissions = []
-        for code in codes:
-            app_label, codename = code.split(".")
-            permissions.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        wanted = [tuple(code.split(".")) for code in codes]
+        permissions = [p for p in Permission.objects.select_related("content_type").filter(
+            codename__in=[codename for _app, codename in wanted])
+            if (p.content_type.app_label, p.codename) in wanted]
         group.permissions.set(permissions)
 
 
