@@ -39,3 +39,12 @@ def snapshot_get(unit: Unit, *, start: date, end: date, category: str | None) ->
 
 def job_get(job_id: int) -> StatsJob:
     return StatsJob.objects.get(pk=job_id)
+
+
+def targets_by_unit(fiscal_year: int) -> dict[int, dict[str, Decimal | None]]:
+    """Every unit's targets for one fiscal year, in one query (for reports over many units)."""
+    result: dict[int, dict[str, Decimal | None]] = {}
+    for unit_id, metric, value in Target.objects.filter(fiscal_year=fiscal_year).values_list("unit_id", "metric",
+                                                                                               "value"):
+        result.setdefault(unit_id, {Metric.CASES: None, Metric.MONEY: None})[metric] = value
+    return result

@@ -17,7 +17,7 @@ from cases.codes import Category
 from reports.engine import Hierarchy, group_rows, previous_year, roll_up, unit_figures
 from reports.indicators import Figures, percentage_change
 from reports.models import ClosedPeriod, Metric, Snapshot, StatsJob, Target
-from reports.selectors import is_closed, targets_for
+from reports.selectors import is_closed, targets_by_unit, targets_for
 from thads.core.dates import fiscal_year_bounds, fiscal_year_of
 from thads.core.errors import DomainError, PermissionDeniedError
 from thads.org.models import Role, Unit
@@ -50,11 +50,13 @@ def _growth(current: dict, previous: dict) -> dict:
 
 
 def report_from_figures(unit: Unit, *, start: date, end: date, category: str | None, figures: Figures,
-                        previous: Figures) -> dict:
+                        previous: Figures, targets: dict | None = None) -> dict:
     """The report contract (see docs/statistics.md): unit, period, category, cases, money, targets, plus the
-    gap to target in percentage points and the year-on-year growth."""
+    gap to target in percentage points and the year-on-year growth. ``targets`` ({metric: value}) saves the
+    look-up when many units are reported at once."""
     cases, money = figures.cases(), figures.money()
-    targets = targets_for(unit, fiscal_year_of(end))
+    if targets is None:
+        targets = targets_for(unit, fiscal_year_of(end))
     gap = {
         metric: _number(values["rate"] - targets[metric])
         if values["rate"] is not None and targets[metric] is not None else None
@@ -229,6 +231,8 @@ def snapshots_write(*, start: date, end: date, job: StatsJob | None = None) -> i
     units = list(Unit.objects.active_on(end))
     existing = {(s.unit_id, s.category): s for s in Snapshot.objects.filter(period_start=start, period_end=end)}
     closed_units = {unit.pk for unit in units if is_closed(unit.pk, end)}
+    targets = targets_by_unit(fiscal_year_of(end))
+    no_targets = {Metric.CASES: None, Metric.MONEY: None}
     now = timezone.now()
     to_write = []
     for unit in units:
@@ -238,7 +242,8 @@ def snapshots_write(*, start: date, end: date, job: StatsJob | None = None) -> i
             report = report_from_figures(
                 unit, start=start, end=end, category=category,
                 figures=totals.get((unit.pk, category), Figures.zero()),
-                previous=previous_totals.get((unit.pk, category), Figures.zero()))
+                previous=previous_totals.get((unit.pk, category), Figures.zero()),
+                targets=targets.get(unit.pk, no_targets))
             stored = existing.get((unit.pk, category or ""))
             if stored is not None and stored.figures == report:
                 continue
