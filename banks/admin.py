@@ -1,9 +1,40 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
-from banks.models import Bank
+from banks.models import ApiKey, Bank
+from banks.services import api_key_create, api_key_revoke
 
 
 @admin.register(Bank)
 class BankAdmin(admin.ModelAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Keys are created here through api_key_create (the key is shown once, in the confirmation message)
+    and revoked with the action; they are never edited or deleted, so their use stays traceable."""
+
+    list_display = ("bank", "label", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("bank", "revoked_at")
+    search_fields = ("bank__code", "label", "prefix")
+    fields = ("bank", "label")
+    actions = ["revoke"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        record, key = api_key_create(bank=obj.bank, label=obj.label, actor=request.user)
+        obj.pk = record.pk
+        messages.warning(request, _("New key (shown only now; store it safely): %(key)s") % {"key": key})
+
+    @admin.action(description=_("Revoke the selected keys"))
+    def revoke(self, request, queryset):
+        for key in queryset:
+            api_key_revoke(key=key)
+        messages.success(request, _("%(count)s keys revoked.") % {"count": queryset.count()})

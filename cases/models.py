@@ -216,3 +216,26 @@ class Payout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.paid_on} {self.amount}"
+
+
+class CaseChange(models.Model):
+    """An outbox of changes to cases, in the order they were recorded: the bank API's change feed reads it.
+    Written by cases.services in the same transaction as the change itself."""
+
+    class Kind(models.TextChoices):
+        CASE_CREATED = "case_created", _("Case accepted")
+        EVENT_RECORDED = "event_recorded", _("Event recorded")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    event = models.ForeignKey(CaseEvent, verbose_name=_("event"), null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("case change")
+        verbose_name_plural = _("case changes")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.case_id}"

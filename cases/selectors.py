@@ -145,11 +145,14 @@ def _deadline_inputs(case: Case, events, payouts):
     return facts, event_rows, payout_rows
 
 
-def case_deadlines(case: Case, *, calendar=None):
-    """Every legal deadline of ``case``, met or not, by due date."""
+def case_deadlines(case: Case, *, calendar=None, events=None, payouts=None):
+    """Every legal deadline of ``case``, met or not, by due date. Pass ``events`` / ``payouts`` already
+    fetched (in order) to save their queries."""
     from cases.deadlines import compute_deadlines
 
-    facts, events, payouts = _deadline_inputs(case, case.events.order_by("sequence"), case.payouts.all())
+    facts, events, payouts = _deadline_inputs(
+        case, events if events is not None else case.events.order_by("sequence"),
+        payouts if payouts is not None else case.payouts.all())
     return compute_deadlines(facts, events, payouts, calendar or working_calendar())
 
 

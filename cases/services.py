@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from banks.models import Bank
 from cases import workflow
 from cases.codes import Category, EventKind, EventSource, JudgmentType, Origin, PartyKind, PartyRole
-from cases.models import Case, CaseEvent, Party, Payout
+from cases.models import Case, CaseChange, CaseEvent, Party, Payout
 from cases.selectors import (
     can_assign_officers,
     case_cached_state,
@@ -150,6 +150,7 @@ def case_create(
         Party(case=case, role=p.role, kind=p.kind, name=p.name.strip(), id_number=p.id_number, address=p.address)
         for p in parties
     ])
+    CaseChange.objects.create(case=case, kind=CaseChange.Kind.CASE_CREATED)
     return case
 
 
@@ -262,6 +263,9 @@ def case_events_record(*, actor, case: Case, events: list[EventData], source: st
     if errors:
         raise EventBatchRefused(errors)
     created = CaseEvent.objects.bulk_create(rows)
+    # (SQLite ≥ 3.35 and PostgreSQL return the new ids from a bulk insert.)
+    CaseChange.objects.bulk_create([CaseChange(case=locked, kind=CaseChange.Kind.EVENT_RECORDED, event=event)
+                                    for event in created])
     _write_cache(locked, state)
     locked.save(update_fields=CACHE_FIELDS)
     if case is not locked:  # callers holding the case instance see the new state too

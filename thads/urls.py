@@ -12,6 +12,7 @@ admin.site.index_title = _("Case administration")
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("banks.api.urls")),
     path("deadlines/", my_deadlines, name="deadlines"),
     path("admin/", admin.site.urls),
 ]

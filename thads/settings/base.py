@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "thads.org",
     "banks",
     "cases",
@@ -120,10 +122,41 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 
 LOGIN_URL = "admin:login"
 
+# The API is for banks only (banks.api): deny by default, bearer keys, per-key throttles, one error shape.
 REST_FRAMEWORK = {
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["thads.api.authentication.BankKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["thads.api.authentication.IsBank"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "thads.api.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "bank_burst": os.environ.get("API_THROTTLE_BURST", "120/min"),
+        "bank_sustained": os.environ.get("API_THROTTLE_SUSTAINED", "50000/day"),
+    },
+    "UNAUTHENTICATED_USER": None,
 }
+API_CHANGES_SETTLE_SECONDS = int(os.environ.get("API_CHANGES_SETTLE_SECONDS", "5"))
+SPECTACULAR_SETTINGS = {
+    "TITLE": "THADS bank API",
+    "DESCRIPTION": "Read the status of the enforcement cases in which your bank is the judgment creditor. "
+                   "See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from our own static files: no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Throttle counters live in the cache: Redis when configured (shared by every web worker), else local memory.
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["REDIS_URL"]}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Celery: REDIS_URL set → a real broker and result backend; unset → tasks run in-process, so the
 # demo and the fast test run need no Redis.

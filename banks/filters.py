@@ -1,0 +1,56 @@
+"""Filters of the bank API's case list (django-filter)."""
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.codes import Category, PartyRole, Status
+from cases.models import Case, Party
+from thads.org.models import Unit
+from thads.org.selectors import jurisdiction_unit_ids
+
+# The API's status names (domain.md §3): "in_progress" is a case with conditions; every hoãn ground is
+# "postponed"; tạm đình chỉ is "suspended".
+API_STATUSES = {
+    "in_progress": Status.WITH_CONDITIONS,
+    "without_conditions": Status.WITHOUT_CONDITIONS,
+    "postponed": Status.POSTPONED,
+    "suspended": Status.SUSPENDED,
+    "completed": Status.COMPLETED,
+    "terminated": Status.TERMINATED,
+    "transferred_out": Status.TRANSFERRED_OUT,
+    "separate_book": Status.SEPARATE_BOOK,
+}
+API_STATUS_OF = {internal: api for api, internal in API_STATUSES.items()}
+
+
+class BankCaseFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=[(k, k) for k in API_STATUSES], method="filter_status",
+                                         help_text=_("Case status, as the API names it."))
+    category = django_filters.ChoiceFilter(choices=Category.choices)
+    unit = django_filters.CharFilter(method="filter_unit",
+                                     help_text=_("Unit code; includes the units below it and those it replaced."))
+    accepted_from = django_filters.DateFilter(field_name="accepted_on", lookup_expr="gte")
+    accepted_to = django_filters.DateFilter(field_name="accepted_on", lookup_expr="lte")
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    q = django_filters.CharFilter(method="filter_q", help_text=_("Case number, decision number or debtor name."))
+
+    class Meta:
+        model = Case
+        fields = []
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(status=API_STATUSES[value])
+
+    def filter_unit(self, queryset, name, value):
+        unit = Unit.objects.filter(code=value).first()
+        if unit is None:
+            return queryset.none()
+        return queryset.filter(unit_id__in=jurisdiction_unit_ids(unit, on=timezone.localdate()))
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        debtor = Party.objects.filter(case=OuterRef("pk"), role=PartyRole.DEBTOR, name__icontains=value)
+        return queryset.filter(Q(case_no__icontains=value) | Q(decision_no__icontains=value) | Exists(debtor))

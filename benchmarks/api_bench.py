@@ -1,0 +1,129 @@
+"""Latency and throughput of the bank API under gunicorn on PostgreSQL, against bare Django views that return
+the same JSON (no DRF: plain JsonResponse over the same selectors) in the same run.
+
+    python benchmarks/api_bench.py --database-url postgres://postgres@127.0.0.1:5432/thads_bench100k \\
+        [--cases 100000] [--requests 400] [--concurrency 4] [--workers 2]
+
+Loads the national synthetic dataset up to --cases if needed, picks the bank with the most cases, creates a
+key, starts gunicorn on 127.0.0.1, and for each of four endpoints (API list, bare list, API detail, bare
+detail) sends --requests requests from --concurrency client threads (keep-alive), after a warm-up. Prints p50,
+p95 and requests/s for each and the API/bare ratios.
+"""
+import argparse
+import http.client
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def load(port: int, paths: list[str], headers: dict, requests: int, concurrency: int) -> tuple[list[float], float]:
+    latencies: list[float] = []
+    lock = threading.Lock()
+    per_thread = requests // concurrency
+
+    def worker(offset: int):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = []
+        for index in range(per_thread):
+            path = paths[(offset + index) % len(paths)]
+            began = time.perf_counter()
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"{path}: HTTP {response.status}")
+            mine.append(time.perf_counter() - began)
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker, args=(n * 7,)) for n in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8799)
+    args = parser.parse_args()
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.bench_settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db.models import Count
+
+    from banks.models import Bank
+    from banks.services import api_key_create
+    from cases.models import Case
+    from reports.synthetic import generate
+
+    call_command("migrate", verbosity=0)
+    have = Case.objects.count()
+    if have < args.cases:
+        generate(cases=args.cases - have, seed=have + 1)
+    bank = Bank.objects.annotate(n=Count("cases")).order_by("-n").first()
+    _record, key = api_key_create(bank=bank, label="api_bench")
+    case_nos = list(Case.objects.filter(creditor_bank=bank).order_by("-event_count", "id")
+                    .values_list("case_no", flat=True)[:50])
+    print(f"dataset: {Case.objects.count():,} cases; bank {bank.code} with {bank.n:,} cases; "
+          f"gunicorn {args.workers} workers, {args.concurrency} client threads, {args.requests} requests each")
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "thads.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
+         "--workers", str(args.workers), "--access-logfile", "-", "--error-logfile", "-", "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        for _ in range(60):
+            try:
+                probe = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
+                probe.request("GET", "/api/v1/schema/")
+                probe.getresponse().read()
+                break
+            except OSError:
+                time.sleep(0.5)
+        headers = {"Authorization": f"Bearer {key}"}
+        scenarios = {
+            "list   API ": ["/api/v1/cases/?page_size=50"],
+            "list   bare": ["/bare/cases/"],
+            "detail API ": [f"/api/v1/cases/{no}/" for no in case_nos],
+            "detail bare": [f"/bare/cases/{no}/" for no in case_nos],
+        }
+        results = {}
+        for name, paths in scenarios.items():
+            load(args.port, paths, headers, min(40, args.requests), args.concurrency)  # warm-up
+            latencies, elapsed = load(args.port, paths, headers, args.requests, args.concurrency)
+            latencies.sort()
+            p50 = statistics.median(latencies) * 1000
+            p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000
+            results[name] = (p50, p95, len(latencies) / elapsed)
+            print(f"{name}  p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   {len(latencies) / elapsed:7.1f} req/s")
+        for kind in ("list", "detail"):
+            api, bare = results[f"{kind:<6} API "], results[f"{kind:<6} bare"]
+            print(f"{kind:<6} API/bare: p50 ×{api[0] / bare[0]:.2f}, p95 ×{api[1] / bare[1]:.2f}, "
+                  f"throughput ×{api[2] / bare[2]:.2f}")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()

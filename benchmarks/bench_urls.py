@@ -1,0 +1,55 @@
+"""URLs for benchmarks/api_bench.py: the real API plus bare Django views returning the same JSON (baseline)."""
+from django.http import Http404, JsonResponse
+from django.urls import include, path
+from django.utils import timezone
+
+from banks.filters import API_STATUS_OF
+from banks.models import ApiKey
+from banks.selectors import bank_case_get, bank_case_list
+from cases.codes import EventKind
+from cases.selectors import case_deadlines, working_calendar
+
+
+def _bank(request):
+    token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    return ApiKey.objects.select_related("bank").get(prefix=token.split("_", 2)[1]).bank
+
+
+def _case(case):
+    return {"case_no": case.case_no, "decision_no": case.decision_no, "unit": case.unit.code,
+            "unit_name": case.unit.name, "accepted_on": case.accepted_on.isoformat(), "origin": case.origin,
+            "category": case.category, "status": API_STATUS_OF[case.status], "amount_due": case.amount_due,
+            "amount_collected": case.amount_collected, "amount_reduced": case.amount_reduced,
+            "amount_terminated": case.amount_terminated, "amount_remaining": case.amount_remaining,
+            "updated_at": timezone.localtime(case.updated_at).isoformat()}
+
+
+def bare_list(request):
+    cases = list(bank_case_list(_bank(request)).order_by("-id")[:50])
+    return JsonResponse({"next": None, "previous": None, "results": [_case(c) for c in cases]})
+
+
+def bare_detail(request, case_no):
+    case = bank_case_get(_bank(request), case_no)
+    if case is None:
+        raise Http404
+    data = _case(case)
+    data["events"] = [{"sequence": e.sequence, "date": e.date.isoformat(), "code": e.kind,
+                       "label": str(EventKind(e.kind).label), "amount": e.amount, "ground": e.ground}
+                      for e in case.events.all()]
+    data["debtors"] = [{"name": p.name, "kind": p.kind} for p in case.debtors]
+    upcoming = [d for d in case_deadlines(case, calendar=working_calendar(), events=case.events.all(),
+                                          payouts=case.payouts.all()) if d.duty and d.met_on is None]
+    data["next_deadline"] = None if not upcoming else {
+        "kind": upcoming[0].kind, "label": upcoming[0].label, "due_on": upcoming[0].due_on.isoformat(),
+        "status": upcoming[0].status(timezone.localdate())}
+    data["payouts"] = [{"paid_on": p.paid_on.isoformat(), "amount": p.amount, "recipient": p.recipient}
+                       for p in case.payouts.all()]
+    return JsonResponse(data)
+
+
+urlpatterns = [
+    path("api/v1/", include("banks.api.urls")),
+    path("bare/cases/", bare_list),
+    path("bare/cases/<str:case_no>/", bare_detail),
+]
