@@ -24,7 +24,15 @@ from decimal import Decimal
 from pathlib import Path
 
 from cases.codes import Category, EventKind, Origin, PostponementGround
-from cases.ledger.synthetic import BANKS, COMPANIES, DISTRICTS, GIVEN, PROVINCE, person_name
+from cases.ledger.synthetic import (
+    BANKS,
+    COMPANIES,
+    DISTRICTS,
+    GIVEN,
+    PROVINCE,
+    person_name,
+    write_reference_files,
+)
 from cases.workflow import CaseFacts, EventInput, apply, initial_state
 from reports.indicators import Figures, percentage_change, rate
 from reports.reference import CaseHistory, period_figures
@@ -542,16 +550,7 @@ def build_cases(seed: int = 2019) -> list[DemoCase]:
 
 def write_ledger(directory: Path, cases: list[DemoCase]) -> None:
     directory.mkdir(parents=True, exist_ok=True)
-    with (directory / "units.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["code", "name", "parent_code", "level", "valid_from", "valid_to"])
-        writer.writerow([PROVINCE[0], PROVINCE[1], "", "province", "2004-01-01", "2025-06-30"])
-        for code, name in DISTRICTS:
-            writer.writerow([code, name, PROVINCE[0], "district", "2004-01-01", "2025-06-30"])
-    with (directory / "banks.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["code", "name"])
-        writer.writerows(BANKS)
+    write_reference_files(directory)
     with (directory / "cases.csv").open("w", newline="", encoding="utf-8") as case_handle, \
             (directory / "events.csv").open("w", newline="", encoding="utf-8") as event_handle:
         cases_csv, events_csv = csv.writer(case_handle), csv.writer(event_handle)

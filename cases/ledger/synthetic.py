@@ -116,15 +116,8 @@ def _history(rng: random.Random, facts: workflow.CaseFacts, count: int, end: dat
     return events
 
 
-def generate_ledger(directory: str | Path, *, cases: int = 3000, events: int = 8000, seed: int = 1,
-                    start: date = date(2016, 10, 1), end: date = date(2020, 9, 30),
-                    prefix: str = "THA") -> GeneratedLedger:
-    """Write a ledger of ``cases`` cases and about ``events`` events (exactly, unless histories end early)
-    for the Hậu Giang province and its eight districts."""
-    rng = random.Random(seed)
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-
+def write_reference_files(directory: Path) -> None:
+    """units.csv (Hậu Giang and its eight Chi cục, until the 2025 reorganisation) and banks.csv."""
     with (directory / "units.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["code", "name", "parent_code", "level", "valid_from", "valid_to"])
@@ -135,6 +128,18 @@ def generate_ledger(directory: str | Path, *, cases: int = 3000, events: int = 8
         writer = csv.writer(handle)
         writer.writerow(["code", "name"])
         writer.writerows(BANKS)
+
+
+def generate_ledger(directory: str | Path, *, cases: int = 3000, events: int = 8000, seed: int = 1,
+                    start: date = date(2016, 10, 1), end: date = date(2020, 9, 30),
+                    prefix: str = "THA") -> GeneratedLedger:
+    """Write a ledger of ``cases`` cases and about ``events`` events (exactly, unless histories end early)
+    for the Hậu Giang province and its eight districts."""
+    rng = random.Random(seed)
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+
+    write_reference_files(directory)
 
     weights = [rng.expovariate(1.0) for _ in range(cases)]
     scale = events / sum(weights) if cases else 0
