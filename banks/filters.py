@@ -30,8 +30,9 @@ class BankCaseFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=Category.choices)
     unit = django_filters.CharFilter(method="filter_unit",
                                      help_text=_("Unit code; includes the units below it and those it replaced."))
-    accepted_from = django_filters.DateFilter(field_name="accepted_on", lookup_expr="gte")
-    accepted_to = django_filters.DateFilter(field_name="accepted_on", lookup_expr="lte")
+    # ISO dates only: the API does not follow the reader's language (docs/api.md)
+    accepted_from = django_filters.DateFilter(field_name="accepted_on", lookup_expr="gte", input_formats=["%Y-%m-%d"])
+    accepted_to = django_filters.DateFilter(field_name="accepted_on", lookup_expr="lte", input_formats=["%Y-%m-%d"])
     updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     q = django_filters.CharFilter(method="filter_q", help_text=_("Case number, decision number or debtor name."))
 
@@ -52,5 +53,7 @@ class BankCaseFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        debtor = Party.objects.filter(case=OuterRef("pk"), role=PartyRole.DEBTOR, name__icontains=value)
+        # name_folded: case-folded by the services, so "đặng văn hùng" finds "Đặng Văn Hùng" on every database
+        debtor = Party.objects.filter(case=OuterRef("pk"), role=PartyRole.DEBTOR,
+                                      name_folded__contains=value.casefold())
         return queryset.filter(Q(case_no__icontains=value) | Q(decision_no__icontains=value) | Exists(debtor))

@@ -107,6 +107,8 @@ class Party(models.Model):
     role = models.CharField(_("party role"), max_length=16, choices=PartyRole.choices)
     kind = models.CharField(_("kind"), max_length=16, choices=PartyKind.choices, default=PartyKind.PERSON)
     name = models.CharField(_("name of the person / organisation"), max_length=255)
+    # The name case-folded, for searching whatever the letters' case (SQLite folds only ASCII by itself).
+    name_folded = models.CharField(_("name (for search)"), max_length=255, editable=False, default="")
     id_number = models.CharField(_("citizen ID number / enterprise code"), max_length=32, blank=True)
     address = models.CharField(_("address"), max_length=500, blank=True)
 
@@ -118,6 +120,10 @@ class Party(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs):
+        self.name_folded = self.name.casefold()
+        super().save(*args, **kwargs)
 
 
 class CaseEvent(models.Model):

@@ -147,7 +147,8 @@ def case_create(
     _write_cache(case, workflow.initial_state(case_facts(case)))
     case.save()
     Party.objects.bulk_create([
-        Party(case=case, role=p.role, kind=p.kind, name=p.name.strip(), id_number=p.id_number, address=p.address)
+        Party(case=case, role=p.role, kind=p.kind, name=p.name.strip(), name_folded=p.name.strip().casefold(),
+              id_number=p.id_number, address=p.address)
         for p in parties
     ])
     CaseChange.objects.create(case=case, kind=CaseChange.Kind.CASE_CREATED)
@@ -308,8 +309,10 @@ def party_add(*, actor, case: Case, role: str, name: str, kind: str = PartyKind.
     _check_choice(role, PartyRole, "role")
     _check_choice(kind, PartyKind, "kind")
     _require(bool(name.strip()), _("The party name is missing."), code="required", field="name")
-    return Party.objects.create(case=case, role=role, kind=kind, name=name.strip(), id_number=id_number,
-                                address=address)
+    party = Party.objects.create(case=case, role=role, kind=kind, name=name.strip(), id_number=id_number,
+                                 address=address)
+    Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())  # readers syncing by updated_at see it
+    return party
 
 
 def _payout_shortfall(case: Case, paid_on: date, amount: int) -> int | None:
@@ -349,5 +352,7 @@ def payout_record(*, actor, case: Case, paid_on: date, amount: int, recipient: s
     locked = Case.objects.select_for_update().get(pk=case.pk)
     payout_check(actor=actor, case=locked, paid_on=paid_on, amount=amount, today=today)
     _require(bool(recipient.strip()), _("The recipient is missing."), code="required", field="recipient")
-    return Payout.objects.create(case=locked, paid_on=paid_on, amount=amount, recipient=recipient.strip(),
-                                 note=note, recorded_by=actor)
+    payout = Payout.objects.create(case=locked, paid_on=paid_on, amount=amount, recipient=recipient.strip(),
+                                   note=note, recorded_by=actor)
+    locked.save(update_fields=["updated_at"])  # readers syncing by updated_at see it
+    return payout

@@ -24,6 +24,7 @@ from banks.selectors import bank_case_get, bank_case_list, bank_changes
 from cases.models import Case
 from cases.selectors import case_deadlines, working_calendar
 from thads.api.authentication import BankKeyAuthentication, IsBank
+from thads.api.exceptions import InvalidCursor
 from thads.api.pagination import NewestFirstCursorPagination
 from thads.api.throttles import BurstThrottle, SustainedThrottle
 
@@ -112,12 +113,16 @@ class BankChangeFeedView(BankApiView):
         """Changes to the bank's cases (case accepted, event recorded), oldest first, after a cursor."""
         try:
             after = int(request.query_params.get("after", "0") or 0)
+        except ValueError:
+            raise InvalidCursor("after: " + _("use a cursor from next_after (a whole number).")) from None
+        try:
             limit = int(request.query_params.get("limit", "100") or 100)
         except ValueError:
-            raise exceptions.ValidationError({"after": _("after and limit are whole numbers.")},
-                                             code="invalid_cursor") from None
-        if after < 0 or not 1 <= limit <= 500:
-            raise exceptions.ValidationError({"limit": _("after ≥ 0 and 1 ≤ limit ≤ 500.")}, code="invalid_cursor")
+            raise InvalidCursor("limit: " + _("a whole number from 1 to 500.")) from None
+        if after < 0:
+            raise InvalidCursor("after: " + _("use a cursor from next_after (a whole number)."))
+        if not 1 <= limit <= 500:
+            raise InvalidCursor("limit: " + _("a whole number from 1 to 500."))
         changes = bank_changes(request.user.bank, after=after, limit=limit + 1)
         page, has_more = changes[:limit], len(changes) > limit
         return Response({"results": BankChangeSerializer(page, many=True).data,

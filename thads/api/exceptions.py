@@ -6,6 +6,13 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from thads.core.errors import DomainError
 
+
+class InvalidCursor(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid_cursor"
+    default_detail = "Invalid cursor."
+
+
 STATUS_CODES = {
     status.HTTP_400_BAD_REQUEST: "invalid_request",
     status.HTTP_401_UNAUTHORIZED: "not_authenticated",

@@ -3,6 +3,8 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination
 
+from thads.api.exceptions import InvalidCursor
+
 
 class NewestFirstCursorPagination(CursorPagination):
     ordering = "-id"  # newest recorded first; unique, so no row is skipped or repeated between pages
@@ -15,4 +17,4 @@ class NewestFirstCursorPagination(CursorPagination):
             return super().decode_cursor(request)
         except exceptions.NotFound:
             # A cursor the client mangled is a bad request, not a missing resource.
-            raise exceptions.ValidationError({"cursor": _("Invalid cursor.")}, code="invalid_cursor") from None
+            raise InvalidCursor("cursor: " + _("Invalid cursor.")) from None

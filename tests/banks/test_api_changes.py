@@ -1,0 +1,268 @@
+"""The change feed (GET /api/v1/changes/, banks/selectors.bank_changes, cases.models.CaseChange): a bank reads
+the changes to its own cases in order, without gaps or duplicates, resuming from the last cursor it saw."""
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.cache import cache
+
+from banks.services import api_key_create
+from cases.codes import Category, EventKind
+from cases.models import CaseChange
+from tests.factories import BankFactory, make_case, record
+
+CHANGES = "/api/v1/changes/"
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@pytest.fixture(autouse=True)
+def _clear_throttle_counters():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def banks(org, settings):
+    settings.API_CHANGES_SETTLE_SECONDS = 0
+    agr, vcb = BankFactory(code="AGR"), BankFactory(code="VCB")
+    _agr_record, agr_key = api_key_create(bank=agr)
+    _vcb_record, vcb_key = api_key_create(bank=vcb)
+    return {"agr": agr, "vcb": vcb, "agr_key": agr_key, "vcb_key": vcb_key}
+
+
+def bank_case(org, bank, **kwargs):
+    return make_case(unit=org["HG-VT"], category=Category.TIN_DUNG_NGAN_HANG, bank=bank, **kwargs)
+
+
+def bearer(key: str) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def feed(client, key, **params) -> dict:
+    response = client.get(CHANGES, data=params, **bearer(key))
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def read_all(client, key, *, limit: int, after: str | None = None) -> tuple[list[dict], list[dict]]:
+    """Follow next_after until has_more is false; returns every change read and every page body."""
+    changes, pages = [], []
+    params = {"limit": limit} if after is None else {"limit": limit, "after": after}
+    while True:
+        page = feed(client, key, **params)
+        pages.append(page)
+        changes.extend(page["results"])
+        if not page["has_more"]:
+            return changes, pages
+        assert len(page["results"]) == limit
+        params = {"limit": limit, "after": page["next_after"]}
+
+
+def expected_cursors(bank) -> list[str]:
+    return [str(pk) for pk in CaseChange.objects.filter(case__creditor_bank=bank).order_by("id")
+            .values_list("id", flat=True)]
+
+
+def assert_error(response, status: int, code: str) -> dict:
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert list(body) == ["error"]
+    assert sorted(body["error"]) == ["code", "message"]
+    assert body["error"]["code"] == code
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"].strip()
+    return body
+
+
+@pytest.fixture
+def interleaved(org, banks):
+    """Two banks' cases and events recorded in turns, plus a case of no bank: 7 changes for AGR, 5 for VCB."""
+    agr_1 = bank_case(org, banks["agr"], case_no="AGR-1")                                 # AGR 1
+    vcb_1 = bank_case(org, banks["vcb"], case_no="VCB-1")                                 # VCB 1
+    record(agr_1, EventKind.THU_TIEN, date(2024, 2, 1), amount=100_000)                   # AGR 2
+    other = make_case(unit=org["HG-VT"], category=Category.KHAC, case_no="KHAC-1")
+    record(other, EventKind.CO_DIEU_KIEN, date(2024, 2, 1))
+    record(vcb_1, EventKind.CHUA_CO_DIEU_KIEN, date(2024, 2, 2), ground="khong_tai_san")  # VCB 2
+    agr_2 = bank_case(org, banks["agr"], case_no="AGR-2")                                 # AGR 3
+    record(agr_1, EventKind.HOAN, date(2024, 2, 3), ground="c")                            # AGR 4
+    vcb_2 = bank_case(org, banks["vcb"], case_no="VCB-2")                                 # VCB 3
+    record(agr_2, EventKind.DINH_CHI, date(2024, 2, 4), ground="a")                       # AGR 5
+    record(vcb_2, EventKind.UY_THAC_DI, date(2024, 2, 5))                                 # VCB 4
+    record(agr_1, EventKind.TIEP_TUC, date(2024, 2, 6))                                   # AGR 6
+    record(vcb_1, EventKind.CHUYEN_SO_RIENG, date(2024, 8, 6))                            # VCB 5
+    record(agr_1, EventKind.THU_TIEN, date(2024, 2, 7), amount=200_000)                   # AGR 7
+    return banks
+
+
+# ---- order, no gaps, no duplicates --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 7, 100])
+def test_given_changes_of_two_banks_when_reading_in_small_pages_then_each_gets_exactly_its_own_in_order(
+        client, interleaved, limit):
+    # when
+    agr_changes, agr_pages = read_all(client, interleaved["agr_key"], limit=limit)
+    vcb_changes, _vcb_pages = read_all(client, interleaved["vcb_key"], limit=limit)
+
+    # then
+    assert [change["cursor"] for change in agr_changes] == expected_cursors(interleaved["agr"])
+    assert [change["cursor"] for change in vcb_changes] == expected_cursors(interleaved["vcb"])
+    assert len(agr_changes) == 7 and len(vcb_changes) == 5
+    assert [len(page["results"]) for page in agr_pages] == [min(limit, 7 - start) for start in range(0, 7, limit)]
+    assert [page["has_more"] for page in agr_pages] == [True] * (len(agr_pages) - 1) + [False]
+    assert agr_pages[-1]["next_after"] == agr_changes[-1]["cursor"]
+
+
+def test_given_changes_then_each_carries_its_kind_case_status_after_and_event(client, interleaved):
+    # when
+    changes, _pages = read_all(client, interleaved["agr_key"], limit=100)
+
+    # then
+    summary = [(c["kind"], c["case_no"], c["status"], c["event"] and (c["event"]["sequence"], c["event"]["code"],
+                                                                      c["event"]["amount"], c["event"]["ground"]))
+               for c in changes]
+    assert summary == [
+        ("case_created", "AGR-1", "in_progress", None),
+        ("event_recorded", "AGR-1", "in_progress", (1, "thu_tien", 100_000, "")),
+        ("case_created", "AGR-2", "in_progress", None),
+        ("event_recorded", "AGR-1", "postponed", (2, "hoan", None, "c")),
+        ("event_recorded", "AGR-2", "terminated", (1, "dinh_chi", None, "a")),
+        ("event_recorded", "AGR-1", "in_progress", (3, "tiep_tuc", None, "")),
+        ("event_recorded", "AGR-1", "in_progress", (4, "thu_tien", 200_000, "")),
+    ]
+    assert sorted(changes[1]) == ["case_no", "cursor", "event", "kind", "recorded_at", "status"]
+    assert changes[1]["event"]["date"] == "2024-02-01"
+    stored = CaseChange.objects.get(pk=int(changes[1]["cursor"]))
+    assert datetime.fromisoformat(changes[1]["recorded_at"]) == stored.recorded_at
+
+
+def test_given_a_bank_has_read_everything_when_new_changes_arrive_then_resuming_gives_exactly_them(
+        client, org, interleaved):
+    # given
+    seen, _pages = read_all(client, interleaved["agr_key"], limit=3)
+    last = seen[-1]["cursor"]
+
+    # when
+    agr_3 = bank_case(org, interleaved["agr"], case_no="AGR-3")
+    bank_case(org, interleaved["vcb"], case_no="VCB-3")
+    record(agr_3, EventKind.CO_DIEU_KIEN, date(2024, 3, 1))
+    more, _pages = read_all(client, interleaved["agr_key"], limit=3, after=last)
+
+    # then
+    assert [c["cursor"] for c in seen + more] == expected_cursors(interleaved["agr"])
+    assert [(c["kind"], c["case_no"]) for c in more] == [("case_created", "AGR-3"), ("event_recorded", "AGR-3")]
+
+
+def test_given_no_after_or_an_empty_after_then_the_feed_starts_from_the_beginning(client, interleaved):
+    # when
+    no_after = feed(client, interleaved["agr_key"])
+    empty_after = feed(client, interleaved["agr_key"], after="")
+    zero = feed(client, interleaved["agr_key"], after="0")
+
+    # then
+    assert no_after == empty_after == zero
+    assert [c["cursor"] for c in no_after["results"]] == expected_cursors(interleaved["agr"])
+    assert no_after["has_more"] is False
+
+
+def test_given_after_beyond_the_end_then_empty_results_and_next_after_unchanged(client, interleaved):
+    # given
+    last = expected_cursors(interleaved["agr"])[-1]
+    beyond = str(CaseChange.objects.order_by("-id").first().pk + 1000)
+
+    # when
+    at_end = feed(client, interleaved["agr_key"], after=last)
+    past_end = feed(client, interleaved["agr_key"], after=beyond)
+
+    # then
+    assert at_end == {"results": [], "next_after": last, "has_more": False}
+    assert past_end == {"results": [], "next_after": beyond, "has_more": False}
+
+
+def test_given_a_bank_without_changes_then_the_feed_is_empty(client, org, banks):
+    # given: only the other bank has changes
+    bank_case(org, banks["vcb"], case_no="VCB-1")
+
+    # when / then
+    assert feed(client, banks["agr_key"]) == {"results": [], "next_after": "0", "has_more": False}
+
+
+@pytest.mark.parametrize("params", [{"after": "abc"}, {"after": "-1"}, {"after": "1.5"}, {"limit": "0"},
+                                    {"limit": "501"}, {"limit": "-3"}, {"limit": "ten"}])
+def test_given_a_bad_after_or_limit_then_400_invalid_cursor(client, interleaved, params):
+    # when
+    response = client.get(CHANGES, data=params, **bearer(interleaved["agr_key"]))
+
+    # then: the stable code docs/api.md documents for a bad cursor
+    assert_error(response, 400, "invalid_cursor")
+
+
+@pytest.mark.parametrize("limit", ["1", "500"])
+def test_given_the_limits_of_limit_then_they_are_accepted(client, interleaved, limit):
+    # when
+    page = feed(client, interleaved["agr_key"], limit=limit)
+
+    # then
+    assert len(page["results"]) == min(int(limit), 7)
+
+
+def test_given_the_feed_then_its_query_count_does_not_grow_with_the_page(client, org, banks,
+                                                                        django_assert_num_queries):
+    # given: 40 changes
+    for number in range(20):
+        record(bank_case(org, banks["agr"], case_no=f"N-{number:02d}"), EventKind.CO_DIEU_KIEN, date(2024, 2, 1))
+    auth = bearer(banks["agr_key"])
+    client.get(CHANGES, **auth)
+
+    # when / then: the key; the page of changes with their cases and events
+    for limit in (1, 40):
+        with django_assert_num_queries(2):
+            response = client.get(CHANGES, data={"limit": limit}, **auth)
+        assert len(response.json()["results"]) == limit
+
+
+# ---- the settle delay ---------------------------------------------------------------------------------------
+
+def test_given_a_settle_delay_of_an_hour_then_a_just_recorded_change_is_held_back_until_it_passes(
+        client, org, banks, settings):
+    # given
+    settings.API_CHANGES_SETTLE_SECONDS = 3600
+    recorded = datetime(2026, 11, 28, 9, 0, tzinfo=HCM)
+    with time_machine.travel(recorded, tick=False):
+        bank_case(org, banks["agr"], case_no="AGR-1")
+
+        # when / then: at once
+        assert feed(client, banks["agr_key"]) == {"results": [], "next_after": "0", "has_more": False}
+
+    # when / then: 59 minutes 59 seconds later, still held back
+    with time_machine.travel(recorded + timedelta(seconds=3599), tick=False):
+        assert feed(client, banks["agr_key"])["results"] == []
+
+    # when / then: an hour later, it is there
+    with time_machine.travel(recorded + timedelta(seconds=3600), tick=False):
+        page = feed(client, banks["agr_key"])
+    assert [(c["kind"], c["case_no"]) for c in page["results"]] == [("case_created", "AGR-1")]
+    assert page["next_after"] == expected_cursors(banks["agr"])[0]
+
+
+def test_given_a_settle_delay_then_an_older_change_is_served_and_a_younger_one_after_it_is_held_back(
+        client, org, banks, settings):
+    # given
+    settings.API_CHANGES_SETTLE_SECONDS = 3600
+    start = datetime(2026, 11, 28, 9, 0, tzinfo=HCM)
+    with time_machine.travel(start, tick=False):
+        case = bank_case(org, banks["agr"], case_no="AGR-1")
+    with time_machine.travel(start + timedelta(minutes=30), tick=False):
+        record(case, EventKind.CO_DIEU_KIEN, date(2024, 2, 1))
+
+    # when
+    with time_machine.travel(start + timedelta(minutes=61), tick=False):
+        first = feed(client, banks["agr_key"])
+    with time_machine.travel(start + timedelta(minutes=91), tick=False):
+        second = feed(client, banks["agr_key"], after=first["next_after"])
+
+    # then
+    assert [c["kind"] for c in first["results"]] == ["case_created"]
+    assert first["has_more"] is False
+    assert [c["kind"] for c in second["results"]] == ["event_recorded"]
+    assert [c["cursor"] for c in first["results"] + second["results"]] == expected_cursors(banks["agr"])
