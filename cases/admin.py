@@ -28,6 +28,9 @@ from cases.services import EDITABLE_FIELDS, case_create, case_event_record, case
 from thads.core.errors import DomainError
 from thads.core.money import format_vnd
 
+# Money fields are shown through these display methods on the change page (read-only there anyway).
+MONEY_DISPLAY = {"amount_due": "amount_due_vnd", "amount_collected": "collected_vnd", "amount_reduced": "reduced_vnd",
+                 "amount_terminated": "terminated_vnd", "amount_remaining": "remaining_vnd"}
 LIFECYCLE_FIELDS = ("status", "status_ground", "amount_collected", "amount_reduced", "amount_terminated",
                     "amount_remaining", "last_event_on", "ended_on", "event_count", "created_at", "updated_at",
                     "created_by")
@@ -101,6 +104,26 @@ class CaseAdmin(admin.ModelAdmin):
     def remaining_display(self, case):
         return format_vnd(case.amount_remaining)
 
+    @admin.display(description=Case._meta.get_field("amount_due").verbose_name)
+    def amount_due_vnd(self, case):
+        return format_vnd(case.amount_due)
+
+    @admin.display(description=Case._meta.get_field("amount_collected").verbose_name)
+    def collected_vnd(self, case):
+        return format_vnd(case.amount_collected)
+
+    @admin.display(description=Case._meta.get_field("amount_reduced").verbose_name)
+    def reduced_vnd(self, case):
+        return format_vnd(case.amount_reduced)
+
+    @admin.display(description=Case._meta.get_field("amount_terminated").verbose_name)
+    def terminated_vnd(self, case):
+        return format_vnd(case.amount_terminated)
+
+    @admin.display(description=Case._meta.get_field("amount_remaining").verbose_name)
+    def remaining_vnd(self, case):
+        return format_vnd(case.amount_remaining)
+
     @admin.display(description=_("Unit"), ordering="unit__code")
     def unit_code(self, case):
         return case.unit.code
@@ -130,14 +153,25 @@ class CaseAdmin(admin.ModelAdmin):
     def get_queryset(self, request) -> QuerySet[Case]:
         return case_list_for_user(request.user)
 
-    def get_fieldsets(self, request, obj=None):
-        if obj is None:
-            return self.add_fieldsets
-        if case_is_writable_by(request.user, obj):
-            return self.fieldsets
-        # People who may only read the case are not offered a form they cannot submit.
-        return tuple((name, {**opts, "fields": tuple(f for f in opts["fields"] if f != "add_event_link")})
+    def _change_fieldsets(self, request, obj):
+        """The change page's fieldsets for this person: money shown as people read it (1.234.567 ₫), the
+        officer by name when they may not reassign it, no event form when they may only read the case."""
+        writable = case_is_writable_by(request.user, obj)
+        assign = writable and can_assign_officers(request.user, obj)
+
+        def shown(field):
+            if field in MONEY_DISPLAY:
+                return MONEY_DISPLAY[field]
+            if field == "officer" and not assign:
+                return "officer_name"
+            return field
+
+        return tuple((name, {**opts, "fields": tuple(shown(f) for f in opts["fields"]
+                                                     if writable or f != "add_event_link")})
                      for name, opts in self.fieldsets)
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else self._change_fieldsets(request, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -155,13 +189,9 @@ class CaseAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        fixed = {"case_no", "accepted_on", "unit", "origin", "category", "creditor_bank", "amount_due",
-                 "judgment_type"}
         editable = set(EDITABLE_FIELDS) if case_is_writable_by(request.user, obj) else set()
-        if not can_assign_officers(request.user, obj):
-            editable.discard("officer")
-        all_fields = [f for _name, opts in self.fieldsets for f in opts["fields"]]
-        return tuple(f for f in all_fields if f in fixed or f not in editable)
+        all_fields = [f for _name, opts in self._change_fieldsets(request, obj) for f in opts["fields"]]
+        return tuple(f for f in all_fields if f not in editable)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "unit":

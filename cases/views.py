@@ -1,6 +1,7 @@
 """Officer pages. Thin: they call selectors and services."""
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,10 +27,12 @@ def my_deadlines(request):
         items = deadlines_due(request.user, horizon_days=horizon)
     else:
         items = deadlines_due(request.user, officer_id=request.user.pk, horizon_days=horizon)
+    page = Paginator(items, 100).get_page(request.GET.get("page"))
     context = {
         **admin.site.each_context(request),
         "title": _("Legal deadlines"),
-        "items": items,
+        "items": page.object_list,
+        "page": page,
         "horizon": horizon,
         "today": timezone.localdate(),
         "unit_view": unit_view,

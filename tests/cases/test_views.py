@@ -65,3 +65,15 @@ def test_unit_head_sees_the_unit_and_bad_horizon_falls_back(client, people, case
 def test_anonymous_is_sent_to_login(client):
     response = client.get("/deadlines/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@time_machine.travel(date(2024, 3, 20), tick=False)
+def test_the_list_is_paginated_by_one_hundred(client, org, people):
+    for number in range(105):
+        make_case(unit=org["HG-VT"], officer=people["officer"], case_no=f"VT-PAGE-{number:03d}",
+                  accepted_on=date(2024, 3, 1), origin="chu_dong", category="ngan_sach")
+    client.force_login(people["officer"])
+    first = client.get("/deadlines/").content.decode()
+    second = client.get("/deadlines/?page=2").content.decode()
+    assert first.count("VT-PAGE-") == 100 and second.count("VT-PAGE-") == 5
+    assert "Trang 1/2" in first and "Trang 2/2" in second
