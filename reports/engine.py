@@ -9,7 +9,7 @@ hierarchy as it stood at the period's end: a few thousand group rows, never a lo
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import connection
 
@@ -220,7 +220,3 @@ def previous_year(start: date, end: date) -> tuple[date, date]:
         except ValueError:
             return day.replace(year=day.year - 1, day=28)
     return back(start), back(end)
-
-
-def day_before(day: date) -> date:
-    return day - timedelta(days=1)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db.models import Max
 
-from reports.models import ClosedPeriod, Metric, Snapshot, StatsJob, Target
+from reports.models import ClosedPeriod, Metric, Target
 from thads.org.models import Unit
 
 
@@ -31,14 +31,6 @@ def is_closed(unit_id: int, end: date) -> bool:
 def targets_for(unit: Unit, fiscal_year: int) -> dict[str, Decimal | None]:
     values = dict(Target.objects.filter(unit=unit, fiscal_year=fiscal_year).values_list("metric", "value"))
     return {Metric.CASES: values.get(Metric.CASES), Metric.MONEY: values.get(Metric.MONEY)}
-
-
-def snapshot_get(unit: Unit, *, start: date, end: date, category: str | None) -> Snapshot | None:
-    return Snapshot.objects.filter(unit=unit, period_start=start, period_end=end, category=category or "").first()
-
-
-def job_get(job_id: int) -> StatsJob:
-    return StatsJob.objects.get(pk=job_id)
 
 
 def targets_by_unit(fiscal_year: int) -> dict[int, dict[str, Decimal | None]]:

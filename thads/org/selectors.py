@@ -28,10 +28,6 @@ def unit_subtree_ids(unit: Unit | int, *, on: date) -> set[int]:
     return found
 
 
-def unit_subtree(unit: Unit, *, on: date):
-    return Unit.objects.filter(id__in=unit_subtree_ids(unit, on=on)).order_by("code")
-
-
 def jurisdiction_unit_ids(unit: Unit, *, on: date) -> set[int]:
     """The units whose cases belong to ``unit`` on ``on``: its subtree, plus the units its members
     replaced (predecessors, with their own subtrees as they stood on their last day).
@@ -108,10 +104,3 @@ def writable_unit_ids(user, *, on: date | None = None) -> set[int] | None:
     if profile is None or profile.role != Role.UNIT_HEAD:
         return set()
     return jurisdiction_unit_ids(profile.unit, on=on or timezone.localdate())
-
-
-def officers_in_units(unit_ids: set[int] | None):
-    profiles = OfficerProfile.objects.select_related("user", "unit")
-    if unit_ids is not ALL_UNITS:
-        profiles = profiles.filter(unit_id__in=unit_ids)
-    return profiles
