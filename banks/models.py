@@ -39,3 +39,44 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bank_id} {self.prefix}…{' (revoked)' if self.revoked_at else ''}"
+
+
+class Collateral(models.Model):
+    """A bank's mortgage or pledge over an asset for a loan contract: whose security a seized asset is.
+    From the asset's proceeds the bank is paid first, up to ``secured_amount`` (Điều 47)."""
+
+    class Kind(models.TextChoices):
+        MORTGAGE = "mortgage", _("Mortgage (thế chấp)")
+        PLEDGE = "pledge", _("Pledge (cầm cố)")
+
+    bank = models.ForeignKey(Bank, verbose_name=_("bank"), on_delete=models.PROTECT, related_name="collateral")
+    asset = models.ForeignKey("cases.Asset", verbose_name=_("asset"), on_delete=models.PROTECT,
+                              related_name="collateral")
+    kind = models.CharField(_("kind of security"), max_length=16, choices=Kind.choices, default=Kind.MORTGAGE)
+    loan_contract_no = models.CharField(_("loan contract number"), max_length=64)
+    loan_contract_date = models.DateField(_("loan contract date"), null=True, blank=True)
+    principal = models.BigIntegerField(_("principal (VND)"))
+    contractual_interest = models.BigIntegerField(_("contractual interest (VND)"), default=0)
+    penalty_interest = models.BigIntegerField(_("penalty interest (VND)"), default=0)
+    secured_amount = models.BigIntegerField(_("secured amount (VND)"),
+                                            help_text=_("The most the bank is paid first from this asset."))
+    security_contract_no = models.CharField(_("security contract number"), max_length=64, blank=True)
+    registered_on = models.DateField(_("registration date of the security"), null=True, blank=True)
+    registration_office = models.CharField(_("registration office"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("collateral")
+        verbose_name_plural = _("collateral")
+        ordering = ["asset_id", "registered_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "asset", "loan_contract_no"], name="collateral_unique"),
+            models.CheckConstraint(condition=models.Q(principal__gt=0) & models.Q(secured_amount__gt=0)
+                                   & models.Q(contractual_interest__gte=0) & models.Q(penalty_interest__gte=0),
+                                   name="collateral_amounts_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.loan_contract_no} — {self.bank.code}"

@@ -32,16 +32,25 @@ class AuctionRegime:
     buyer_payment_days: int = 30
     auction_days_movable: int = 30                 # from the auction contract
     auction_days_real_estate: int = 45
+    valuation_contract_working_days: int = 5       # contract a valuation firm within 5 working days of seizure
+    revaluation_request_working_days: int = 5      # one re-valuation on request within 5 working days of notice
+    creditor_offer_working_days: int = 5           # offer the asset to the creditor after the failed round
+    creditor_answer_working_days: int = 5          # the creditor answers the offer
+    movable_auction_threshold: int = 10_000_000    # movables above this go to an auction organisation
+    valuation_council_allowed: bool = False        # a valuation council (hội đồng định giá): new law only
     verified: bool = True                          # False: values carried over, not yet checked in the law
 
 
 AUCTION_REGIMES: tuple[AuctionRegime, ...] = (
     AuctionRegime("luat_2008", date(2009, 7, 1), date(2026, 6, 30)),
-    AuctionRegime("luat_106_2025", date(2026, 7, 1), None, verified=False),
+    AuctionRegime("luat_106_2025", date(2026, 7, 1), None, valuation_council_allowed=True, verified=False),
 )
 
 
-def auction_regime_on(day: date, regimes: tuple[AuctionRegime, ...] = AUCTION_REGIMES) -> AuctionRegime:
+def auction_regime_on(day: date, regimes: tuple[AuctionRegime, ...] | None = None) -> AuctionRegime:
+    """The regime in force on ``day``. ``regimes`` defaults to AUCTION_REGIMES, read at call time (a test
+    may substitute the table)."""
+    regimes = regimes or AUCTION_REGIMES
     for regime in regimes:
         if regime.valid_from <= day and (regime.valid_to is None or day <= regime.valid_to):
             return regime
@@ -89,7 +98,7 @@ class AuctionState:
         return sum(1 for before, after in zip(self.rounds, self.rounds[1:], strict=False)
                    if after.starting_price < before.starting_price)
 
-    def offer_due(self, regimes: tuple["AuctionRegime", ...] = AUCTION_REGIMES) -> bool:
+    def offer_due(self, regimes: tuple["AuctionRegime", ...] | None = None) -> bool:
         """The creditor must now be offered the asset: the auction at the twice-reduced price has failed."""
         if not self.rounds or self.rounds[-1].outcome not in Outcome.FAILED or self.offer is not None:
             return False
@@ -103,7 +112,7 @@ def max_reduction(previous_price: int, regime: AuctionRegime) -> int:
 
 
 def check_round(state: AuctionState, *, held_on: date, starting_price: int,
-                regimes: tuple[AuctionRegime, ...] = AUCTION_REGIMES) -> None:
+                regimes: tuple[AuctionRegime, ...] | None = None) -> None:
     """Raise AuctionRuleError unless a round at ``starting_price`` on ``held_on`` may follow ``state``."""
     if state.closed:
         raise AuctionRuleError(_("The auction is closed (%(how)s).") % {"how": state.closed}, code="auction_closed")
@@ -155,7 +164,7 @@ def _percent(value: Fraction) -> str:
     return f"{float(value * 100):g}"
 
 
-def record_round(state: AuctionState, round_: Round, *, regimes=AUCTION_REGIMES) -> AuctionState:
+def record_round(state: AuctionState, round_: Round, *, regimes=None) -> AuctionState:
     check_round(state, held_on=round_.held_on, starting_price=round_.starting_price, regimes=regimes)
     if round_.outcome == Outcome.SOLD:
         if round_.sale_price is None or round_.sale_price < round_.starting_price:
@@ -170,7 +179,7 @@ def record_round(state: AuctionState, round_: Round, *, regimes=AUCTION_REGIMES)
     return replace(state, rounds=(*state.rounds, round_))
 
 
-def offer_to_creditor(state: AuctionState, *, offered_on: date, regimes=AUCTION_REGIMES) -> AuctionState:
+def offer_to_creditor(state: AuctionState, *, offered_on: date, regimes=None) -> AuctionState:
     """Record the offer of the asset to the creditor against the debt — due once the auction at the
     twice-reduced price has failed, and not before."""
     if state.closed:
@@ -198,7 +207,7 @@ def answer_offer(state: AuctionState, *, accepted: bool, answered_on: date) -> A
     return replace(state, offer=offer, closed="handed_to_creditor" if accepted else "")
 
 
-def redemption_deadline(state: AuctionState, regimes=AUCTION_REGIMES) -> date | None:
+def redemption_deadline(state: AuctionState, regimes=None) -> date | None:
     """The last day the debtor may pay to keep an asset the creditor accepted."""
     if state.offer is None or not state.offer.accepted:
         return None
@@ -219,7 +228,7 @@ class PlannedRound:
 
 
 def plan_rounds(state: AuctionState, *, debt: int, costs: int, start: date, interval_days: int = 45,
-                regimes=AUCTION_REGIMES, limit: int = 50) -> list[PlannedRound]:
+                regimes=None, limit: int = 50) -> list[PlannedRound]:
     """The schedule of future rounds if every one fails and every reduction is the largest the cap allows,
     until the next price would reach the floor. ``debt``: what the creditor is owed from this asset;
     ``costs``: the enforcement costs paid first from any sale. Empty while an offer to the creditor is due
@@ -294,7 +303,8 @@ def _pro_rata(amount: int, shares: dict[str, int]) -> dict[str, int]:
     return result
 
 
-def distribute(proceeds: int, *, costs: int, claims: list[Claim], court_fee_of_secured_judgment: int = 0) -> Allocation:
+def distribute(proceeds: int, *, costs: int, claims: list[Claim], court_fee_of_secured_judgment: int = 0,
+               court_fee_creditor: str = "ngan_sach") -> Allocation:
     """Pay ``proceeds`` of a sale in the legal order: enforcement costs; from the proceeds of collateral, the
     secured judgment's court fee and then the secured creditor(s); then ranks 1, 2, 3 — principal before
     interest, pro rata within a rank; the surplus to the debtor."""
@@ -311,7 +321,7 @@ def distribute(proceeds: int, *, costs: int, claims: list[Claim], court_fee_of_s
     secured = [c for c in claims if c.secured_by_this_asset]
     fee = min(court_fee_of_secured_judgment, remaining) if secured else 0
     if fee:
-        pay("ngan_sach", fee, "principal")
+        pay(court_fee_creditor, fee, "principal")
         remaining -= fee
     for kind in ("principal", "interest"):
         shares: dict[str, int] = {}

@@ -129,3 +129,89 @@ class EventSource(models.TextChoices):
     ADMIN = "admin", _("Admin site")
     IMPORT = "import", _("Ledger import")
     SYSTEM = "system", _("System")
+
+
+# ---- assets, seizure, valuation, auctions (domain.md §4) ---------------------------------------------------
+
+class AssetKind(models.TextChoices):
+    LAND_USE_RIGHT = "land_use_right", _("Land use right")
+    HOUSE = "house", _("House or building")
+    VEHICLE = "vehicle", _("Vehicle")
+    BANK_ACCOUNT = "bank_account", _("Money in a bank account")
+    SHARES = "shares", _("Shares or capital contribution")
+    OTHER = "other", _("Other property")
+
+
+# Real estate is always sold by an auction organisation and auctioned within 45 days of the contract;
+# movables within 30 days.
+REAL_ESTATE_KINDS = frozenset({AssetKind.LAND_USE_RIGHT, AssetKind.HOUSE})
+
+
+class LandType(models.TextChoices):
+    RICE = "rice", _("Rice land")
+    OTHER_AGRICULTURAL = "other_agricultural", _("Other agricultural land")
+    RESIDENTIAL = "residential", _("Residential land")
+    NON_AGRICULTURAL = "non_agricultural", _("Non-agricultural land other than residential")
+
+
+class OwnerKind(models.TextChoices):
+    DEBTOR = "debtor", _("The judgment debtor")
+    GUARANTOR = "guarantor", _("A guarantor")
+    THIRD_PARTY = "third_party", _("A third party")
+
+
+class SeizureStatus(models.TextChoices):
+    IN_FORCE = "in_force", _("In force")
+    RELEASED = "released", _("Released")
+
+
+class ValuationMethod(models.TextChoices):
+    AGREEMENT = "agreement", _("Agreed by the parties")
+    FIRM = "firm", _("Valuation firm")
+    OFFICER = "officer", _("Enforcement officer")
+    COUNCIL = "council", _("Valuation council")
+
+
+class PriceSetBy(models.TextChoices):
+    VALUATION = "valuation", _("The valuation (first round)")
+    AGREEMENT = "agreement", _("Agreed by the parties")
+    OFFICER = "officer", _("Decided by the enforcement officer")
+
+
+class RoundOutcome(models.TextChoices):
+    # The values are cases.auction_rules.Outcome's.
+    SOLD = "sold", _("Sold")
+    NO_REGISTRANT = "no_registrant", _("Failed: nobody registered")
+    NO_BID = "no_bid", _("Failed: no bid")
+    WINNER_REFUSED = "winner_refused", _("Failed: the winner refused to buy")
+    WINNER_DID_NOT_PAY = "winner_did_not_pay", _("Failed: the winner did not pay")
+
+
+class AuctionClosure(models.TextChoices):
+    SOLD = "sold", _("Sold and paid")
+    HANDED_TO_CREDITOR = "handed_to_creditor", _("Handed to the creditor against the debt")
+    REDEEMED = "redeemed", _("The debtor paid to keep the asset")
+    RETURNED_TO_DEBTOR = "returned_to_debtor", _("Returned to the debtor (nobody buys, the creditor declined)")
+
+
+class CostKind(models.TextChoices):
+    SEIZURE = "seizure", _("Seizure and coercion")
+    VALUATION = "valuation", _("Valuation")
+    AUCTION = "auction", _("Auction")
+    STORAGE = "storage", _("Storage and safekeeping")
+    OTHER = "other", _("Other enforcement cost")
+
+
+class ClaimRank(models.IntegerChoices):
+    """Điều 47 khoản 1: the order creditors are paid in after enforcement costs (and after a secured creditor
+    on its own collateral)."""
+
+    LIVELIHOOD = 1, _("1. Maintenance, wages, damages for life and health")
+    COURT_FEES = 2, _("2. Court fees")
+    OTHER = 3, _("3. Other debts")
+
+
+class DistributionSource(models.TextChoices):
+    SALE = "sale", _("Auction sale")
+    HANDOVER = "handover", _("Asset handed to the creditor")
+    COLLECTION = "collection", _("Money collected from the asset")

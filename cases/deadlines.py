@@ -55,6 +55,13 @@ class DeadlineKind:
     REVERIFICATION = "reverification"
     GROUND_DECISION = "ground_decision"
     PAYOUT = "payout"
+    # Assets (domain.md §4); parameters in cases.auction_rules.AUCTION_REGIMES
+    VALUATION_CONTRACT = "valuation_contract"
+    AUCTION = "auction"
+    BUYER_PAYMENT = "buyer_payment"
+    CREDITOR_OFFER = "creditor_offer"
+    CREDITOR_ANSWER = "creditor_answer"
+    REDEMPTION = "redemption"
 
     LABELS = {
         DECISION: _("Issue the enforcement decision"),
@@ -63,6 +70,12 @@ class DeadlineKind:
         REVERIFICATION: _("Re-verify a case without conditions"),
         GROUND_DECISION: _("Issue the decision once a ground arises"),
         PAYOUT: _("Pay out the money collected"),
+        VALUATION_CONTRACT: _("Contract the valuation of the seized asset"),
+        AUCTION: _("Hold the auction under the auction contract"),
+        BUYER_PAYMENT: _("The buyer pays for the asset"),
+        CREDITOR_OFFER: _("Offer the asset to the creditor against the debt"),
+        CREDITOR_ANSWER: _("Get the creditor's answer to the offer of the asset"),
+        REDEMPTION: _("End of the debtor's window to pay and keep the asset"),
     }
 
 
@@ -215,4 +228,83 @@ def _payout_deadlines(events: Sequence[DeadlineEvent], payouts: Iterable[tuple[d
                 payout_index += 1
                 payout_left = remaining_payouts[payout_index][1] if payout_index < len(remaining_payouts) else 0
         result.append(Deadline(DeadlineKind.PAYOUT, due, met_on, regime.code, reference=f"#{event.sequence}"))
+    return result
+
+
+# ---- assets: seizure, valuation, auction --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TimelineRound:
+    held_on: date
+    outcome: str
+    payment_due_on: date | None = None
+    settled_on: date | None = None     # the buyer paid, or defaulted
+    reductions_before: int = 0         # how many reductions the auction had made up to this round (included)
+
+
+@dataclass(frozen=True)
+class AssetTimeline:
+    """One seizure's steps, as the asset deadlines need them (built by cases.selectors.seizure_timeline)."""
+
+    reference: str
+    seized_on: date
+    real_estate: bool
+    released_on: date | None = None
+    valuation_started_on: date | None = None   # the valuation contract, or the valuation itself if none
+    auction_contract_on: date | None = None
+    rounds: tuple[TimelineRound, ...] = ()
+    offered_on: date | None = None
+    answered_on: date | None = None
+    redemption_due_on: date | None = None
+    closed_on: date | None = None
+
+
+def compute_asset_deadlines(timeline: AssetTimeline, calendar: WorkingCalendar) -> list[Deadline]:
+    """The deadlines of one seizure (domain.md §4), each judged by the regime in force when it starts:
+    valuation contract within 5 working days of the seizure; the auction within 30 days (movables) or 45
+    days (real estate) of its contract; the buyer's payment within 30 days of the sale; the offer to the
+    creditor once the auction at the twice-reduced price has failed, and the creditor's answer (5 working
+    days each); the debtor's redemption window (not an officer's duty). An open step of a seizure released
+    or an auction closed before it fell due is dropped."""
+    from cases.auction_rules import Outcome, auction_regime_on
+
+    ended_on = timeline.closed_on or timeline.released_on
+    result: list[Deadline] = []
+
+    def add(kind, due, met_on, regime, *, duty=True):
+        if met_on is None and ended_on is not None and ended_on <= due:
+            return
+        result.append(Deadline(kind, due, met_on, regime.code, duty=duty, reference=timeline.reference))
+
+    regime = auction_regime_on(timeline.seized_on)
+    add(DeadlineKind.VALUATION_CONTRACT,
+        calendar.add_working_days(timeline.seized_on, regime.valuation_contract_working_days),
+        timeline.valuation_started_on, regime)
+    if timeline.auction_contract_on is not None:
+        regime = auction_regime_on(timeline.auction_contract_on)
+        days = regime.auction_days_real_estate if timeline.real_estate else regime.auction_days_movable
+        add(DeadlineKind.AUCTION, calendar.next_working_day(timeline.auction_contract_on + timedelta(days=days)),
+            timeline.rounds[0].held_on if timeline.rounds else None, regime)
+    offer_deadline_set = False
+    for round_ in timeline.rounds:
+        if round_.payment_due_on is not None:
+            add(DeadlineKind.BUYER_PAYMENT, calendar.next_working_day(round_.payment_due_on), round_.settled_on,
+                auction_regime_on(round_.held_on))
+        regime = auction_regime_on(round_.held_on)
+        if (not offer_deadline_set and round_.outcome in Outcome.FAILED
+                and round_.reductions_before >= regime.reductions_before_creditor_offer):
+            offer_deadline_set = True
+            add(DeadlineKind.CREDITOR_OFFER,
+                calendar.add_working_days(round_.held_on, regime.creditor_offer_working_days), timeline.offered_on,
+                regime)
+    if timeline.offered_on is not None:
+        regime = auction_regime_on(timeline.offered_on)
+        add(DeadlineKind.CREDITOR_ANSWER,
+            calendar.add_working_days(timeline.offered_on, regime.creditor_answer_working_days),
+            timeline.answered_on, regime)
+    if timeline.redemption_due_on is not None:
+        closed = timeline.closed_on
+        add(DeadlineKind.REDEMPTION, timeline.redemption_due_on,
+            min(closed, timeline.redemption_due_on) if closed is not None else None,
+            auction_regime_on(timeline.answered_on or timeline.redemption_due_on), duty=False)
     return result

@@ -145,15 +145,59 @@ def _deadline_inputs(case: Case, events, payouts):
     return facts, event_rows, payout_rows
 
 
-def case_deadlines(case: Case, *, calendar=None, events=None, payouts=None):
-    """Every legal deadline of ``case``, met or not, by due date. Pass ``events`` / ``payouts`` already
-    fetched (in order) to save their queries."""
-    from cases.deadlines import compute_deadlines
+def case_deadlines(case: Case, *, calendar=None, events=None, payouts=None, seizures=None):
+    """Every legal deadline of ``case``, met or not, by due date: the case's own and those of the assets
+    seized in it. Pass ``events`` / ``payouts`` / ``seizures`` already fetched (in order, seizures with
+    SEIZURE_PREFETCH) to save their queries."""
+    from cases.deadlines import compute_asset_deadlines, compute_deadlines
 
+    calendar = calendar or working_calendar()
     facts, events, payouts = _deadline_inputs(
         case, events if events is not None else case.events.order_by("sequence"),
         payouts if payouts is not None else case.payouts.all())
-    return compute_deadlines(facts, events, payouts, calendar or working_calendar())
+    deadlines = compute_deadlines(facts, events, payouts, calendar)
+    if seizures is None:
+        seizures = case.seizures.select_related("asset").prefetch_related(*SEIZURE_PREFETCH)
+    for seizure in seizures:
+        deadlines.extend(compute_asset_deadlines(seizure_timeline(seizure), calendar))
+    return sorted(deadlines, key=lambda d: (d.due_on, d.kind))
+
+
+# What seizure_timeline reads, for prefetch_related on seizures (prefix it for a case's seizures).
+SEIZURE_PREFETCH = ("valuations", "auction__rounds", "auction__creditor_offer")
+
+
+def seizure_timeline(seizure):
+    """A seizure's steps for cases.deadlines.compute_asset_deadlines (no query when SEIZURE_PREFETCH and
+    the asset were fetched with it)."""
+    from cases.deadlines import AssetTimeline, TimelineRound
+
+    valuations = sorted(seizure.valuations.all(), key=lambda v: (v.valued_on, v.pk))
+    first = next((v for v in valuations if v.revaluation_of_id is None), None)
+    try:
+        auction = seizure.auction
+    except AttributeError:  # no auction yet (RelatedObjectDoesNotExist)
+        auction = None
+    rounds, offer = [], None
+    if auction is not None:
+        previous, reductions = None, 0
+        for round_ in sorted(auction.rounds.all(), key=lambda r: r.number):
+            if previous is not None and round_.starting_price < previous:
+                reductions += 1
+            previous = round_.starting_price
+            rounds.append(TimelineRound(held_on=round_.held_on, outcome=round_.outcome,
+                                        payment_due_on=round_.payment_due_on if round_.sale_price else None,
+                                        settled_on=round_.paid_on or round_.defaulted_on,
+                                        reductions_before=reductions))
+        offer = getattr(auction, "creditor_offer", None)
+    return AssetTimeline(
+        reference=str(seizure.asset), seized_on=seizure.seized_on, real_estate=seizure.asset.is_real_estate,
+        released_on=seizure.released_on,
+        valuation_started_on=(first.contract_signed_on or first.valued_on) if first else None,
+        auction_contract_on=auction.contract_signed_on if auction else None, rounds=tuple(rounds),
+        offered_on=offer.offered_on if offer else None, answered_on=offer.answered_on if offer else None,
+        redemption_due_on=offer.redemption_due_on if offer else None,
+        closed_on=auction.closed_on if auction else None)
 
 
 @dataclass(frozen=True)
@@ -174,7 +218,7 @@ def deadlines_due(user, *, unit_id: int | None = None, officer_id: int | None = 
     from django.db.models import Prefetch
 
     from cases.codes import ENDED_STATUSES
-    from cases.deadlines import DeadlineStatus, compute_deadlines
+    from cases.deadlines import DeadlineStatus
     from cases.models import Payout
     from thads.org.models import Unit
     from thads.org.selectors import jurisdiction_unit_ids
@@ -185,19 +229,119 @@ def deadlines_due(user, *, unit_id: int | None = None, officer_id: int | None = 
         cases = cases.filter(unit_id__in=jurisdiction_unit_ids(Unit.objects.get(pk=unit_id), on=today))
     if officer_id is not None:
         cases = cases.filter(officer_id=officer_id)
+    from cases.models import Seizure
+
     cases = cases.select_related("officer__officer_profile").prefetch_related(
         Prefetch("events", queryset=CaseEvent.objects.order_by("sequence")),
         Prefetch("payouts", queryset=Payout.objects.order_by("paid_on", "id")),
+        Prefetch("seizures", queryset=Seizure.objects.select_related("asset").prefetch_related(*SEIZURE_PREFETCH)),
     )
     calendar = working_calendar()
     horizon = today + timedelta(days=horizon_days)
     items = []
     for case in cases:
-        facts, events, payouts = _deadline_inputs(case, case.events.all(), case.payouts.all())
-        for deadline in compute_deadlines(facts, events, payouts, calendar):
+        for deadline in case_deadlines(case, calendar=calendar, events=case.events.all(),
+                                       payouts=case.payouts.all(), seizures=case.seizures.all()):
             status = deadline.status(today)
             if not deadline.duty or deadline.met_on is not None or deadline.due_on > horizon:
                 continue
             items.append(DueItem(case=case, deadline=deadline, status=status))
     items.sort(key=lambda item: (item.status != DeadlineStatus.OVERDUE, item.deadline.due_on, item.case.case_no))
     return items
+
+
+# ---- assets and auctions ------------------------------------------------------------------------------------
+
+def asset_list_for_user(user):
+    """The assets ``user`` may read: those enforced by a unit whose cases they read."""
+    from cases.models import Asset
+
+    assets = Asset.objects.select_related("unit")
+    unit_ids = readable_unit_ids(user)
+    if unit_ids is ALL_UNITS:
+        return assets
+    return assets.filter(unit_id__in=unit_ids)
+
+
+def asset_is_writable_by(user, asset) -> bool:
+    """Whoever may write one of the cases an asset answers for may record its seizure, valuation and
+    auction; statisticians and other units may not."""
+    if user is None:
+        return True
+    return any(case_is_writable_by(user, case) for case in asset.cases.all())
+
+
+def asset_links(asset):
+    """The cases an asset answers for, with their rank, oldest case first."""
+    from cases.models import AssetCase
+
+    return list(AssetCase.objects.filter(asset=asset).select_related("case").order_by("case__accepted_on", "case_id"))
+
+
+def asset_costs(asset):
+    """The enforcement costs the asset's proceeds pay first: those charged to the asset, and those of the
+    cases it answers for that are charged to no asset in particular. Oldest first."""
+    from django.db.models import Q
+
+    from cases.models import EnforcementCost
+
+    return EnforcementCost.objects.filter(
+        Q(asset=asset) | Q(asset__isnull=True, case__in=asset.cases.all())).order_by("incurred_on", "id")
+
+
+def asset_costs_outstanding(asset) -> int:
+    """Enforcement costs not yet recovered from proceeds (computed in the database)."""
+    from django.db.models import F, Sum
+
+    return asset_costs(asset).aggregate(total=Sum(F("amount") - F("recovered")))["total"] or 0
+
+
+def asset_secured_debt(asset, links=None, *, except_bank_id: int | None = None) -> int:
+    """What the asset secures: for each bank holding collateral on it (other than ``except_bank_id``), what
+    its cases still owe, capped by the secured amounts of its collateral."""
+    from banks.models import Collateral
+
+    secured: dict[int, int] = {}
+    for bank_id, amount in Collateral.objects.filter(asset=asset).exclude(bank_id=except_bank_id).values_list(
+            "bank_id", "secured_amount"):
+        secured[bank_id] = secured.get(bank_id, 0) + amount
+    owed: dict[int, int] = {}
+    for link in links if links is not None else asset_links(asset):
+        if link.case.creditor_bank_id in secured:
+            owed[link.case.creditor_bank_id] = owed.get(link.case.creditor_bank_id, 0) + link.case.amount_remaining
+    return sum(min(secured[bank_id], owed.get(bank_id, 0)) for bank_id in secured)
+
+
+def asset_floor(asset, seizure_case=None) -> int:
+    """Below this, no auction round (Điều 104): the outstanding enforcement costs, plus — for an asset
+    mortgaged or pledged to a bank other than the creditor of the case it was seized in — the debt it
+    secures, since a price below that leaves that creditor nothing. When the bank sells its own collateral,
+    the floor is the costs: a lower price still pays it (see docs/domain-rules.md)."""
+    except_bank_id = seizure_case.creditor_bank_id if seizure_case is not None else None
+    return asset_costs_outstanding(asset) + asset_secured_debt(asset, except_bank_id=except_bank_id)
+
+
+def effective_valuation(seizure):
+    """The valuation that gives the starting price: the re-valuation if there was one, else the first."""
+    valuations = sorted(seizure.valuations.all(), key=lambda v: (v.revaluation_of_id is not None, v.valued_on, v.pk))
+    return valuations[-1] if valuations else None
+
+
+def auction_state(auction, *, floor: int | None = None):
+    """The auction's history as cases.auction_rules sees it."""
+    from cases import auction_rules
+
+    seizure = auction.seizure
+    valuation = effective_valuation(seizure)
+    rounds = tuple(auction_rules.Round(held_on=r.held_on, starting_price=r.starting_price, outcome=r.outcome,
+                                       sale_price=r.sale_price if r.outcome == "sold" else None)
+                   for r in auction.rounds.order_by("number"))
+    offer = getattr(auction, "creditor_offer", None)
+    closed = auction.closed_as or ("handed_to_creditor" if offer is not None and offer.accepted else "")
+    return auction_rules.AuctionState(
+        valuation_price=valuation.value if valuation else None,
+        floor=asset_floor(seizure.asset, seizure.case) if floor is None else floor,
+        rounds=rounds,
+        offer=auction_rules.CreditorOffer(offered_on=offer.offered_on, accepted=offer.accepted,
+                                          answered_on=offer.answered_on) if offer else None,
+        closed=closed)

@@ -51,7 +51,7 @@ class PartyData:
     address: str = ""
 
 
-def _require(condition: bool, message: str, *, code: str, field: str) -> None:
+def _require(condition: bool, message: str, *, code: str, field: str | None = None) -> None:
     if not condition:
         raise DomainError(message, code=code, field=field)
 

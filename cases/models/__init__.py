@@ -1,0 +1,18 @@
+"""The cases app's models: cases and their history (core), and the assets enforced against (assets)."""
+from cases.models.assets import (
+    Asset,
+    AssetCase,
+    Auction,
+    AuctionRound,
+    CreditorOffer,
+    Distribution,
+    DistributionShare,
+    EnforcementCost,
+    Seizure,
+    Valuation,
+)
+from cases.models.core import Case, CaseChange, CaseEvent, Party, Payout, PublicHoliday
+
+__all__ = ["Asset", "AssetCase", "Auction", "AuctionRound", "Case", "CaseChange", "CaseEvent", "CreditorOffer",
+           "Distribution", "DistributionShare", "EnforcementCost", "Party", "Payout", "PublicHoliday", "Seizure",
+           "Valuation"]
