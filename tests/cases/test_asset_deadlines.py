@@ -160,3 +160,28 @@ def test_due_list_shows_the_asset_steps_to_the_assigned_officer_only(seized, peo
     with frozen(TODAY):
         items = deadlines_due(people["officer"], officer_id=people["officer"].pk, horizon_days=14)
         assert DeadlineKind.AUCTION not in [item.deadline.kind for item in items]
+
+
+def _seize_and_auction(case, number):
+    asset = asset_create(actor=None, cases=[case], data=LAND)
+    seizure = seizure_record(actor=None, asset=asset, case=case, seized_on=date(2026, 9, 1),
+                             minutes_no=f"BB {number}", today=TODAY)
+    valuation_record(actor=None, seizure=seizure, method=ValuationMethod.AGREEMENT, value=500_000_000,
+                     valued_on=date(2026, 9, 3), today=TODAY)
+    auction = auction_create(actor=None, seizure=seizure, organisation="Trung tâm DVĐG", contract_no=f"HĐ {number}",
+                             contract_signed_on=date(2026, 10, 20), today=TODAY)
+    auction_round_record(actor=None, auction=auction, held_on=date(2026, 11, 2), starting_price=500_000_000,
+                         outcome=RoundOutcome.NO_BID, today=TODAY)
+
+
+def test_deadlines_page_query_count_does_not_grow_with_assets(client, org, people, django_assert_num_queries):
+    client.force_login(people["officer"])
+    for number in range(3):
+        case = make_case(unit=org["HG-VT"], officer=people["officer"], actor=people["officer"],
+                         case_no=f"VT-LAND-{number}", accepted_on=date(2024, 8, 1), amount_due=600_000_000)
+        _seize_and_auction(case, number)
+        # 1 case: the page's queries + seizures, valuations, auctions, rounds, offers (one query each).
+        with frozen(TODAY), django_assert_num_queries(16):
+            response = client.get("/deadlines/?days=30")
+        assert response.status_code == 200
+        assert all(f"VT-LAND-{n}" in response.content.decode() for n in range(number + 1))
