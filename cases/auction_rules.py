@@ -38,12 +38,14 @@ class AuctionRegime:
     creditor_answer_working_days: int = 5          # the creditor answers the offer
     movable_auction_threshold: int = 10_000_000    # movables above this go to an auction organisation
     valuation_council_allowed: bool = False        # a valuation council (hội đồng định giá): new law only
+    tet_coercion_blackout_days: int = 0            # no coercion with mobilised forces this close to Tết
     verified: bool = True                          # False: values carried over, not yet checked in the law
 
 
 AUCTION_REGIMES: tuple[AuctionRegime, ...] = (
     AuctionRegime("luat_2008", date(2009, 7, 1), date(2026, 6, 30)),
-    AuctionRegime("luat_106_2025", date(2026, 7, 1), None, valuation_council_allowed=True, verified=False),
+    AuctionRegime("luat_106_2025", date(2026, 7, 1), None, valuation_council_allowed=True,
+                  tet_coercion_blackout_days=15, verified=False),
 )
 
 

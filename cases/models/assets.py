@@ -113,6 +113,9 @@ class Seizure(models.Model):
     minutes_no = models.CharField(_("seizure minutes number"), max_length=64)
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("enforcement officer"), null=True,
                                 blank=True, on_delete=models.SET_NULL, related_name="+")
+    with_mobilised_forces = models.BooleanField(
+        _("coercion with mobilised forces"), default=False,
+        help_text=_("Not allowed in the 15 days before and after Tết under the law in force from 1/7/2026."))
     status = models.CharField(_("status"), max_length=16, choices=SeizureStatus.choices,
                               default=SeizureStatus.IN_FORCE)
     released_on = models.DateField(_("release date"), null=True, blank=True)

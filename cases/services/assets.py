@@ -58,6 +58,7 @@ from cases.selectors import (
     working_calendar,
 )
 from cases.services import EventData, _check_choice, _require, case_events_record
+from thads.core.dates import nearest_lunar_new_year
 from thads.core.errors import DomainError, PermissionDeniedError
 from thads.core.money import format_vnd
 
@@ -225,9 +226,10 @@ def collateral_register(*, actor, asset: Asset, bank: Bank, loan_contract_no: st
 
 @transaction.atomic
 def seizure_record(*, actor, asset: Asset, case: Case, seized_on: date, minutes_no: str, officer=None,
-                   today: date | None = None) -> Seizure:
+                   with_mobilised_forces: bool = False, today: date | None = None) -> Seizure:
     """Kê biên: seize ``asset`` in ``case`` (one the asset answers for, open, and with conditions for
-    enforcement). Refused while another seizure of the asset is in force."""
+    enforcement). Refused while another seizure of the asset is in force, and — under a regime with a Tết
+    blackout (from 1/7/2026: 15 days) — a coercion with mobilised forces that close to Tết."""
     asset = _lock_asset(asset)
     today = _today(today)
     if not case_is_writable_by(actor, case):
@@ -243,8 +245,15 @@ def seizure_record(*, actor, asset: Asset, case: Case, seized_on: date, minutes_
     _check_date(seized_on, today, "seized_on", not_before=case.accepted_on, what=_("the acceptance of the case"))
     _require(not Seizure.objects.filter(asset=asset, status=SeizureStatus.IN_FORCE).exists(),
              _("The asset is already under a seizure in force."), code="already_seized")
+    blackout = auction_rules.auction_regime_on(seized_on).tet_coercion_blackout_days
+    tet = nearest_lunar_new_year(seized_on)
+    if with_mobilised_forces and blackout and tet is not None:
+        _require(abs((seized_on - tet).days) > blackout,
+                 _("No coercion with mobilised forces within %(days)s days of Tết (%(tet)s).") % {
+                     "days": blackout, "tet": tet.strftime("%d/%m/%Y")}, code="tet_blackout", field="seized_on")
     return Seizure.objects.create(asset=asset, case=case, seized_on=seized_on, minutes_no=minutes_no.strip(),
-                                  officer=officer or _recorder(actor), recorded_by=_recorder(actor))
+                                  officer=officer or _recorder(actor),
+                                  with_mobilised_forces=bool(with_mobilised_forces), recorded_by=_recorder(actor))
 
 
 @transaction.atomic

@@ -74,3 +74,19 @@ class WorkingCalendar:
             if self.is_working_day(day):
                 count += 1
         return count
+
+
+# The first day of the lunar new year (mùng 1 Tết), from the Vietnamese lunar calendar. Data, like the
+# holiday table; extend it when the years run out.
+LUNAR_NEW_YEAR = {
+    2016: date(2016, 2, 8), 2017: date(2017, 1, 28), 2018: date(2018, 2, 16), 2019: date(2019, 2, 5),
+    2020: date(2020, 1, 25), 2021: date(2021, 2, 12), 2022: date(2022, 2, 1), 2023: date(2023, 1, 22),
+    2024: date(2024, 2, 10), 2025: date(2025, 1, 29), 2026: date(2026, 2, 17), 2027: date(2027, 2, 6),
+    2028: date(2028, 1, 26), 2029: date(2029, 2, 13), 2030: date(2030, 2, 3),
+}
+
+
+def nearest_lunar_new_year(day: date) -> date | None:
+    """The lunar new year closest to ``day`` (None outside the table)."""
+    known = [LUNAR_NEW_YEAR[year] for year in (day.year - 1, day.year, day.year + 1) if year in LUNAR_NEW_YEAR]
+    return min(known, key=lambda tet: abs((tet - day).days)) if known else None
