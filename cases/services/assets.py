@@ -177,6 +177,8 @@ def asset_case_link(*, actor, asset: Asset, case: Case, rank: int | None = None,
         raise PermissionDeniedError(_("You are not allowed to write to case %(case)s.") % {"case": case.case_no})
     _require(case.unit_id == asset.unit_id, _("The cases of one asset belong to one unit."), code="units_differ",
              field="case")
+    _require(case.status not in ENDED_STATUSES, _("Case %(case)s has ended.") % {"case": case.case_no},
+             code="case_ended", field="case")
     rank = default_rank(case) if rank is None else rank
     _check_choice(rank, ClaimRank, "rank")
     _check_amount(interest_due, "interest_due", allow_zero=True)
@@ -314,6 +316,21 @@ def valuation_record(*, actor, seizure: Seizure, method: str, value: int, valued
                                     notified_on=notified_on, recorded_by=_recorder(actor))
 
 
+@transaction.atomic
+def valuation_notify(*, actor, valuation: Valuation, notified_on: date, today: date | None = None) -> Valuation:
+    """Record the day the parties were notified of the valuation (once): the re-valuation window runs
+    from it."""
+    _lock_asset(valuation.seizure.asset)
+    valuation = Valuation.objects.select_related("seizure__asset").get(pk=valuation.pk)
+    _require_writable(actor, valuation.seizure.asset)
+    _require(valuation.notified_on is None, _("The notice of this valuation is already recorded."),
+             code="already_notified", field="notified_on")
+    _check_date(notified_on, _today(today), "notified_on", not_before=valuation.valued_on, what=_("the valuation"))
+    valuation.notified_on = notified_on
+    valuation.save(update_fields=["notified_on"])
+    return valuation
+
+
 def revaluation_deadline(valuation: Valuation, calendar=None) -> date | None:
     """The last day a party may request the re-valuation: 5 working days from notice of the valuation."""
     if valuation.notified_on is None:
@@ -376,6 +393,12 @@ def auction_create(*, actor, seizure: Seizure, organisation: str, contract_no: s
     _require(valuation is not None, _("No auction before the asset is valued."), code="no_valuation")
     _require(not Auction.objects.filter(seizure=seizure).exists(), _("The asset already has an auction."),
              code="auction_exists")
+    regime = auction_rules.auction_regime_on(contract_signed_on if isinstance(contract_signed_on, date) else today)
+    _require(seizure.asset.is_real_estate or valuation.value > regime.movable_auction_threshold,
+             _("A movable valued at %(value)s (not above %(threshold)s) is sold by the enforcement officer "
+               "without an auction organisation: record the money as collected from the asset.") % {
+                 "value": format_vnd(valuation.value), "threshold": format_vnd(regime.movable_auction_threshold)},
+             code="direct_sale")
     _require(bool(organisation.strip()), _("Name the auction organisation."), code="required", field="organisation")
     _require(bool(contract_no.strip()), _("The auction contract number is missing."), code="required",
              field="contract_no")
