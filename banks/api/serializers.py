@@ -1,9 +1,25 @@
 """Output serializers of the bank API (read-only). Unique names: they appear in the OpenAPI schema."""
+from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from banks.filters import API_STATUS_OF, API_STATUSES
-from cases.codes import Category, EventKind, Origin, PartyKind
+from banks.models import Collateral
+from cases.codes import (
+    AssetKind,
+    AuctionClosure,
+    Category,
+    ClaimRank,
+    DistributionSource,
+    EventKind,
+    LandType,
+    Origin,
+    OwnerKind,
+    PartyKind,
+    RoundOutcome,
+    SeizureStatus,
+    ValuationMethod,
+)
 
 STATUS_FIELD = serializers.ChoiceField(choices=list(API_STATUSES))
 
@@ -60,11 +76,130 @@ class BankPayoutSerializer(serializers.Serializer):
     recipient = serializers.CharField()
 
 
+class OptionalChoiceField(serializers.ChoiceField):
+    """A choice the model stores as "" when it does not apply (a land type of a car, the closure of an open
+    auction): null in the API, so the field is either one of its values or null."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return None if value in ("", None) else super().to_representation(value)
+
+def _related_or_none(instance, name: str):
+    """A reverse one-to-one (select_related by banks.selectors), or None when there is no such row."""
+    try:
+        return getattr(instance, name)
+    except ObjectDoesNotExist:  # RelatedObjectDoesNotExist
+        return None
+
+
+# ---- assets (banks.selectors.bank_case_get prefetches all of it) --------------------------------------------
+
+class BankCollateralSerializer(serializers.Serializer):
+    loan_contract_no = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Collateral.Kind.choices)
+    secured_amount = serializers.IntegerField(help_text="The most the bank is paid first from this asset (VND).")
+    registered_on = serializers.DateField(allow_null=True)
+
+
+class BankValuationSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=ValuationMethod.choices)
+    value = serializers.IntegerField()
+    valued_on = serializers.DateField()
+    is_revaluation = serializers.SerializerMethodField()
+
+    def get_is_revaluation(self, valuation) -> bool:
+        """A re-valuation on a party's request; its value replaces the one it re-values."""
+        return valuation.revaluation_of_id is not None
+
+
+class BankAuctionRoundSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    held_on = serializers.DateField()
+    starting_price = serializers.IntegerField()
+    reduction = serializers.IntegerField(help_text="Reduction from the previous round's starting price (VND).")
+    reduction_percent = serializers.DecimalField(max_digits=6, decimal_places=2,
+                                                 help_text="Of the previous round's starting price.")
+    outcome = serializers.ChoiceField(choices=RoundOutcome.choices)
+    sale_price = serializers.IntegerField(allow_null=True)
+    payment_due_on = serializers.DateField(allow_null=True)
+    paid_on = serializers.DateField(allow_null=True)
+
+
+class BankCreditorOfferSerializer(serializers.Serializer):
+    offered_on = serializers.DateField()
+    price = serializers.IntegerField()
+    accepted = serializers.BooleanField(allow_null=True, help_text="null until the creditor answers.")
+    answered_on = serializers.DateField(allow_null=True)
+    redemption_due_on = serializers.DateField(allow_null=True,
+                                              help_text="If accepted: the debtor may pay to keep the asset until then.")
+
+
+class BankAuctionSerializer(serializers.Serializer):
+    organisation = serializers.CharField()
+    contract_signed_on = serializers.DateField()
+    closed_as = OptionalChoiceField(choices=AuctionClosure.choices, help_text="null while the auction is open.")
+    closed_on = serializers.DateField(allow_null=True)
+    rounds = BankAuctionRoundSerializer(many=True)
+    creditor_offer = serializers.SerializerMethodField()
+
+    @extend_schema_field(BankCreditorOfferSerializer(allow_null=True))
+    def get_creditor_offer(self, auction):
+        offer = _related_or_none(auction, "creditor_offer")
+        return None if offer is None else BankCreditorOfferSerializer(offer).data
+
+
+class BankSeizureSerializer(serializers.Serializer):
+    seized_on = serializers.DateField()
+    minutes_no = serializers.CharField()
+    status = serializers.ChoiceField(choices=SeizureStatus.choices)  # SeizureStatusEnum (settings)
+    released_on = serializers.DateField(allow_null=True)
+    release_reason = serializers.CharField(allow_blank=True)
+    valuations = BankValuationSerializer(many=True)
+    auction = serializers.SerializerMethodField()
+
+    @extend_schema_field(BankAuctionSerializer(allow_null=True))
+    def get_auction(self, seizure):
+        auction = _related_or_none(seizure, "auction")
+        return None if auction is None else BankAuctionSerializer(auction).data
+
+
+class BankAssetSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=AssetKind.choices)
+    description = serializers.CharField()
+    parcel_no = serializers.CharField(allow_blank=True)
+    map_sheet_no = serializers.CharField(allow_blank=True)
+    area_m2 = serializers.DecimalField(max_digits=12, decimal_places=1, allow_null=True)
+    land_type = OptionalChoiceField(choices=LandType.choices)
+    certificate_no = serializers.CharField(allow_blank=True)
+    plate_no = serializers.CharField(allow_blank=True)
+    owner_kind = serializers.ChoiceField(choices=OwnerKind.choices)
+    location = serializers.CharField(allow_blank=True)
+    collateral = BankCollateralSerializer(source="bank_collateral", many=True,
+                                          help_text="The calling bank's own mortgages or pledges over the asset.")
+    seizures = BankSeizureSerializer(many=True)
+
+
+class BankDistributionShareSerializer(serializers.Serializer):
+    received_on = serializers.DateField(source="distribution.received_on")
+    source = serializers.ChoiceField(source="distribution.source", choices=DistributionSource.choices)
+    rank = serializers.ChoiceField(choices=ClaimRank.choices)
+    secured = serializers.BooleanField()
+    principal = serializers.IntegerField()
+    interest = serializers.IntegerField()
+    amount = serializers.IntegerField(help_text="principal + interest, collected on this case.")
+
+
 class BankCaseDetailSerializer(BankCaseSerializer):
     events = BankCaseEventSerializer(many=True)
     debtors = BankDebtorSerializer(many=True)
     next_deadline = BankDeadlineSerializer(allow_null=True)
     payouts = BankPayoutSerializer(many=True)
+    assets = BankAssetSerializer(many=True, help_text="The assets this case's debt is enforced against.")
+    distribution_shares = BankDistributionShareSerializer(
+        many=True, help_text="This case's shares of the money from its assets (sale, hand-over, collection).")
 
 
 class BankChangeEventSerializer(serializers.Serializer):

@@ -20,7 +20,7 @@ from banks.api.serializers import (
     BankChangeSerializer,
 )
 from banks.filters import BankCaseFilter
-from banks.selectors import bank_case_get, bank_case_list, bank_changes
+from banks.selectors import bank_case_get, bank_case_list, bank_case_seizures, bank_changes
 from cases.models import Case
 from cases.selectors import case_deadlines, working_calendar
 from thads.api.authentication import BankKeyAuthentication, IsBank
@@ -81,13 +81,15 @@ class BankCaseDetailView(BankApiView):
                               404: OpenApiResponse(ApiErrorSerializer, description="Not one of the bank's cases."),
                               **ERRORS})
     def get(self, request, case_no: str):
-        """One case: its status and amounts, the event timeline, debtors, the next legal deadline, payouts."""
+        """One case: its status and amounts, the event timeline, debtors, the next legal deadline, payouts, the
+        assets it is enforced against (with the bank's collateral, seizures, valuations, auction rounds and the
+        offer to the creditor) and its shares of the money they brought."""
         case = bank_case_get(request.user.bank, case_no)
         if case is None:
             raise exceptions.NotFound(_("No such case."))
         today = timezone.localdate()
         upcoming = [d for d in case_deadlines(case, calendar=working_calendar(), events=case.events.all(),
-                                              payouts=case.payouts.all())
+                                              payouts=case.payouts.all(), seizures=bank_case_seizures(case))
                     if d.duty and d.met_on is None]
         deadline = upcoming[0] if upcoming else None
         case.next_deadline = None if deadline is None else {

@@ -512,6 +512,7 @@ def test_given_a_case_then_its_detail_has_the_timeline_debtors_next_deadline_and
         "next_deadline": {"kind": "verification", "label": "Xác minh điều kiện thi hành án",
                           "due_on": "2026-10-22", "status": "overdue"},
         "payouts": [{"paid_on": "2026-10-25", "amount": 1_000_000, "recipient": "Ngân hàng AGR"}],
+        "assets": [], "distribution_shares": [],
     }
 
 
@@ -589,7 +590,8 @@ def test_given_our_etag_when_another_bank_asks_with_it_then_404(client, agr, det
 # ---- query counts -----------------------------------------------------------------------------------------
 
 LIST_QUERIES = 2    # the key (by prefix, with its bank); one page of cases with their units
-DETAIL_QUERIES = 6  # the key; the case with its unit; its events; its debtors; its payouts; the holiday calendar
+DETAIL_QUERIES = 8  # the key; the case with its unit; its events; its debtors; its payouts; its assets; its
+#                    distribution shares; the holiday calendar (with assets: tests/banks/test_api_assets.py)
 
 
 @pytest.mark.parametrize("count", [1, 30])
