@@ -181,14 +181,16 @@ def record_round(state: AuctionState, round_: Round, *, regimes=None) -> Auction
     return replace(state, rounds=(*state.rounds, round_))
 
 
-def offer_to_creditor(state: AuctionState, *, offered_on: date, regimes=None) -> AuctionState:
+def offer_to_creditor(state: AuctionState, *, offered_on: date, regimes=None,
+                      floor_reached: bool = False) -> AuctionState:
     """Record the offer of the asset to the creditor against the debt — due once the auction at the
-    twice-reduced price has failed, and not before."""
+    twice-reduced price has failed, and not before; or once the floor stops the reductions earlier
+    (``floor_reached``), since the asset returns to the debtor only if the creditor declines it."""
     if state.closed:
         raise AuctionRuleError(_("The auction is closed (%(how)s).") % {"how": state.closed}, code="auction_closed")
     regime = auction_regime_on(offered_on, regimes)
     if (not state.rounds or state.rounds[-1].outcome not in Outcome.FAILED
-            or state.reductions < regime.reductions_before_creditor_offer):
+            or (state.reductions < regime.reductions_before_creditor_offer and not floor_reached)):
         raise AuctionRuleError(_("The creditor is offered the asset only after the auction at the twice-reduced "
                                  "price has failed."), code="creditor_offer_too_early")
     if state.offer is not None:

@@ -58,7 +58,7 @@ def _require(condition: bool, message: str, *, code: str, field: str | None = No
 
 def _check_choice(value: str, choices, field: str) -> None:
     _require(value in choices.values, _("Invalid value “%(value)s”; valid values: %(valid)s.") % {
-        "value": value, "valid": ", ".join(choices.values)}, code="invalid_choice", field=field)
+        "value": value, "valid": ", ".join(str(v) for v in choices.values)}, code="invalid_choice", field=field)
 
 
 def _write_cache(case: Case, state: workflow.CaseState) -> None:

@@ -179,7 +179,9 @@ def asset_case_link(*, actor, asset: Asset, case: Case, rank: int | None = None,
              field="case")
     _require(case.status not in ENDED_STATUSES, _("Case %(case)s has ended.") % {"case": case.case_no},
              code="case_ended", field="case")
-    rank = default_rank(case) if rank is None else rank
+    existing = AssetCase.objects.filter(asset=asset, case=case).first()
+    if rank is None:  # keep the rank already set; a new link gets the default
+        rank = existing.rank if existing is not None else default_rank(case)
     _check_choice(rank, ClaimRank, "rank")
     _check_amount(interest_due, "interest_due", allow_zero=True)
     _require(interest_due <= case.amount_due, _("The interest cannot exceed the amount due."), code="invalid_amount",
@@ -486,6 +488,9 @@ def auction_sale_paid(*, actor, auction_round: AuctionRound, paid_on: date, sour
     auction = auction_round.auction
     _require_writable(actor, auction.seizure.asset)
     _check_date(paid_on, _today(today), "paid_on", not_before=auction_round.held_on, what=_("the auction"))
+    _require(paid_on <= auction_round.payment_due_on,
+             _("The buyer had to pay by %(date)s: record the default instead.") % {
+                 "date": auction_round.payment_due_on.strftime("%d/%m/%Y")}, code="payment_too_late", field="paid_on")
     auction_round.paid_on = paid_on
     auction_round.save(update_fields=["paid_on"])
     auction.closed_as, auction.closed_on = AuctionClosure.SOLD, paid_on
@@ -529,8 +534,10 @@ def creditor_offer_make(*, actor, auction: Auction, offered_on: date, today: dat
     auction = _open_auction(auction)
     _require_writable(actor, auction.seizure.asset)
     _check_date(offered_on, _today(today), "offered_on")
+    state = auction_state(auction)
     try:
-        auction_rules.offer_to_creditor(auction_state(auction), offered_on=offered_on)
+        auction_rules.offer_to_creditor(state, offered_on=offered_on,
+                                        floor_reached=reductions_exhausted(auction, state, on=offered_on))
     except auction_rules.AuctionRuleError as error:
         raise _refuse(error) from None
     last = auction.rounds.order_by("-number").first()
@@ -610,14 +617,14 @@ def auction_redeem(*, actor, auction: Auction, paid_on: date, amount: int, sourc
     return auction
 
 
-def reductions_exhausted(auction: Auction, state=None) -> bool:
-    """Whether no further reduction is possible: even the largest allowed cut from the last failed round
-    would reach the floor."""
+def reductions_exhausted(auction: Auction, state=None, *, on: date | None = None) -> bool:
+    """Whether no further reduction is possible on ``on`` (default: the last round's date): even the largest
+    cut the regime in force that day allows from the last failed round would reach the floor."""
     state = state or auction_state(auction)
     if not state.rounds or state.rounds[-1].outcome not in auction_rules.Outcome.FAILED:
         return False
     last = state.rounds[-1]
-    regime = auction_rules.auction_regime_on(last.held_on)
+    regime = auction_rules.auction_regime_on(on or last.held_on)
     return last.starting_price - auction_rules.max_reduction(last.starting_price, regime) <= state.floor
 
 
@@ -632,7 +639,7 @@ def auction_return_to_debtor(*, actor, auction: Auction, returned_on: date, sour
     today = _today(today)
     _check_date(returned_on, today, "returned_on")
     state = auction_state(auction)
-    _require(reductions_exhausted(auction, state),
+    _require(reductions_exhausted(auction, state, on=returned_on),
              _("The price can still be reduced above the floor: the asset is not returned yet."),
              code="reductions_not_exhausted")
     offer = CreditorOffer.objects.filter(auction=auction).first()
@@ -695,8 +702,10 @@ def asset_claims(asset: Asset, links=None) -> ClaimSet:
     secured_left: dict[int, int] = {}
     for bank_id, amount in Collateral.objects.filter(asset=asset).values_list("bank_id", "secured_amount"):
         secured_left[bank_id] = secured_left.get(bank_id, 0) + amount
+    # The court fee goes ahead of the bank only while the bank still has a secured claim to be paid.
     secured_judgments = {link.case.judgment_no for link in links
-                         if link.case.creditor_bank_id in secured_left and link.case.judgment_no}
+                         if link.case.creditor_bank_id in secured_left and link.case.judgment_no
+                         and link.case.amount_remaining > 0}
     claims, ranks, secured_keys = [], {}, set()
     court_fee, court_fee_key = 0, ""
     for link in links:

@@ -82,3 +82,75 @@ def test_an_ended_case_is_not_linked_to_an_asset(org):
     assert refused.value.code == "case_ended"
     assert list(AssetCase.objects.filter(asset=asset).values_list("case_id", flat=True)) == [case.pk]
     assert Distribution.objects.count() == 0
+
+
+def _land_auction(org, *, costs=0):
+    from cases.services.assets import enforcement_cost_record
+    from tests.cases.test_asset_deadlines import LAND
+
+    case = make_case(unit=org["HG-VT"], amount_due=300_000_000, accepted_on=date(2019, 1, 2))
+    asset = asset_create(actor=None, cases=[case], data=LAND)
+    seizure = seizure_record(actor=None, asset=asset, case=case, seized_on=date(2019, 3, 4), minutes_no="BB 9",
+                             today=TODAY)
+    valuation_record(actor=None, seizure=seizure, method=ValuationMethod.AGREEMENT, value=100_000_000,
+                     valued_on=date(2019, 3, 6), today=TODAY)
+    if costs:
+        enforcement_cost_record(actor=None, case=case, asset=asset, kind="storage", amount=costs,
+                                incurred_on=date(2019, 3, 7), today=TODAY)
+    auction = auction_create(actor=None, seizure=seizure, organisation="Trung tâm DVĐG", contract_no="5",
+                             contract_signed_on=date(2019, 4, 1), today=TODAY)
+    return case, asset, auction
+
+
+def test_buyer_payment_after_the_30_days_is_refused(org):
+    from cases.services.assets import auction_round_record, auction_sale_paid
+
+    _case, _asset, auction = _land_auction(org)
+    sold = auction_round_record(actor=None, auction=auction, held_on=date(2019, 5, 20), starting_price=100_000_000,
+                                outcome="sold", sale_price=101_000_000, buyer_name="Lê Văn C", today=TODAY)
+    with pytest.raises(DomainError) as refused:
+        auction_sale_paid(actor=None, auction_round=sold, paid_on=date(2019, 6, 20), today=TODAY)
+    assert refused.value.code == "payment_too_late"
+    assert Distribution.objects.count() == 0
+    auction_sale_paid(actor=None, auction_round=sold, paid_on=date(2019, 6, 19), today=TODAY)  # the 30th day
+    assert Distribution.objects.get().proceeds == 101_000_000
+
+
+def test_offer_allowed_before_two_reductions_when_the_floor_stops_them(org):
+    from cases.services.assets import (
+        auction_return_to_debtor,
+        auction_round_record,
+        creditor_offer_answer,
+        creditor_offer_make,
+    )
+
+    # Costs of 90,000,000: the first round at 100,000,000 is above the floor, but any cut of at most 10 %
+    # would reach it. Without the offer, nothing could ever close this auction.
+    case, _asset, auction = _land_auction(org, costs=90_000_000)
+    auction_round_record(actor=None, auction=auction, held_on=date(2019, 5, 20), starting_price=100_000_000,
+                         outcome="no_bid", today=TODAY)
+    offer = creditor_offer_make(actor=None, auction=auction, offered_on=date(2019, 5, 22), today=TODAY)
+    creditor_offer_answer(actor=None, offer=offer, accepted=False, answered_on=date(2019, 5, 27), today=TODAY)
+    auction = auction_return_to_debtor(actor=None, auction=auction, returned_on=date(2019, 5, 28), today=TODAY)
+    assert auction.closed_as == "returned_to_debtor"
+    case.refresh_from_db()
+    assert (case.status, case.status_ground) == ("postponed", "h")
+
+
+def test_offer_still_too_early_when_the_floor_does_not_stop_reductions(org):
+    from cases.services.assets import auction_round_record, creditor_offer_make
+
+    _case, _asset, auction = _land_auction(org, costs=89_999_999)  # a full cut leaves 90,000,000 > floor
+    auction_round_record(actor=None, auction=auction, held_on=date(2019, 5, 20), starting_price=100_000_000,
+                         outcome="no_bid", today=TODAY)
+    with pytest.raises(DomainError) as refused:
+        creditor_offer_make(actor=None, auction=auction, offered_on=date(2019, 5, 22), today=TODAY)
+    assert refused.value.code == "creditor_offer_too_early"
+
+
+def test_correcting_the_interest_keeps_the_rank(org):
+    case, asset, _seizure, _valuation = _valued(org, 20_000_000)
+    asset_case_link(actor=None, asset=asset, case=case, rank=1)
+    asset_case_link(actor=None, asset=asset, case=case, interest_due=2_000_000)
+    link = AssetCase.objects.get(asset=asset, case=case)
+    assert (link.rank, link.interest_due) == (1, 2_000_000)
