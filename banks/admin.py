@@ -38,3 +38,6 @@ class ApiKeyAdmin(admin.ModelAdmin):
         for key in queryset:
             api_key_revoke(key=key)
         messages.success(request, _("%(count)s keys revoked.") % {"count": queryset.count()})
+
+
+from banks import admin_collateral  # noqa: E402,F401 — registers Collateral (scoped like the assets)

@@ -9,6 +9,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cases.codes import EventSource
@@ -81,7 +82,7 @@ class CaseAdmin(admin.ModelAdmin):
     list_select_related = ("unit", "officer", "creditor_bank")
     autocomplete_fields = ()
     inlines = [PartyInline, EventInline]
-    readonly_fields = (*LIFECYCLE_FIELDS, "deadlines_display", "add_event_link")
+    readonly_fields = (*LIFECYCLE_FIELDS, "deadlines_display", "add_event_link", "assets_display", "add_asset_link")
     show_full_result_count = False
 
     fieldsets = (
@@ -90,6 +91,7 @@ class CaseAdmin(admin.ModelAdmin):
         (_("Judgment"), {"fields": ("judgment_court", "judgment_no", "judgment_date", "judgment_type")}),
         (_("Current state (from the events)"), {"fields": (*LIFECYCLE_FIELDS[:9], "add_event_link")}),
         (_("Deadlines"), {"fields": ("deadlines_display",)}),
+        (_("Assets"), {"fields": ("assets_display", "add_asset_link")}),
         (_("Record"), {"classes": ("collapse",), "fields": LIFECYCLE_FIELDS[9:]}),
     )
     add_fieldsets = (
@@ -150,6 +152,22 @@ class CaseAdmin(admin.ModelAdmin):
         url = reverse("admin:cases_caseevent_add") + f"?case={case.pk}"
         return format_html('<a class="addlink" href="{}">{}</a>', url, _("Record an event"))
 
+    @admin.display(description=_("Assets of the case"))
+    def assets_display(self, case):
+        """The assets answering for the case, each linking to its page (seizures, valuations, auction)."""
+        if case.pk is None:
+            return ""
+        links = format_html_join(mark_safe("<br>"), '<a href="{}">{}</a>', (
+            (reverse("admin:cases_asset_change", args=[asset.pk]), asset) for asset in case.assets.all()))
+        return links or "—"
+
+    @admin.display(description=_("New asset"))
+    def add_asset_link(self, case):
+        if case.pk is None:
+            return ""
+        return format_html('<a class="addlink" href="{}?cases={}">{}</a>', reverse("admin:cases_asset_add"), case.pk,
+                           _("Record an asset"))
+
     def get_queryset(self, request) -> QuerySet[Case]:
         return case_list_for_user(request.user)
 
@@ -167,7 +185,7 @@ class CaseAdmin(admin.ModelAdmin):
             return field
 
         return tuple((name, {**opts, "fields": tuple(shown(f) for f in opts["fields"]
-                                                     if writable or f != "add_event_link")})
+                                                     if writable or f not in ("add_event_link", "add_asset_link"))})
                      for name, opts in self.fieldsets)
 
     def get_fieldsets(self, request, obj=None):
@@ -348,3 +366,6 @@ class PartyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from cases import admin_assets  # noqa: E402,F401 — registers the asset, seizure, valuation and auction pages

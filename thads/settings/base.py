@@ -150,7 +150,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Two choice sets on fields called "status" (the case's, a seizure's): name each, or one loses its name.
-    "ENUM_NAME_OVERRIDES": {"StatusEnum": "banks.filters.API_STATUSES", "SeizureStatusEnum": "cases.codes.SeizureStatus"},
+    "ENUM_NAME_OVERRIDES": {"StatusEnum": "banks.filters.API_STATUSES",
+                            "SeizureStatusEnum": "cases.codes.SeizureStatus"},
 }
 
 # Throttle counters live in the cache: Redis when configured (shared by every web worker), else local memory.
