@@ -1,5 +1,6 @@
 """python manage.py demo [--no-serve] — load the Hậu Giang demo through the ledger import, create the demo
-logins, print the interview's figures as the engine computes them, and serve http://127.0.0.1:8000.
+logins, give Vị Thanh's bank cases their asset and auction histories (cases.demo_assets), print the
+interview's figures as the engine computes them, and serve http://127.0.0.1:8000.
 Rerunning it reuses what is already loaded."""
 import random
 import tempfile
@@ -12,10 +13,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from cases import demo_assets
 from cases.codes import Category, EventKind
 from cases.ledger.importer import import_ledger
 from cases.ledger.synthetic import DISTRICTS, PROVINCE, person_name
-from cases.models import Case, CaseEvent
+from cases.models import Asset, Case, CaseEvent
 from cases.services import cases_assign, payout_record
 from reports import demo as hau_giang
 from reports.indicators import rate
@@ -35,6 +37,7 @@ LOGINS = [
      "chấp hành viên Vị Thanh: xem hồ sơ Chi cục, ghi hồ sơ được phân công"),
 ]
 FY2019 = ("2018-10-01", "2019-09-30")
+ASSETS_UNIT = "HG-VT"  # the demo officer's Chi cục
 
 
 class Command(BaseCommand):
@@ -54,6 +57,7 @@ class Command(BaseCommand):
             self._load()
         self._ensure_logins()
         self._ensure_officers()
+        self._ensure_assets()
         self._print_figures()
         self.stdout.write(f"\nĐăng nhập demo (mật khẩu chung: {DEMO_PASSWORD}):")
         for username, full_name, unit_code, _title, _role, note in LOGINS:
@@ -129,6 +133,20 @@ class Command(BaseCommand):
                               .values_list("pk", flat=True))
             for index, user in enumerate(users):
                 cases_assign(actor=None, case_ids=unassigned[index::len(users)], officer=user)
+
+    def _ensure_assets(self) -> None:
+        """Seizures, valuations and auction rounds for Vị Thanh's bank cases, through the asset services.
+        Their few case events (a sale paid, a return to the debtor) are dated after FY2019 — the last period
+        the published figures depend on — and after the ledger's own events, so those figures do not move."""
+        assets = Asset.objects.filter(unit__code=ASSETS_UNIT)
+        took = ""
+        if not assets.exists():
+            started = time.perf_counter()
+            demo_assets.demo_asset_histories(
+                demo_assets.demo_bank_cases(ASSETS_UNIT), until=hau_giang.LEDGER_END, events_after=hau_giang.FY19[1],
+                preferred_officer=get_user_model().objects.get(username="chv.vithanh"))
+            took = f" ({time.perf_counter() - started:.1f} giây)"
+        self.stdout.write(demo_assets.asset_summary(assets).line() + took)
 
     def _print_figures(self) -> None:
         from reports.services import report_build
