@@ -46,8 +46,8 @@ class Collateral(models.Model):
     From the asset's proceeds the bank is paid first, up to ``secured_amount`` (Điều 47)."""
 
     class Kind(models.TextChoices):
-        MORTGAGE = "mortgage", _("Mortgage (thế chấp)")
-        PLEDGE = "pledge", _("Pledge (cầm cố)")
+        MORTGAGE = "mortgage", _("Mortgage")
+        PLEDGE = "pledge", _("Pledge")
 
     bank = models.ForeignKey(Bank, verbose_name=_("bank"), on_delete=models.PROTECT, related_name="collateral")
     asset = models.ForeignKey("cases.Asset", verbose_name=_("asset"), on_delete=models.PROTECT,

@@ -592,7 +592,8 @@ class AuctionAdmin(AssetRecordAdmin):
     def floor_display(self, auction):
         return format_html("{} — {}", vnd(auction_state(auction).floor),
                            gettext("no round may start at or below it: the outstanding enforcement costs, plus the "
-                                   "debt the asset secures for another bank"))
+                                   "debt the asset secures for a bank other than the creditor of the case it was "
+                                   "seized in"))
 
     @admin.display(description=_("Reduction planner"))
     def planner_display(self, auction):
@@ -608,7 +609,8 @@ class AuctionAdmin(AssetRecordAdmin):
         if auction.closed_as:
             note = gettext("The auction is closed: nothing to plan.")
         elif offer is not None and offer.accepted:
-            note = gettext("The creditor accepted the asset: no further round unless the debtor pays to keep it.")
+            note = gettext("The creditor accepted the asset: no further round. The debtor may still pay to keep it "
+                           "until the redemption window ends.")
         elif plan.offer_due_now:
             note = gettext("The auction at the twice-reduced price has failed: offer the asset to the creditor "
                            "before any further round.")

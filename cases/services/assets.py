@@ -436,7 +436,7 @@ def auction_round_record(*, actor, auction: Auction, held_on: date, starting_pri
     _seizure_in_force(auction.seizure)
     _check_choice(outcome, RoundOutcome, "outcome")
     _require(outcome != RoundOutcome.WINNER_DID_NOT_PAY,
-             _("A buyer's failure to pay is recorded on the sold round (auction_sale_default)."),
+             _("A buyer's failure to pay is recorded on the sold round (“The buyer defaulted”)."),
              code="invalid_outcome", field="outcome")
     _check_date(held_on, today, "held_on", not_before=auction.contract_signed_on, what=_("the auction contract"))
     previous = auction.rounds.order_by("-number").first()
