@@ -134,6 +134,12 @@ class BankCreditorOfferSerializer(serializers.Serializer):
     answered_on = serializers.DateField(allow_null=True)
     redemption_due_on = serializers.DateField(allow_null=True,
                                               help_text="If accepted: the debtor may pay to keep the asset until then.")
+    made_to_this_case = serializers.SerializerMethodField()
+
+    def get_made_to_this_case(self, offer) -> bool:
+        """Whether the asset was offered to this case's creditor (the bank holding collateral on it), or to
+        the creditor of another case the asset answers for."""
+        return offer.case_id == self.context.get("case_id")
 
 
 class BankAuctionSerializer(serializers.Serializer):
@@ -147,7 +153,7 @@ class BankAuctionSerializer(serializers.Serializer):
     @extend_schema_field(BankCreditorOfferSerializer(allow_null=True))
     def get_creditor_offer(self, auction):
         offer = _related_or_none(auction, "creditor_offer")
-        return None if offer is None else BankCreditorOfferSerializer(offer).data
+        return None if offer is None else BankCreditorOfferSerializer(offer, context=self.context).data
 
 
 class BankSeizureSerializer(serializers.Serializer):
@@ -162,7 +168,7 @@ class BankSeizureSerializer(serializers.Serializer):
     @extend_schema_field(BankAuctionSerializer(allow_null=True))
     def get_auction(self, seizure):
         auction = _related_or_none(seizure, "auction")
-        return None if auction is None else BankAuctionSerializer(auction).data
+        return None if auction is None else BankAuctionSerializer(auction, context=self.context).data
 
 
 class BankAssetSerializer(serializers.Serializer):

@@ -95,7 +95,7 @@ class BankCaseDetailView(BankApiView):
         case.next_deadline = None if deadline is None else {
             "kind": deadline.kind, "label": deadline.label, "due_on": deadline.due_on,
             "status": deadline.status(today)}
-        data = BankCaseDetailSerializer(case).data
+        data = BankCaseDetailSerializer(case, context={"case_id": case.pk}).data
         etag = '"' + hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:32] + '"'
         if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
             response = Response(status=304)

@@ -2,6 +2,7 @@
 case answers with, the calling bank's own collateral on them (never another bank's), their seizures,
 valuations, auction rounds and the offer to the creditor, and the case's shares of the money — with the
 number of queries pinned."""
+import copy
 from datetime import date
 from decimal import Decimal
 
@@ -147,17 +148,20 @@ RICE_SEIZURE = {
              "payment_due_on": None, "paid_on": None},
         ],
         "creditor_offer": {"offered_on": "2019-12-05", "price": 405_000_000, "accepted": True,
-                           "answered_on": "2019-12-10", "redemption_due_on": "2020-01-09"},
+                           "answered_on": "2019-12-10", "redemption_due_on": "2020-01-09",
+                           "made_to_this_case": True},
     },
 }
 
 
-def rice_asset(rice, collateral):
+def rice_asset(rice, collateral, *, offer_to_this_case=True):
+    seizure = copy.deepcopy(RICE_SEIZURE)
+    seizure["auction"]["creditor_offer"]["made_to_this_case"] = offer_to_this_case
     return {
         "id": rice.pk, "kind": "land_use_right", "description": "Đất trồng lúa", "parcel_no": "112",
         "map_sheet_no": "7", "area_m2": "2500.0", "land_type": "rice", "certificate_no": "BĐ 123456",
         "plate_no": "", "owner_kind": "debtor", "location": "Ấp 3, xã Vị Tân", "collateral": collateral,
-        "seizures": [RICE_SEIZURE],
+        "seizures": [seizure],
     }
 
 
@@ -220,7 +224,7 @@ def test_given_two_banks_with_collateral_on_one_asset_then_each_sees_only_its_ow
         "HĐTD 01/2016"]
     assert vcb_body["assets"] == [rice_asset(world["rice"], [
         {"loan_contract_no": "VCB 77/2017", "kind": "mortgage", "secured_amount": 150_000_000,
-         "registered_on": "2017-08-01"}])]
+         "registered_on": "2017-08-01"}], offer_to_this_case=False)]  # the field was offered to AGR
     assert "HĐTD 01/2016" not in str(vcb_body) and "VCB 77/2017" not in str(agr_assets)
     # and each case only its own share of the field's proceeds
     assert vcb_body["distribution_shares"] == [
