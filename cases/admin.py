@@ -82,7 +82,8 @@ class CaseAdmin(admin.ModelAdmin):
     list_select_related = ("unit", "officer", "creditor_bank")
     autocomplete_fields = ()
     inlines = [PartyInline, EventInline]
-    readonly_fields = (*LIFECYCLE_FIELDS, "deadlines_display", "add_event_link", "assets_display", "add_asset_link")
+    readonly_fields = (*LIFECYCLE_FIELDS, "deadlines_display", "add_event_link", "assets_display", "add_asset_link",
+                       "costs_display")
     show_full_result_count = False
 
     fieldsets = (
@@ -91,7 +92,7 @@ class CaseAdmin(admin.ModelAdmin):
         (_("Judgment"), {"fields": ("judgment_court", "judgment_no", "judgment_date", "judgment_type")}),
         (_("Current state (from the events)"), {"fields": (*LIFECYCLE_FIELDS[:9], "add_event_link")}),
         (_("Deadlines"), {"fields": ("deadlines_display",)}),
-        (_("Assets"), {"fields": ("assets_display", "add_asset_link")}),
+        (_("Assets"), {"fields": ("assets_display", "add_asset_link", "costs_display")}),
         (_("Record"), {"classes": ("collapse",), "fields": LIFECYCLE_FIELDS[9:]}),
     )
     add_fieldsets = (
@@ -160,6 +161,25 @@ class CaseAdmin(admin.ModelAdmin):
         links = format_html_join(mark_safe("<br>"), '<a href="{}">{}</a>', (
             (reverse("admin:cases_asset_change", args=[asset.pk]), asset) for asset in case.assets.all()))
         return links or "—"
+
+    @admin.display(description=_("Enforcement costs"))
+    def costs_display(self, case):
+        """The case's ledger of enforcement costs: each cost, what the proceeds of its assets paid back, and
+        the totals."""
+        if case.pk is None:
+            return ""
+        costs = list(case.enforcement_costs.select_related("asset").order_by("incurred_on", "id"))
+        if not costs:
+            return "—"
+        rows = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
+            (cost.incurred_on.strftime("%d/%m/%Y"), cost.get_kind_display(), cost.asset or "—",
+             format_vnd(cost.amount), format_vnd(cost.recovered)) for cost in costs))
+        total = format_html("<tr><th colspan=3>{}</th><th>{}</th><th>{}</th></tr>", _("Total"),
+                            format_vnd(sum(cost.amount for cost in costs)),
+                            format_vnd(sum(cost.recovered for cost in costs)))
+        return format_html("<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{}{}</table>",
+                           _("Date"), _("Kind of cost"), _("Asset"), _("Amount"), _("Recovered from proceeds"),
+                           rows, total)
 
     @admin.display(description=_("New asset"))
     def add_asset_link(self, case):

@@ -790,3 +790,14 @@ def test_the_notice_of_a_valuation_is_recorded_once(client, credit_case, people)
     assert form_errors(response) == {"notified_on": ["The notice of this valuation is already recorded."]}
     valuation.refresh_from_db()
     assert valuation.notified_on == date(2019, 7, 3)
+
+
+def test_the_case_page_shows_its_ledger_of_enforcement_costs(client, seized, credit_case, people):
+    asset, _seizure, _valuation = seized
+    enforcement_cost_record(actor=None, case=credit_case, kind="storage", amount=1_500_000,
+                            incurred_on=date(2019, 8, 1))
+    html = page(logged_in(client, people["officer"], english=True).get(url("case", "change", credit_case.pk)))
+    ledger = re.search(r"<label>Enforcement costs:</label>.*?</table>", html, re.S).group(0)
+    assert "01/07/2019" in ledger and "20.000.000 ₫" in ledger and str(asset) in ledger
+    assert "01/08/2019" in ledger and "1.500.000 ₫" in ledger
+    assert "21.500.000 ₫" in ledger  # the total charged; nothing recovered yet
