@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from banks.models import Collateral
-from cases.admin_assets import AssetRecordAdmin, link, readable_assets, vnd
+from cases.admin_assets import AssetRecordAdmin, link, vnd
 from cases.forms_assets import CollateralForm
 
 
@@ -33,12 +33,7 @@ class CollateralAdmin(AssetRecordAdmin):
         (_("Record"), {"classes": ("collapse",), "fields": ("recorded_by", "recorded_at")}),
     )
 
-    def asset_of(self, obj):
-        return obj.asset
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(asset__in=readable_assets(request)).select_related(
-            "asset", "bank")
+    related = ("bank",)
 
     @admin.display(description=_("Asset"))
     def asset_link(self, collateral):

@@ -14,6 +14,8 @@ Model permissions: thads.org.services.ROLE_PERMISSIONS names no asset permission
 the case permissions until it does: whoever may view cases may view assets, whoever may record case events
 may record asset steps (an explicit ``cases.view_asset`` / ``cases.add_asset``… permission works too).
 """
+from operator import attrgetter
+
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import flatten_fieldsets, unquote
@@ -187,10 +189,19 @@ class AssetRecordAdmin(admin.ModelAdmin):
     action_forms: dict = {}
     show_full_result_count = False
     list_per_page = 50
+    # The path from a record to its asset ("asset", "seizure__asset", …): the scope and the permission
+    # checks follow it. ``related``: what else the lists and pages read with the record.
+    asset_path = "asset"
+    related: tuple = ()
 
     # -- what the subclasses say about their records
     def asset_of(self, obj) -> Asset:
-        raise NotImplementedError
+        return attrgetter(self.asset_path.replace("__", "."))(obj)
+
+    def get_queryset(self, request):
+        """The records of the assets ``request.user`` may read."""
+        return super().get_queryset(request).filter(**{f"{self.asset_path}__in": readable_assets(request)}
+                                                    ).select_related(self.asset_path, *self.related)
 
     def after_url(self, obj) -> str:
         """Where the officer goes after adding ``obj`` or recording a step on it."""
@@ -422,12 +433,7 @@ class SeizureAdmin(AssetRecordAdmin):
         (_("Record"), {"classes": ("collapse",), "fields": ("recorded_by", "recorded_at")}),
     )
 
-    def asset_of(self, obj):
-        return obj.asset
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(asset__in=readable_assets(request)).select_related(
-            "asset", "case")
+    related = ("case",)
 
     def action_summary(self, seizure):
         return [(gettext("Asset"), str(seizure.asset)), (gettext("Seized on"), day(seizure.seized_on)),
@@ -495,12 +501,7 @@ class ValuationAdmin(AssetRecordAdmin):
             steps.append((self.step_url(valuation, "notify"), ValuationNotifyForm.title))
         return step_links(steps)
 
-    def asset_of(self, obj):
-        return obj.seizure.asset
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(seizure__asset__in=readable_assets(request)).select_related(
-            "seizure__asset")
+    asset_path = "seizure__asset"
 
     @admin.display(description=_("Value"), ordering="value")
     def value_display(self, valuation):
@@ -533,15 +534,11 @@ class AuctionAdmin(AssetRecordAdmin):
         (_("Record"), {"classes": ("collapse",), "fields": ("recorded_by", "recorded_at")}),
     )
 
-    def asset_of(self, obj):
-        return obj.seizure.asset
+    asset_path = "seizure__asset"
+    related = ("seizure__case",)
 
     def after_url(self, obj):
         return admin_url(obj)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(seizure__asset__in=readable_assets(request)).select_related(
-            "seizure__asset", "seizure__case")
 
     def action_summary(self, auction):
         summary = [(gettext("Asset"), str(auction.seizure.asset))]
@@ -671,15 +668,10 @@ class AuctionRoundAdmin(AssetRecordAdmin):
         (_("Record"), {"classes": ("collapse",), "fields": ("recorded_by", "recorded_at")}),
     )
 
-    def asset_of(self, obj):
-        return obj.auction.seizure.asset
+    asset_path = "auction__seizure__asset"
 
     def after_url(self, obj):
         return admin_url(obj.auction)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(
-            auction__seizure__asset__in=readable_assets(request)).select_related("auction__seizure__asset")
 
     def action_summary(self, auction_round):
         return [(gettext("Auction"), str(auction_round.auction)), (gettext("Round"), str(auction_round)),
@@ -724,15 +716,11 @@ class CreditorOfferAdmin(AssetRecordAdmin):
                            "redemption_due_on", "recorded_by", "recorded_at")}),
     )
 
-    def asset_of(self, obj):
-        return obj.auction.seizure.asset
+    asset_path = "auction__seizure__asset"
+    related = ("case",)
 
     def after_url(self, obj):
         return admin_url(obj.auction)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(
-            auction__seizure__asset__in=readable_assets(request)).select_related("auction__seizure__asset", "case")
 
     @admin.display(description=_("Price"), ordering="price")
     def price_display(self, offer):
@@ -758,15 +746,13 @@ class EnforcementCostAdmin(AssetRecordAdmin):
                            "note", "recorded_by", "recorded_at")}),
     )
 
-    def asset_of(self, obj):
-        return obj.asset
-
     def after_url(self, obj):
         return admin_url(obj.asset) if obj.asset_id else admin_url(obj.case)
 
     def get_queryset(self, request):
+        # A cost charged to no asset belongs to its case alone: scoped by the case, not by an asset.
         readable_cases = case_list_for_user(request.user).values("pk")
-        return super().get_queryset(request).filter(
+        return admin.ModelAdmin.get_queryset(self, request).filter(
             Q(case__in=readable_cases) | Q(asset__in=readable_assets(request))).select_related("case", "asset")
 
     @admin.display(description=_("Amount"), ordering="amount")
@@ -836,12 +822,7 @@ class DistributionAdmin(AssetRecordAdmin):
                            "costs_paid_display", "surplus_display", "recorded_by", "recorded_at")}),
     )
 
-    def asset_of(self, obj):
-        return obj.asset
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(asset__in=readable_assets(request)).select_related(
-            "asset", "auction")
+    related = ("auction",)
 
     @admin.display(description=_("Proceeds"), ordering="proceeds")
     def proceeds_display(self, distribution):

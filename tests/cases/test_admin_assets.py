@@ -801,3 +801,11 @@ def test_the_case_page_shows_its_ledger_of_enforcement_costs(client, seized, cre
     assert "01/07/2019" in ledger and "20.000.000 ₫" in ledger and str(asset) in ledger
     assert "01/08/2019" in ledger and "1.500.000 ₫" in ledger
     assert "21.500.000 ₫" in ledger  # the total charged; nothing recovered yet
+
+
+def test_the_cost_list_shows_costs_charged_to_no_asset_to_their_case_only(client, seized, credit_case, people):
+    enforcement_cost_record(actor=None, case=credit_case, kind="storage", amount=1_500_000,
+                            incurred_on=date(2019, 8, 1))
+    listing = page(logged_in(client, people["officer"]).get(url("enforcementcost")))
+    assert listing.count("1.500.000 ₫") == 1 and listing.count("20.000.000 ₫") == 1
+    assert "1.500.000" not in page(logged_in(client, people["outsider"]).get(url("enforcementcost")))
