@@ -734,14 +734,6 @@ def asset_claims(asset: Asset, links=None) -> ClaimSet:
     return ClaimSet(claims, court_fee, court_fee_key or "court_fee", ranks, frozenset(secured_keys))
 
 
-def distribution_preview(asset: Asset, proceeds: int) -> auction_rules.Allocation:
-    """How ``proceeds`` would be paid out today, without writing anything."""
-    claim_set = asset_claims(asset)
-    return auction_rules.distribute(proceeds, costs=asset_costs_outstanding(asset), claims=claim_set.claims,
-                                    court_fee_of_secured_judgment=claim_set.court_fee,
-                                    court_fee_creditor=claim_set.court_fee_key)
-
-
 def _distribute(*, actor, asset: Asset, auction: Auction | None, source: str, received_on: date, proceeds: int,
                 event_source: str, today: date | None, note: str) -> Distribution:
     """Pay ``proceeds`` out in the legal order (Điều 47): outstanding enforcement costs first (oldest
@@ -850,9 +842,3 @@ def auction_plan(auction: Auction, *, start: date | None = None, interval_days: 
                             debt_covered=planned.starting_price >= costs + total_claims))
     return ReductionPlan(floor=state.floor, costs=costs, debt=debt, creditor=creditor,
                          offer_due_now=state.offer_due(), rows=rows)
-
-
-def describe_reduction(auction_round: AuctionRound) -> str:
-    if not auction_round.reduction:
-        return "—"
-    return f"−{format_vnd(auction_round.reduction)} ({auction_round.reduction_percent}%)"
