@@ -211,3 +211,59 @@ def test_given_an_inactive_superuser_then_they_read_and_write_nothing(org):
     # then
     assert readable_unit_ids(user, on=TODAY) == set()
     assert writable_unit_ids(user, on=TODAY) == set()
+
+
+# ---- units retired without a successor link; people whose own unit was retired -----------------------------
+
+def test_given_a_district_retired_without_successor_then_its_province_still_answers_for_it(org):
+    """The statistics count a retired unit's cases in its nearest existing ancestor; the province's scope
+    holds them too, so a statistician sees every case the figures count."""
+    from tests.factories import UnitFactory
+
+    retired = UnitFactory(code="HG-OLD", parent=org["HG"], valid_to=date(2019, 12, 31))
+    assert retired.pk in jurisdiction_unit_ids(org["HG"], on=TODAY)
+    assert retired.pk not in jurisdiction_unit_ids(org["ST"], on=TODAY)
+    assert retired.pk not in jurisdiction_unit_ids(org["HG-KV1"], on=TODAY)
+
+
+def test_given_a_province_retired_into_a_city_when_the_citys_scope_is_read_then_every_old_unit_is_in_it(org):
+    """Hậu Giang (and its districts, retired on 30/6/2025) passed to the new city agency on 1/7/2025."""
+    from tests.factories import UnitFactory
+    from thads.org.models import UnitLevel
+
+    org["HG"].valid_to = LAST_DAY_OLD
+    org["HG"].save()
+    city = UnitFactory(code="CT", level=UnitLevel.PROVINCE, valid_from=FIRST_DAY_NEW)
+    city.predecessors.set([org["HG"]])
+    org["HG-KV1"].parent = city  # the fixture's regional office belongs to the city
+    org["HG-KV1"].save()
+    office = UnitFactory(code="CT-KV6", level=UnitLevel.REGIONAL, parent=city, valid_from=FIRST_DAY_NEW)
+    office.predecessors.set([org["HG-VT"]])
+
+    assert jurisdiction_unit_ids(city, on=TODAY) == ids(org, "HG", "HG-VT", "HG-NB", "HG-KV1") | {city.pk, office.pk}
+    assert jurisdiction_unit_ids(office, on=TODAY) == ids(org, "HG-VT") | {office.pk}
+    # the retired province's own statistician still reads its old subtree (as it stood on its last day)
+    assert jurisdiction_unit_ids(org["HG"], on=TODAY) == ids(org, "HG", "HG-VT", "HG-NB")
+    assert readable_unit_ids(people_at(city, Role.STATISTICIAN), on=TODAY) == jurisdiction_unit_ids(city, on=TODAY)
+    # a district head never reads another district
+    head = people_at(office, Role.UNIT_HEAD)
+    assert org["HG-NB"].pk not in readable_unit_ids(head, on=TODAY)
+
+
+def people_at(unit, role):
+    return officer_create(username=f"{role}.{unit.code}".lower(), password="pw-test-123", full_name="Cán bộ",
+                          unit=unit, title=Title.THAM_TRA_VIEN, role=role).user
+
+
+def test_given_a_province_statistician_then_they_read_the_cases_of_every_retired_district(org, people):
+    from cases.selectors import case_list_for_user
+    from tests.factories import make_case
+
+    cases = [make_case(unit=org[code], accepted_on=date(2024, 3, 1)) for code in ("HG-VT", "HG-NB")]
+    cases.append(make_case(unit=org["HG-KV1"], accepted_on=date(2026, 3, 1)))
+    other = make_case(unit=org["ST-A"], accepted_on=date(2024, 3, 1))
+
+    seen = set(case_list_for_user(people["statistician"]).values_list("pk", flat=True))
+    assert seen == {case.pk for case in cases}
+    assert other.pk not in seen
+    assert set(case_list_for_user(people["head"]).values_list("pk", flat=True)) == {cases[0].pk}

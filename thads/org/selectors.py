@@ -29,12 +29,22 @@ def unit_subtree_ids(unit: Unit | int, *, on: date) -> set[int]:
 
 
 def jurisdiction_unit_ids(unit: Unit, *, on: date) -> set[int]:
-    """The units whose cases belong to ``unit`` on ``on``: its subtree, plus the units its members
-    replaced (predecessors, with their own subtrees as they stood on their last day).
+    """The units whose cases belong to ``unit`` on ``on``.
 
-    A regional office created on 1/7/2025 thus inherits the cases of the Chi cục it replaced; a case
-    never changes unit, only who answers for it."""
-    result = unit_subtree_ids(unit, on=on)
+    That is every unit whose cases the statistics count in ``unit`` on that date (thads.org.hierarchy: a
+    retired unit's cases are counted in its successor, or failing one in its nearest existing ancestor),
+    plus the units its members replaced (predecessors, with their own subtrees as they stood on their last
+    day — a unit split in two leaves its cases to both successors). A regional office created on 1/7/2025
+    thus answers for the cases of the Chi cục it replaced, and a province whose districts were all retired
+    still answers for theirs. For a unit that no longer exists on ``on``, its jurisdiction on its last day."""
+    from thads.org.hierarchy import Hierarchy
+
+    if unit.valid_to is not None and unit.valid_to < on:
+        on = unit.valid_to
+    hierarchy = Hierarchy(on)
+    counted_here = {unit_id for unit_id in hierarchy.subtree_of(unit.pk)
+                    if hierarchy.by_id[unit_id]["valid_from"] <= on}  # not units created later
+    result = unit_subtree_ids(unit, on=on) | counted_here
     pending = set(result)
     while pending:
         predecessors = list(

@@ -1,0 +1,70 @@
+"""The organisation as it stood on one date: where each unit's cases are counted.
+
+Both the statistics (reports.engine rolls figures up along ``chain``) and the scoping rules
+(thads.org.selectors.jurisdiction_unit_ids) read it, so a person sees exactly the cases their unit's figures
+count."""
+from collections import defaultdict
+from datetime import date
+
+from thads.org.models import Unit
+
+
+class Hierarchy:
+    """The organisation as it stood on one date: where each unit's cases are counted, and each unit's
+    ancestors. A unit that no longer existed on that date is counted in its successor (the 2025
+    reorganisation), or failing one in its nearest existing ancestor."""
+
+    def __init__(self, on: date):
+        self.on = on
+        units = list(Unit.objects.values("id", "code", "parent_id", "valid_from", "valid_to"))
+        self.by_id = {u["id"]: u for u in units}
+        self.code_of = {u["id"]: u["code"] for u in units}
+        self.id_of = {u["code"]: u["id"] for u in units}
+        successors = defaultdict(list)
+        for predecessor_id, successor_id in Unit.predecessors.through.objects.values_list("to_unit_id", "from_unit_id"):
+            successors[predecessor_id].append(successor_id)
+        self.successors = successors
+        self._effective: dict[int, int] = {}
+
+    def active(self, unit_id: int) -> bool:
+        unit = self.by_id[unit_id]
+        return unit["valid_from"] <= self.on and (unit["valid_to"] is None or unit["valid_to"] >= self.on)
+
+    def effective(self, unit_id: int) -> int:
+        """The unit that answers, on ``self.on``, for cases accepted by ``unit_id``."""
+        if unit_id in self._effective:
+            return self._effective[unit_id]
+        result, seen, frontier = unit_id, {unit_id}, [unit_id]
+        if not self.active(unit_id):
+            result = None
+            while frontier and result is None:
+                following = []
+                for current in frontier:
+                    for successor in sorted(self.successors.get(current, [])):
+                        if successor in seen:
+                            continue
+                        if self.active(successor):
+                            result = successor
+                            break
+                        seen.add(successor)
+                        following.append(successor)
+                    if result is not None:
+                        break
+                frontier = following
+            if result is None:
+                parent = self.by_id[unit_id]["parent_id"]
+                result = self.effective(parent) if parent is not None else unit_id
+        self._effective[unit_id] = result
+        return result
+
+    def chain(self, unit_id: int) -> list[int]:
+        """The unit that answers for ``unit_id`` and its ancestors, bottom up."""
+        chain, current = [], self.effective(unit_id)
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = self.by_id[current]["parent_id"]
+        return chain
+
+    def subtree_of(self, unit_id: int) -> set[int]:
+        """Every unit whose cases roll up into ``unit_id`` on ``self.on`` (including retired units)."""
+        return {other for other in self.by_id if unit_id in self.chain(other)}
