@@ -366,7 +366,7 @@ class PublicHolidayAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     """Read-only register of parties across the cases a person may see (added on the case page)."""
 
     list_display = ("name", "role", "kind", "id_number", "case")

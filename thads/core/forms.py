@@ -70,6 +70,8 @@ class MoneyField(forms.Field):
         try:
             return parse_money(value)
         except MoneyFormatError as error:
+            if error.code == "empty":  # only spaces or a currency sign: as if left empty
+                return None
             raise ValidationError(error.message, code=error.code) from None
 
     def validate(self, value):
