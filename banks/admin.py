@@ -3,16 +3,17 @@ from django.utils.translation import gettext_lazy as _
 
 from banks.models import ApiKey, Bank
 from banks.services import api_key_create, api_key_revoke
+from thads.core.admin import DayFirstMoneyAdminMixin
 
 
 @admin.register(Bank)
-class BankAdmin(admin.ModelAdmin):
+class BankAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     """Keys are created here through api_key_create (the key is shown once, in the confirmation message)
     and revoked with the action; they are never edited or deleted, so their use stays traceable."""
 

@@ -26,6 +26,7 @@ from cases.selectors import (
     units_open_to_new_cases,
 )
 from cases.services import EDITABLE_FIELDS, case_create, case_event_record, case_update, party_add, payout_record
+from thads.core.admin import DayFirstMoneyAdminMixin
 from thads.core.errors import DomainError
 from thads.core.money import format_vnd
 
@@ -72,7 +73,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     list_display = ("case_no", "decision_no", "accepted_on", "unit_code", "category", "status", "remaining_display",
                     "officer_name")
     list_filter = ("status", "category", "origin", "judgment_type", ("unit", admin.RelatedOnlyFieldListFilter),
@@ -301,7 +302,7 @@ class _ServiceAddMixin:
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(_ServiceAddMixin, admin.ModelAdmin):
+class CaseEventAdmin(DayFirstMoneyAdminMixin, _ServiceAddMixin, admin.ModelAdmin):
     form = CaseEventForm
     autocomplete_fields = ("case",)
     list_display = ("case", "sequence", "date", "kind", "amount_display", "ground", "source", "recorded_by")
@@ -333,7 +334,7 @@ class CaseEventAdmin(_ServiceAddMixin, admin.ModelAdmin):
 
 
 @admin.register(Payout)
-class PayoutAdmin(_ServiceAddMixin, admin.ModelAdmin):
+class PayoutAdmin(DayFirstMoneyAdminMixin, _ServiceAddMixin, admin.ModelAdmin):
     form = PayoutForm
     autocomplete_fields = ("case",)
     list_display = ("case", "paid_on", "amount_display", "recipient", "recorded_by")
@@ -357,7 +358,7 @@ class PayoutAdmin(_ServiceAddMixin, admin.ModelAdmin):
 
 
 @admin.register(PublicHoliday)
-class PublicHolidayAdmin(admin.ModelAdmin):
+class PublicHolidayAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     list_display = ("date", "kind", "name")
     list_filter = ("kind",)
     search_fields = ("name",)
@@ -365,7 +366,7 @@ class PublicHolidayAdmin(admin.ModelAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     """Read-only register of parties across the cases a person may see (added on the case page)."""
 
     list_display = ("name", "role", "kind", "id_number", "case")

@@ -71,6 +71,7 @@ from cases.selectors import (
     effective_valuation,
 )
 from cases.services.assets import auction_plan, reductions_exhausted
+from thads.core.admin import DayFirstMoneyAdminMixin, use_admin_date_inputs
 from thads.core.money import format_vnd
 
 # ---- permissions ------------------------------------------------------------------------------------------------
@@ -176,7 +177,7 @@ def pending_sale(auction: Auction) -> AuctionRound | None:
 
 # ---- the base of every page here --------------------------------------------------------------------------------
 
-class AssetRecordAdmin(admin.ModelAdmin):
+class AssetRecordAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     """Scoped, append-only admin for one kind of asset record.
 
     ``add_form``: the service form of the add page (None: no add page). ``change_fieldsets``: the read-only
@@ -285,7 +286,8 @@ class AssetRecordAdmin(admin.ModelAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not asset_writable(request, self.asset_of(obj)):
             raise PermissionDenied
-        form = form_class(request.POST if request.method == "POST" else None, obj=obj, user=request.user)
+        form = use_admin_date_inputs(
+            form_class(request.POST if request.method == "POST" else None, obj=obj, user=request.user))
         if request.method == "POST" and form.is_valid():
             self.log_change(request, obj, str(form.title))
             self.message_user(request, gettext("%(step)s: recorded.") % {"step": form.title}, messages.SUCCESS)
@@ -772,7 +774,7 @@ class EnforcementCostAdmin(AssetRecordAdmin):
         return link(cost.asset)
 
 
-class DistributionShareInline(admin.TabularInline):
+class DistributionShareInline(DayFirstMoneyAdminMixin, admin.TabularInline):
     model = DistributionShare
     extra = 0
     can_delete = False

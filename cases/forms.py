@@ -10,6 +10,7 @@ from cases.models import Case, CaseEvent, Payout
 from cases.selectors import case_list_for_user, units_open_to_new_cases
 from cases.services import PartyData, case_create_check, case_event_check, payout_check
 from thads.core.errors import DomainError
+from thads.core.forms import thads_formfield
 
 
 def ground_choices():
@@ -43,6 +44,7 @@ class CaseCreateForm(forms.ModelForm):
 
     class Meta:
         model = Case
+        formfield_callback = thads_formfield
         fields = ["case_no", "decision_no", "accepted_on", "received_on", "notified_on", "unit", "officer", "origin",
                   "category", "creditor_bank", "amount_due", "judgment_court", "judgment_no", "judgment_date",
                   "judgment_type"]
@@ -82,6 +84,7 @@ class CaseEventForm(forms.ModelForm):
 
     class Meta:
         model = CaseEvent
+        formfield_callback = thads_formfield
         fields = ["case", "date", "kind", "amount", "ground", "ground_arose_on", "note"]
 
     def __init__(self, *args, user=None, **kwargs):
@@ -104,6 +107,7 @@ class CaseEventForm(forms.ModelForm):
 class PayoutForm(forms.ModelForm):
     class Meta:
         model = Payout
+        formfield_callback = thads_formfield
         fields = ["case", "paid_on", "amount", "recipient", "note"]
 
     def __init__(self, *args, user=None, **kwargs):

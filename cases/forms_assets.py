@@ -9,10 +9,7 @@ service has just written.
 
 The choice lists offer what the person may write (the selectors decide); the services check it again.
 """
-import re
-
 from django import forms
-from django.contrib.admin.widgets import AdminDateWidget
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -55,6 +52,7 @@ from cases.services.assets import (
     valuation_record,
 )
 from thads.core.errors import DomainError
+from thads.core.forms import DayFirstDateField, MoneyField, thads_formfield
 
 # ---- choices: what a person may write -----------------------------------------------------------------------
 
@@ -97,29 +95,8 @@ def writable_assets(user) -> QuerySet[Asset]:
 
 # ---- fields and the service-calling base ----------------------------------------------------------------------
 
-_GROUPED = re.compile(r"-?\d{1,3}(?:[.,\s]\d{3})+")
-
-
-class VndField(forms.IntegerField):
-    """Whole đồng, typed as people write it: 500000000, 500.000.000 or 500.000.000 ₫."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "class": "vTextField"}))
-        kwargs.setdefault("help_text", _("Whole đồng, for example 500.000.000"))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            text = value.strip().replace("₫", "").replace("đ", "").strip()
-            if _GROUPED.fullmatch(text):
-                text = re.sub(r"[.,\s]", "", text)
-            value = text
-        return super().to_python(value)
-
-
-def date_field(label, *, required: bool = True, today: bool = False) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=AdminDateWidget,
-                           initial=timezone.localdate if today else None)
+def date_field(label, *, required: bool = True, today: bool = False) -> DayFirstDateField:
+    return DayFirstDateField(label=label, required=required, initial=timezone.localdate if today else None)
 
 
 def attach_domain_error(form: forms.Form, error: DomainError, field_map: dict[str, str] | None = None) -> None:
@@ -177,6 +154,7 @@ class AssetForm(ServiceModelForm):
 
     class Meta:
         model = Asset
+        formfield_callback = thads_formfield
         fields = ["kind", "description", "owner_kind", "owner_name", "location", "parcel_no", "map_sheet_no",
                   "area_m2", "land_type", "certificate_no", "plate_no", "account_no", "share_count"]
 
@@ -195,14 +173,15 @@ class AssetForm(ServiceModelForm):
 
 
 class CollateralForm(ServiceModelForm):
-    principal = VndField(label=_("Principal (VND)"))
-    contractual_interest = VndField(label=_("Contractual interest (VND)"), required=False, initial=0)
-    penalty_interest = VndField(label=_("Penalty interest (VND)"), required=False, initial=0)
-    secured_amount = VndField(label=_("Secured amount (VND)"),
+    principal = MoneyField(label=_("Principal (VND)"))
+    contractual_interest = MoneyField(label=_("Contractual interest (VND)"), required=False, initial=0)
+    penalty_interest = MoneyField(label=_("Penalty interest (VND)"), required=False, initial=0)
+    secured_amount = MoneyField(label=_("Secured amount (VND)"),
                               help_text=_("The most the bank is paid first from this asset."))
 
     class Meta:
         model = Collateral
+        formfield_callback = thads_formfield
         fields = ["asset", "bank", "kind", "loan_contract_no", "loan_contract_date", "principal",
                   "contractual_interest", "penalty_interest", "secured_amount", "security_contract_no",
                   "registered_on", "registration_office"]
@@ -225,6 +204,7 @@ class CollateralForm(ServiceModelForm):
 class SeizureForm(ServiceModelForm):
     class Meta:
         model = Seizure
+        formfield_callback = thads_formfield
         fields = ["asset", "case", "seized_on", "minutes_no"]
 
     def __init__(self, *args, **kwargs):
@@ -241,11 +221,12 @@ class SeizureForm(ServiceModelForm):
 class ValuationForm(ServiceModelForm):
     """A valuation, or — when "re-valuation of" is chosen — the one re-valuation a party may request."""
 
-    value = VndField(label=_("Value (VND)"))
+    value = MoneyField(label=_("Value (VND)"))
     field_map = {"requested_on": "revaluation_requested_on"}
 
     class Meta:
         model = Valuation
+        formfield_callback = thads_formfield
         fields = ["seizure", "revaluation_of", "revaluation_requested_on", "requested_by", "method", "firm_name",
                   "contract_signed_on", "valued_on", "value", "notified_on"]
 
@@ -291,6 +272,7 @@ class ValuationForm(ServiceModelForm):
 class AuctionForm(ServiceModelForm):
     class Meta:
         model = Auction
+        formfield_callback = thads_formfield
         fields = ["seizure", "organisation", "contract_no", "contract_signed_on"]
 
     def __init__(self, *args, **kwargs):
@@ -305,12 +287,13 @@ class AuctionForm(ServiceModelForm):
 
 
 class AuctionRoundForm(ServiceModelForm):
-    starting_price = VndField(label=_("Starting price (VND)"))
-    sale_price = VndField(label=_("Sale price (VND)"), required=False, help_text=_("Only for a sold round."))
+    starting_price = MoneyField(label=_("Starting price (VND)"))
+    sale_price = MoneyField(label=_("Sale price (VND)"), required=False, help_text=_("Only for a sold round."))
     price_set_by = forms.ChoiceField(label=_("Price set by"), required=False)
 
     class Meta:
         model = AuctionRound
+        formfield_callback = thads_formfield
         fields = ["auction", "held_on", "starting_price", "price_set_by", "outcome", "sale_price", "buyer_name"]
 
     def __init__(self, *args, **kwargs):
@@ -333,10 +316,11 @@ class AuctionRoundForm(ServiceModelForm):
 
 
 class EnforcementCostForm(ServiceModelForm):
-    amount = VndField(label=_("Amount (VND)"))
+    amount = MoneyField(label=_("Amount (VND)"))
 
     class Meta:
         model = EnforcementCost
+        formfield_callback = thads_formfield
         fields = ["case", "asset", "incurred_on", "kind", "amount", "note"]
 
     def __init__(self, *args, **kwargs):
@@ -415,7 +399,7 @@ class HandoverForm(ActionForm):
 class RedeemForm(ActionForm):
     title = _("The debtor paid to keep the asset")
     paid_on = date_field(_("Paid on"), today=True)
-    amount = VndField(label=_("Amount paid (VND)"))
+    amount = MoneyField(label=_("Amount paid (VND)"))
 
     def call_service(self, data):
         return auction_redeem(actor=self.user, auction=self.obj, paid_on=data["paid_on"], amount=data["amount"])
@@ -443,7 +427,7 @@ class SeizureReleaseForm(ActionForm):
 class AssetCollectionForm(ActionForm):
     title = _("Money collected from the asset")
     received_on = date_field(_("Received on"), today=True)
-    amount = VndField(label=_("Amount (VND)"),
+    amount = MoneyField(label=_("Amount (VND)"),
                       help_text=_("Paid out in the legal order: enforcement costs first, then the creditors."))
 
     def call_service(self, data):
@@ -458,7 +442,7 @@ class AssetCaseLinkForm(ActionForm):
     rank = forms.TypedChoiceField(label=_("Rank in the order of payment"), choices=ClaimRank.choices, coerce=int,
                                   required=False, empty_value=None,
                                   help_text=_("Empty: keep the rank already set (a new case gets the default)."))
-    interest_due = VndField(label=_("Late-payment interest included in the amount due (VND)"), required=False)
+    interest_due = MoneyField(label=_("Late-payment interest included in the amount due (VND)"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,11 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.models import ClosedPeriod, Snapshot, StatsJob, Target
 from reports.services import period_close, target_set
+from thads.core.admin import DayFirstMoneyAdminMixin, use_admin_date_inputs
 from thads.core.errors import DomainError
+from thads.core.forms import thads_formfield
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     list_display = ("unit", "fiscal_year", "metric", "value", "decision_ref", "set_by", "set_at")
     list_filter = ("fiscal_year", "metric")
     search_fields = ("unit__code", "unit__name", "decision_ref")
@@ -28,10 +30,11 @@ class ClosedPeriodForm(forms.ModelForm):
     class Meta:
         model = ClosedPeriod
         fields = ["unit", "end", "note"]
+        formfield_callback = thads_formfield
 
 
 @admin.register(ClosedPeriod)
-class ClosedPeriodAdmin(admin.ModelAdmin):
+class ClosedPeriodAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     form = ClosedPeriodForm
     list_display = ("unit", "end", "closed_by", "closed_at", "note")
     list_filter = ("end",)
@@ -46,7 +49,7 @@ class ClosedPeriodAdmin(admin.ModelAdmin):
 
     def add_view(self, request, form_url="", extra_context=None):
         if request.method == "POST":
-            form = ClosedPeriodForm(request.POST)
+            form = use_admin_date_inputs(ClosedPeriodForm(request.POST))
             if form.is_valid():
                 try:
                     period_close(actor=request.user, unit=form.cleaned_data["unit"], end=form.cleaned_data["end"],
@@ -60,7 +63,7 @@ class ClosedPeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(Snapshot)
-class SnapshotAdmin(admin.ModelAdmin):
+class SnapshotAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     list_display = ("unit", "period_start", "period_end", "category", "computed_at", "job")
     list_filter = ("period_end", "category")
     search_fields = ("unit__code",)

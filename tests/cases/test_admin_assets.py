@@ -28,7 +28,6 @@ from cases.codes import (
     Status,
     ValuationMethod,
 )
-from cases.forms_assets import VndField
 from cases.models import (
     Asset,
     AssetCase,
@@ -55,6 +54,7 @@ from cases.services.assets import (
     valuation_record,
 )
 from tests.factories import BankFactory, make_case
+from thads.core.forms import MoneyField
 
 pytestmark = pytest.mark.django_db
 
@@ -729,7 +729,7 @@ def test_money_collected_from_an_asset(client, org, people):
                                               ("500.000.000 ₫", 500_000_000), ("1 234 567", 1_234_567),
                                               ("0", 0), ("12.5", None), ("abc", None)])
 def test_the_money_field_reads_amounts_as_people_write_them(typed, value):
-    field = VndField()
+    field = MoneyField()
     if value is None:
         with pytest.raises(Exception):  # noqa: B017 — ValidationError, whichever the message
             field.clean(typed)

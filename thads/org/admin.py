@@ -4,7 +4,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from thads.core.admin import DayFirstMoneyAdminMixin
 from thads.core.errors import DomainError
+from thads.core.forms import thads_formfield
 from thads.org.models import OfficerProfile, Unit
 from thads.org.selectors import ALL_UNITS, readable_unit_ids
 from thads.org.services import officer_profile_save, unit_save
@@ -14,6 +16,7 @@ class UnitForm(forms.ModelForm):
     class Meta:
         model = Unit
         fields = ["code", "name", "level", "parent", "valid_from", "valid_to", "predecessors"]
+        formfield_callback = thads_formfield
 
     def clean(self):
         data = super().clean()
@@ -33,7 +36,7 @@ class UnitForm(forms.ModelForm):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     form = UnitForm
     list_display = ("code", "name", "level", "parent", "valid_from", "valid_to")
     list_filter = ("level", "valid_to")
@@ -47,7 +50,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(OfficerProfile)
-class OfficerProfileAdmin(admin.ModelAdmin):
+class OfficerProfileAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     list_display = ("full_name", "user", "unit", "title", "role")
     list_filter = ("role", "title", "unit")
     search_fields = ("full_name", "user__username", "unit__code")
@@ -65,7 +68,7 @@ class OfficerProfileAdmin(admin.ModelAdmin):
         obj.pk = saved.pk
 
 
-class OfficerProfileInline(admin.StackedInline):
+class OfficerProfileInline(DayFirstMoneyAdminMixin, admin.StackedInline):
     model = OfficerProfile
     can_delete = False
     verbose_name_plural = _("officer profile")
