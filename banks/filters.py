@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.codes import Category, PartyRole, Status
 from cases.models import Case, Party
+from thads.core.text import fold
 from thads.org.models import Unit
 from thads.org.selectors import jurisdiction_unit_ids
 
@@ -53,7 +54,7 @@ class BankCaseFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        # name_folded: case-folded by the services, so "đặng văn hùng" finds "Đặng Văn Hùng" on every database
+        # name_folded: folded by the services, so "dang van hung" finds "Đặng Văn Hùng" on every database
         debtor = Party.objects.filter(case=OuterRef("pk"), role=PartyRole.DEBTOR,
-                                      name_folded__contains=value.casefold())
+                                      name_folded__contains=fold(value))
         return queryset.filter(Q(case_no__icontains=value) | Q(decision_no__icontains=value) | Exists(debtor))

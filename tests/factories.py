@@ -36,13 +36,14 @@ _counter = {"n": 0}
 
 def make_case(*, unit, actor=None, case_no=None, category=Category.KHAC, amount_due=10_000_000,
               accepted_on=date(2019, 1, 10), origin=Origin.THEO_YEU_CAU, bank=None, officer=None,
-              judgment_type=JudgmentType.DAN_SU, today=date(2026, 11, 28), **extra):
+              judgment_type=JudgmentType.DAN_SU, today=date(2026, 11, 28), decision_no=None, **extra):
     """A case accepted through case_create (with one debtor and one creditor)."""
     _counter["n"] += 1
     if category == Category.TIN_DUNG_NGAN_HANG and bank is None:
         bank = BankFactory()
     return case_create(
-        actor=actor, case_no=case_no or f"TEST-{_counter['n']:06d}", decision_no=f"{_counter['n']}/QĐ-CCTHADS",
+        actor=actor, case_no=case_no or f"TEST-{_counter['n']:06d}",
+        decision_no=decision_no or f"{_counter['n']}/QĐ-CCTHADS",
         accepted_on=accepted_on, unit=unit, origin=origin, category=category, judgment_type=judgment_type,
         amount_due=amount_due, creditor_bank=bank, officer=officer, today=today,
         parties=[PartyData(role=PartyRole.DEBTOR, name="Nguyễn Văn A"),

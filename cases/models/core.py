@@ -19,6 +19,7 @@ from cases.codes import (
     PartyRole,
     Status,
 )
+from thads.core.text import fold
 
 
 class Case(models.Model):
@@ -107,7 +108,7 @@ class Party(models.Model):
     role = models.CharField(_("party role"), max_length=16, choices=PartyRole.choices)
     kind = models.CharField(_("kind"), max_length=16, choices=PartyKind.choices, default=PartyKind.PERSON)
     name = models.CharField(_("name of the person / organisation"), max_length=255)
-    # The name case-folded, for searching whatever the letters' case (SQLite folds only ASCII by itself).
+    # The name folded (thads.core.text.fold: no case, no diacritics, đ → d), for searching as people type.
     name_folded = models.CharField(_("name (for search)"), max_length=255, editable=False, default="")
     id_number = models.CharField(_("citizen ID number / enterprise code"), max_length=32, blank=True)
     address = models.CharField(_("address"), max_length=500, blank=True)
@@ -122,7 +123,7 @@ class Party(models.Model):
         return f"{self.name} ({self.get_role_display()})"
 
     def save(self, *args, **kwargs):
-        self.name_folded = self.name.casefold()
+        self.name_folded = fold(self.name)
         super().save(*args, **kwargs)
 
 

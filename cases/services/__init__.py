@@ -25,6 +25,7 @@ from cases.selectors import (
 from reports.selectors import statistics_closed_through
 from thads.core.errors import DomainError, PermissionDeniedError
 from thads.core.money import format_vnd
+from thads.core.text import fold
 from thads.org.models import Unit
 
 
@@ -147,7 +148,7 @@ def case_create(
     _write_cache(case, workflow.initial_state(case_facts(case)))
     case.save()
     Party.objects.bulk_create([
-        Party(case=case, role=p.role, kind=p.kind, name=p.name.strip(), name_folded=p.name.strip().casefold(),
+        Party(case=case, role=p.role, kind=p.kind, name=p.name.strip(), name_folded=fold(p.name),
               id_number=p.id_number, address=p.address)
         for p in parties
     ])
