@@ -92,7 +92,8 @@ def record_event(request, pk: int, kind: str):
             messages.success(request, _event_message(event))
             url = reverse("cases:case", args=[case.pk])
             return redirect(url + ("?prompt=payout#actions" if kind == EventKind.THU_TIEN else ""))
-    return _render_step(request, case, form, EventKind(kind).label)
+    intro = _("Still to be enforced: %(remaining)s.") % {"remaining": format_vnd(case.amount_remaining)}
+    return _render_step(request, case, form, EventKind(kind).label, intro=intro)
 
 
 @login_required
