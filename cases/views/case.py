@@ -94,7 +94,11 @@ def case_detail(request, pk: int):
         url, label = deadline_action(deadline, case.pk)
         deadlines.append({"deadline": deadline, "status": status, "status_label": DEADLINE_STATUS_LABELS[status],
                           "action_url": url, "action_label": label})
-    timeline = [{"event": event, "ground": ground_label(event.kind, event.ground)} for event in events]
+    # A correction names the event it cancels; both stay in the history, the cancelled one struck through.
+    cancelled = {event.cancels_id: event for event in events if getattr(event, "cancels_id", None)}
+    timeline = [{"event": event, "ground": ground_label(event.kind, event.ground),
+                 "cancelled_by": cancelled.get(event.pk), "correction": bool(getattr(event, "cancels_id", None))}
+                for event in events]
     writable = case_is_writable_by(request.user, case)
     seizure_rows = [{"seizure": seizure, "stage": asset_stage(seizure), "auction": getattr(seizure, "auction", None)}
                     for seizure in seizures]
@@ -114,6 +118,8 @@ def case_detail(request, pk: int):
         "asset_links": list(case.asset_links.all()),
         "costs": list(case.enforcement_costs.all()),
         "writable": writable,
+        "prompt_payout": writable and request.GET.get("prompt") == "payout"
+        and case.amount_collected > sum(p.amount for p in payouts),
         "actions": allowed_actions(case) if writable else [],
         "officer_name": (case.officer.officer_profile.full_name if case.officer_id and hasattr(
             case.officer, "officer_profile") else (case.officer.get_username() if case.officer_id else "")),

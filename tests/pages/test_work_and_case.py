@@ -193,6 +193,7 @@ def test_a_collection_typed_with_dots_is_recorded_in_full_and_prompts_the_payout
     assert "BL-0012" in event.note and event.recorded_by == people["officer"]
     body = client.get(response["Location"]).content.decode()
     assert "5.000.000 ₫" in body and "Đã ghi nhận" in body
+    assert 'id="payout-prompt"' in body and f"/cases/{case.pk}/payout/" in body
 
 
 @time_machine.travel(TODAY, tick=False)
