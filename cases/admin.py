@@ -12,7 +12,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from cases.codes import EventSource
 from cases.forms import CaseCreateForm, CaseEventForm, PayoutForm
 from cases.models import Case, CaseEvent, Party, Payout, PublicHoliday
 from cases.selectors import (
@@ -25,9 +24,8 @@ from cases.selectors import (
     officer_label,
     units_open_to_new_cases,
 )
-from cases.services import EDITABLE_FIELDS, case_create, case_event_record, case_update, party_add, payout_record
+from cases.services import EDITABLE_FIELDS, case_create, case_update, party_add
 from thads.core.admin import DayFirstMoneyAdminMixin
-from thads.core.errors import DomainError
 from thads.core.money import format_vnd
 
 # Money fields are shown through these display methods on the change page (read-only there anyway).
@@ -275,6 +273,13 @@ class CaseAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
+def _copy_row(saved, obj) -> None:
+    """Make the admin's unsaved instance the row the service wrote (the admin logs and redirects with it)."""
+    for field in saved._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state.adding = False
+
+
 class _ServiceAddMixin:
     """Admin add pages whose save goes through a service; rows are append-only afterwards. After saving,
     the officer goes back to the case they were working on."""
@@ -282,7 +287,8 @@ class _ServiceAddMixin:
     def response_add(self, request, obj, post_url_continue=None):
         if "_addanother" in request.POST or "_continue" in request.POST:
             return super().response_add(request, obj, post_url_continue)
-        self.message_user(request, _("Saved: %(object)s") % {"object": obj}, messages.SUCCESS)
+        saved = type(obj).objects.select_related("case").get(pk=obj.pk)
+        self.message_user(request, _("Saved: %(object)s.") % {"object": self.describe(saved)}, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:cases_case_change", args=[obj.case_id]))
 
     def has_change_permission(self, request, obj=None):
@@ -320,17 +326,13 @@ class CaseEventAdmin(DayFirstMoneyAdminMixin, _ServiceAddMixin, admin.ModelAdmin
         return event_list_for_user(request.user)
 
     def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        try:
-            event = case_event_record(actor=request.user, case=data["case"], kind=data["kind"], date=data["date"],
-                                      amount=data.get("amount"), ground=data.get("ground") or "",
-                                      ground_arose_on=data.get("ground_arose_on"), note=data.get("note", ""),
-                                      source=EventSource.ADMIN)
-        except DomainError as error:  # the case changed between the form check and the save
-            messages.error(request, error.message)
-            raise
-        obj.pk = obj.id = event.pk
-        obj.sequence = event.sequence
+        _copy_row(form.result, obj)  # written by the form's clean() through the service (cases.forms)
+
+    def describe(self, event) -> str:
+        text = _("%(kind)s on %(date)s") % {"kind": event.get_kind_display(), "date": event.date.strftime("%d/%m/%Y")}
+        if event.amount:
+            text += f", {format_vnd(event.amount)}"
+        return _("%(what)s — case %(case)s") % {"what": text, "case": event.case.case_no}
 
 
 @admin.register(Payout)
@@ -351,10 +353,12 @@ class PayoutAdmin(DayFirstMoneyAdminMixin, _ServiceAddMixin, admin.ModelAdmin):
         return super().get_queryset(request).filter(case_id__in=readable)
 
     def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        payout = payout_record(actor=request.user, case=data["case"], paid_on=data["paid_on"], amount=data["amount"],
-                               recipient=data["recipient"], note=data.get("note", ""))
-        obj.pk = obj.id = payout.pk
+        _copy_row(form.result, obj)  # written by the form's clean() through the service (cases.forms)
+
+    def describe(self, payout) -> str:
+        return _("Payout of %(amount)s to %(recipient)s on %(date)s — case %(case)s") % {
+            "amount": format_vnd(payout.amount), "recipient": payout.recipient,
+            "date": payout.paid_on.strftime("%d/%m/%Y"), "case": payout.case.case_no}
 
 
 @admin.register(PublicHoliday)

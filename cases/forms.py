@@ -1,14 +1,15 @@
 """Forms that validate exactly like the services (they call the services' checks), used by the admin and
 later by the officer pages."""
 from django import forms
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banks.models import Bank
-from cases.codes import GROUNDS_BY_KIND, EventKind, PartyKind, PartyRole
+from cases.codes import GROUNDS_BY_KIND, EventKind, EventSource, PartyKind, PartyRole
 from cases.models import Case, CaseEvent, Payout
 from cases.selectors import case_list_for_user, units_open_to_new_cases
-from cases.services import PartyData, case_create_check, case_event_check, payout_check
+from cases.services import PartyData, case_create_check, case_event_record, payout_record
 from thads.core.errors import DomainError
 from thads.core.forms import thads_formfield
 
@@ -77,7 +78,31 @@ class CaseCreateForm(forms.ModelForm):
         return data
 
 
-class CaseEventForm(forms.ModelForm):
+class _ServiceWriteMixin:
+    """The admin add forms of events and payouts write through the service inside ``clean()``, in a savepoint:
+    the service locks the case row, so of two simultaneous saves the second sees the first's result, and its
+    refusal becomes a form error (nothing written) instead of a server error. ``result`` holds the new row;
+    the admin's save_model only reads it. On a read-only (change) page the form has no fields to check."""
+
+    result = None
+
+    def _post_clean(self):
+        # The service validated the input and wrote the row; the unsaved model instance is not validated.
+        pass
+
+    def write(self, data):
+        raise NotImplementedError
+
+    def _write_checked(self, data, field_map):
+        try:
+            with transaction.atomic():
+                self.result = self.write(data)
+        except DomainError as error:
+            self.result = None
+            _attach(self, error, field_map)
+
+
+class CaseEventForm(_ServiceWriteMixin, forms.ModelForm):
     """Record one event; validated against the case's current state by the same rules as the import."""
 
     ground = forms.ChoiceField(label=_("Legal ground"), choices=ground_choices, required=False)
@@ -90,21 +115,24 @@ class CaseEventForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["case"].queryset = case_list_for_user(user)
+        if "case" in self.fields:  # absent on the read-only page of a recorded event
+            self.fields["case"].queryset = case_list_for_user(user)
 
     def clean(self):
         data = super().clean()
         if self.errors or not data.get("case"):
             return data
-        try:
-            case_event_check(actor=self.user, case=data["case"], kind=data["kind"], date=data["date"],
-                             amount=data.get("amount"), ground=data.get("ground") or "")
-        except DomainError as error:
-            _attach(self, error, {})
+        self._write_checked(data, {})
         return data
 
+    def write(self, data):
+        return case_event_record(actor=self.user, case=data["case"], kind=data["kind"], date=data["date"],
+                                 amount=data.get("amount"), ground=data.get("ground") or "",
+                                 ground_arose_on=data.get("ground_arose_on"), note=data.get("note", ""),
+                                 source=EventSource.ADMIN)
 
-class PayoutForm(forms.ModelForm):
+
+class PayoutForm(_ServiceWriteMixin, forms.ModelForm):
     class Meta:
         model = Payout
         formfield_callback = thads_formfield
@@ -113,14 +141,16 @@ class PayoutForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["case"].queryset = case_list_for_user(user)
+        if "case" in self.fields:  # absent on the read-only page of a recorded payout
+            self.fields["case"].queryset = case_list_for_user(user)
 
     def clean(self):
         data = super().clean()
         if self.errors or not data.get("case"):
             return data
-        try:
-            payout_check(actor=self.user, case=data["case"], paid_on=data["paid_on"], amount=data["amount"])
-        except DomainError as error:
-            _attach(self, error, {})
+        self._write_checked(data, {})
         return data
+
+    def write(self, data):
+        return payout_record(actor=self.user, case=data["case"], paid_on=data["paid_on"], amount=data["amount"],
+                             recipient=data.get("recipient", ""), note=data.get("note", ""))
