@@ -88,6 +88,9 @@ class CaseEventForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["case"].queryset = case_list_for_user(user)
+        # A correction is recorded by cancelling an event (case_event_cancel), not chosen as a kind.
+        self.fields["kind"].choices = [choice for choice in self.fields["kind"].choices
+                                       if choice[0] != EventKind.DINH_CHINH]
 
     def clean(self):
         data = super().clean()
