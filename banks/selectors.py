@@ -45,7 +45,8 @@ def bank_case_get(bank: Bank, case_no: str) -> Case | None:
     shares = (DistributionShare.objects.select_related("distribution")
               .order_by("distribution__received_on", "distribution_id", "rank", "id"))
     return (bank_case_list(bank)
-            .prefetch_related(Prefetch("events", queryset=CaseEvent.objects.order_by("sequence")),
+            .prefetch_related(Prefetch("events", queryset=CaseEvent.objects.select_related("cancels", "cancelled_by")
+                                       .order_by("sequence")),
                               Prefetch("parties", queryset=Party.objects.filter(role=PartyRole.DEBTOR)
                                        .order_by("id"), to_attr="debtors"),
                               Prefetch("payouts", queryset=Payout.objects.order_by("paid_on", "id")),
@@ -72,7 +73,7 @@ def bank_changes(bank: Bank, *, after: int, limit: int) -> list[CaseChange]:
     id it saw miss nothing."""
     settle = getattr(settings, "API_CHANGES_SETTLE_SECONDS", 5)
     changes = (CaseChange.objects.filter(case__creditor_bank=bank, id__gt=after)
-               .select_related("case", "event").order_by("id"))
+               .select_related("case", "event__cancels").order_by("id"))
     if settle:
         changes = changes.filter(recorded_at__lte=timezone.now() - timedelta(seconds=settle))
     return list(changes[:limit])

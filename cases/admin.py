@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import CaseCreateForm, CaseEventForm, PayoutForm
-from cases.models import Case, CaseEvent, Party, Payout, PublicHoliday
+from cases.models import Case, CaseEvent, Party, PartyCorrection, Payout, PublicHoliday
 from cases.selectors import (
     assignable_officers,
     can_assign_officers,
@@ -51,10 +51,23 @@ class PartyInline(admin.TabularInline):
         return obj is not None and case_is_writable_by(request.user, obj)
 
 
+def _correction_display(event) -> str:
+    """Which event a correction cancels, or which correction cancelled an event ("" for neither). Reads
+    ``cancels`` and ``cancelled_by``: select_related both."""
+    if event.cancels_id is not None:
+        return _("cancels #%(number)s") % {"number": event.cancels.sequence}
+    cancelled_by = getattr(event, "cancelled_by", None)
+    if cancelled_by is not None:
+        return _("cancelled by #%(number)s") % {"number": cancelled_by.sequence}
+    return ""
+
+
 class EventInline(admin.TabularInline):
     model = CaseEvent
+    fk_name = "case"
     extra = 0
-    fields = ("sequence", "date", "kind", "amount_display", "ground", "note", "source", "recorded_by", "recorded_at")
+    fields = ("sequence", "date", "kind", "amount_display", "ground", "correction_display", "note", "source",
+              "recorded_by", "recorded_at")
     readonly_fields = fields
     ordering = ("sequence",)
     can_delete = False
@@ -62,6 +75,13 @@ class EventInline(admin.TabularInline):
     @admin.display(description=_("Amount"))
     def amount_display(self, event):
         return format_vnd(event.amount)
+
+    @admin.display(description=_("Correction"))
+    def correction_display(self, event):
+        return _correction_display(event)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("cancels", "cancelled_by", "recorded_by")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -311,16 +331,21 @@ class _ServiceAddMixin:
 class CaseEventAdmin(DayFirstMoneyAdminMixin, _ServiceAddMixin, admin.ModelAdmin):
     form = CaseEventForm
     autocomplete_fields = ("case",)
-    list_display = ("case", "sequence", "date", "kind", "amount_display", "ground", "source", "recorded_by")
+    list_display = ("case", "sequence", "date", "kind", "amount_display", "ground", "correction_display", "source",
+                    "recorded_by")
     list_filter = ("kind", "source", "case__unit")
     search_fields = ("case__case_no", "note")
     date_hierarchy = "date"
-    list_select_related = ("case", "recorded_by")
+    list_select_related = ("case", "recorded_by", "cancels", "cancelled_by")
     show_full_result_count = False
 
     @admin.display(description=_("Amount"), ordering="amount")
     def amount_display(self, event):
         return format_vnd(event.amount)
+
+    @admin.display(description=_("Correction"))
+    def correction_display(self, event):
+        return _correction_display(event)
 
     def get_queryset(self, request):
         return event_list_for_user(request.user)
@@ -382,6 +407,37 @@ class PartyAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         readable = case_list_for_user(request.user).values("id")
         return super().get_queryset(request).filter(case_id__in=readable)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PartyCorrection)
+class PartyCorrectionAdmin(admin.ModelAdmin):
+    """Read-only record of the corrections made to parties (cases.services.party_correct): the value before
+    and after each corrected field, why and by whom. Rows are never changed or deleted."""
+
+    list_display = ("corrected_at", "case_display", "party", "field", "old_value", "new_value", "reason",
+                    "corrected_by")
+    list_filter = ("field",)
+    search_fields = ("party__case__case_no", "party__name", "old_value", "new_value")
+    list_select_related = ("party__case", "corrected_by")
+    date_hierarchy = "corrected_at"
+    show_full_result_count = False
+
+    @admin.display(description=_("Case"), ordering="party__case__case_no")
+    def case_display(self, correction):
+        return correction.party.case.case_no
+
+    def get_queryset(self, request):
+        readable = case_list_for_user(request.user).values("id")
+        return super().get_queryset(request).filter(party__case_id__in=readable)
 
     def has_add_permission(self, request):
         return False

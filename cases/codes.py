@@ -43,6 +43,9 @@ class EventKind(models.TextChoices):
     XONG = "xong", _("Enforcement completed")
     UY_THAC_DI = "uy_thac_di", _("Entrusted to another office")
     CHUYEN_SO_RIENG = "chuyen_so_rieng", _("Moved to the separate book")
+    # Not a step of the case: it cancels the latest effective event, entered by mistake (cases.services.
+    # case_event_cancel). It is recorded only through that service, never as an ordinary event or imported.
+    DINH_CHINH = "dinh_chinh", _("Correction (cancels a mistaken event)")
 
 
 class Status(models.TextChoices):
@@ -112,6 +115,8 @@ GROUNDS_BY_KIND: dict[str, type[models.TextChoices]] = {
 }
 GROUND_REQUIRED_KINDS = frozenset({EventKind.HOAN, EventKind.TAM_DINH_CHI, EventKind.DINH_CHI})
 AMOUNT_KINDS = frozenset({EventKind.THU_TIEN, EventKind.GIAM})
+# The kinds recorded as steps of a case (forms, import, case_event_record): every kind but the correction.
+RECORDABLE_KINDS = tuple(kind for kind in EventKind.values if kind != EventKind.DINH_CHINH)
 
 
 class PartyRole(models.TextChoices):

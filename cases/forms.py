@@ -117,6 +117,10 @@ class CaseEventForm(_ServiceWriteMixin, forms.ModelForm):
         self.user = user
         if "case" in self.fields:  # absent on the read-only page of a recorded event
             self.fields["case"].queryset = case_list_for_user(user)
+        if "kind" in self.fields:
+            # A correction is recorded by cancelling an event (case_event_cancel), not chosen as a kind.
+            self.fields["kind"].choices = [choice for choice in self.fields["kind"].choices
+                                           if choice[0] != EventKind.DINH_CHINH]
 
     def clean(self):
         data = super().clean()

@@ -111,8 +111,38 @@ def case_cached_state(case: Case) -> CaseState:
 
 
 def case_event_inputs(case: Case) -> list[EventInput]:
-    rows = CaseEvent.objects.filter(case=case).order_by("sequence").values_list("kind", "date", "amount", "ground")
-    return [EventInput(kind=kind, date=day, amount=amount, ground=ground) for kind, day, amount, ground in rows]
+    """The case's history for cases.workflow, corrections included (each naming the sequence it cancels)."""
+    rows = CaseEvent.objects.filter(case=case).order_by("sequence").values_list(
+        "kind", "date", "amount", "ground", "cancels__sequence")
+    return [EventInput(kind=kind, date=day, amount=amount, ground=ground, cancels=cancels)
+            for kind, day, amount, ground, cancels in rows]
+
+
+def effective_events(events) -> list[CaseEvent]:
+    """The events of a case (already fetched, in sequence order) that are in force: without the corrections
+    and without the events they cancelled. Deadlines and every other fold of the history read these."""
+    from cases.codes import EventKind
+
+    events = list(events)
+    cancelled = {event.cancels_id for event in events if event.cancels_id is not None}
+    return [event for event in events if event.kind != EventKind.DINH_CHINH and event.pk not in cancelled]
+
+
+def case_timeline(case: Case) -> list[CaseEvent]:
+    """Every event of ``case`` in order, for a page showing the history (one query). Each carries
+    ``cancelled_by_event`` (the correction that cancelled it, or None) and, for a correction, ``cancels``
+    (the event it cancelled); both come from the same list, so the template makes no query. (Reading
+    ``event.cancelled_by`` on an event that was not cancelled would query and raise; use the attribute.)"""
+    events = list(CaseEvent.objects.filter(case=case).select_related("recorded_by").order_by("sequence"))
+    by_id = {event.pk: event for event in events}
+    for event in events:
+        event.cancelled_by_event = None
+    for event in events:
+        if event.cancels_id is not None:
+            target = by_id[event.cancels_id]
+            target.cancelled_by_event = event
+            event.cancels = target  # also caches target.cancelled_by (a one-to-one)
+    return events
 
 
 def case_state_on(case: Case, on: date | None = None) -> CaseState:
@@ -139,8 +169,9 @@ def _deadline_inputs(case: Case, events, payouts):
 
     facts = DeadlineCase(accepted_on=case.accepted_on, origin=case.origin, judgment_type=case.judgment_type,
                          received_on=case.received_on, notified_on=case.notified_on)
+    # Cancelled events and the corrections never start or meet a deadline.
     event_rows = [DeadlineEvent(sequence=e.sequence, kind=e.kind, date=e.date, amount=e.amount, ground=e.ground,
-                                ground_arose_on=e.ground_arose_on) for e in events]
+                                ground_arose_on=e.ground_arose_on) for e in effective_events(events)]
     payout_rows = [(p.paid_on, p.amount) for p in payouts]
     return facts, event_rows, payout_rows
 

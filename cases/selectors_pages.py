@@ -123,7 +123,8 @@ def case_page(user, pk: int) -> Case:
     return (case_list_for_user(user)
             .select_related("officer__officer_profile", "unit", "creditor_bank")
             .prefetch_related(
-                Prefetch("parties", queryset=Party.objects.order_by("-role", "id")),  # debtors first
+                Prefetch("parties", queryset=Party.objects.order_by("-role", "id").prefetch_related(
+                    "corrections")),  # debtors first, with their corrections
                 Prefetch("events", queryset=CaseEvent.objects.select_related("recorded_by__officer_profile")
                          .order_by("sequence")),
                 Prefetch("payouts", queryset=Payout.objects.order_by("paid_on", "id")),

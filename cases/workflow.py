@@ -39,10 +39,14 @@ class CaseFacts:
 
 @dataclass(frozen=True)
 class EventInput:
+    """One row of a case's history. A correction (``dinh_chinh``) names in ``cancels`` the sequence number
+    (1-based position in the history) of the event it cancels; other events leave it None."""
+
     kind: str
     date: date
     amount: int | None = None
     ground: str = ""
+    cancels: int | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,10 @@ def check(facts: CaseFacts, state: CaseState, event: EventInput, *, today: date)
     if event.kind not in EventKind.values:
         raise WorkflowError(_("Invalid event kind: “%(kind)s”.") % {"kind": event.kind},
                             code="unknown_kind", field="kind")
+    if event.kind == EventKind.DINH_CHINH:
+        raise WorkflowError(_("A correction is not recorded as an event: cancel the mistaken event instead "
+                              "(only the latest event can be cancelled)."),
+                            code="correction_not_an_event", field="kind")
     if event.date < facts.accepted_on:
         raise WorkflowError(
             _("The date %(date)s is before the acceptance date %(accepted)s of case %(case)s.") % {
@@ -255,13 +263,79 @@ def replay(facts: CaseFacts, events: Iterable[EventInput], *, on: date | None = 
            today: date | None = None) -> CaseState:
     """The state of a case after its events, or on date ``on`` (events dated after ``on`` are ignored;
     events dated ``on`` itself count, in their recorded order). Before acceptance there is no state:
-    asking for a date before ``accepted_on`` raises ValueError."""
+    asking for a date before ``accepted_on`` raises ValueError.
+
+    Corrections: an event is left out on any date on or after the date of the correction that cancels it,
+    and corrections themselves change nothing but ``event_count``. ``event_count`` is the sequence number of
+    the last row (event or correction) dated on or before ``on``, as the statistics engine reads it."""
     if on is not None and on < facts.accepted_on:
         raise ValueError(f"case {facts.case_no} was not yet accepted on {on.isoformat()}")
+    counted = [(sequence, event) for sequence, event in enumerate(events, start=1)
+               if on is None or event.date <= on]
+    cancelled = cancelled_sequences(event for _sequence, event in counted)
     state = initial_state(facts)
     check_today = today or date.max
-    for event in events:
-        if on is not None and event.date > on:
-            break
-        state = apply(facts, state, event, today=check_today)
+    for sequence, event in counted:
+        if event.kind == EventKind.DINH_CHINH or sequence in cancelled:
+            state = replace(state, event_count=sequence)
+            continue
+        state = apply(facts, replace(state, event_count=sequence - 1), event, today=check_today)
     return state
+
+
+# ---- corrections ---------------------------------------------------------------------------------------------
+
+def cancelled_sequences(events: Iterable[EventInput]) -> frozenset[int]:
+    """The sequence numbers the corrections among ``events`` cancel."""
+    return frozenset(event.cancels for event in events if event.kind == EventKind.DINH_CHINH)
+
+
+def latest_effective(events: Iterable[EventInput]) -> int | None:
+    """The sequence number of the latest event that is neither a correction nor cancelled (None: none)."""
+    rows = list(events)
+    cancelled = cancelled_sequences(rows)
+    for sequence in range(len(rows), 0, -1):
+        if rows[sequence - 1].kind != EventKind.DINH_CHINH and sequence not in cancelled:
+            return sequence
+    return None
+
+
+def check_cancel(facts: CaseFacts, events: Iterable[EventInput], sequence: int | None) -> None:
+    """Raise WorkflowError if the event number ``sequence`` of this history may not be cancelled (None: the
+    latest effective event). Only the latest effective event may be cancelled, so that undoing several
+    events goes back one by one from the latest, and the state after a correction is simply the state
+    before the event it cancels."""
+    rows = list(events)
+    latest = latest_effective(rows)
+    if sequence is None:
+        sequence = latest
+        if sequence is None:
+            raise WorkflowError(_("Case %(case)s has no event to cancel.") % {"case": facts.case_no},
+                                code="nothing_to_cancel", field="event")
+    if not 1 <= sequence <= len(rows):
+        raise WorkflowError(_("Case %(case)s has no event number %(number)s.") % {
+            "case": facts.case_no, "number": sequence}, code="no_such_event", field="event")
+    target = rows[sequence - 1]
+    if target.kind == EventKind.DINH_CHINH:
+        raise WorkflowError(_("A correction cannot itself be cancelled; record the right event again instead."),
+                            code="cannot_cancel_correction", field="event")
+    if sequence in cancelled_sequences(rows):
+        raise WorkflowError(_("Event number %(number)s was already cancelled.") % {"number": sequence},
+                            code="already_cancelled", field="event")
+    if sequence != latest:
+        last = rows[latest - 1]
+        raise WorkflowError(
+            _("Only the latest event can be cancelled: cancel “%(kind)s” of %(date)s (number %(number)s) "
+              "first.") % {"kind": EventKind(last.kind).label, "date": last.date.strftime("%d/%m/%Y"),
+                           "number": latest},
+            code="not_latest_event", field="event")
+
+
+def cancel(facts: CaseFacts, events: Iterable[EventInput], sequence: int | None) -> tuple[EventInput, CaseState]:
+    """Check the cancellation (check_cancel) and return the correction to append, dated as the event it
+    cancels, and the case's state after it: the state before the cancelled event, with the next sequence."""
+    rows = list(events)
+    check_cancel(facts, rows, sequence)
+    sequence = sequence if sequence is not None else latest_effective(rows)
+    correction = EventInput(kind=EventKind.DINH_CHINH, date=rows[sequence - 1].date, cancels=sequence)
+    return correction, replay(facts, [*rows, correction])

@@ -20,15 +20,15 @@ from thads.org.models import Unit
 ENDED = ("completed", "terminated", "transferred_out")
 
 # Per case: its statistical acceptance date, the state before the period (eb) and at its end (ee), and the
-# money collected and reduced within it. A case with no event before S is as accepted: with conditions,
-# owing its amount due.
+# money collected and reduced within it — the difference of the two snapshots, so that a correction
+# (dinh_chinh) cancelling a collection takes it back in the period the correction counts in, and a closed
+# period keeps what it showed. A case with no event before S is as accepted: with conditions, owing its
+# amount due, nothing collected.
 _PER_CASE = """
 WITH marks AS (
     SELECT e.case_id AS case_id,
            MAX(CASE WHEN e.stat_date < %(start)s THEN e.sequence END) AS seq_before,
-           MAX(e.sequence) AS seq_end,
-           SUM(CASE WHEN e.kind = 'thu_tien' AND e.stat_date >= %(start)s THEN e.amount ELSE 0 END) AS collected,
-           SUM(CASE WHEN e.kind = 'giam' AND e.stat_date >= %(start)s THEN e.amount ELSE 0 END) AS reduced
+           MAX(e.sequence) AS seq_end
     FROM cases_caseevent e
     WHERE e.stat_date <= %(end)s {event_filter}
     GROUP BY e.case_id
@@ -48,8 +48,8 @@ per_case AS (
            COALESCE(ee.ground_after, '') AS ground_end,
            COALESCE(ee.remaining_after, c.amount_due) AS remaining_end,
            COALESCE(ee.terminated_after, 0) AS terminated_end,
-           COALESCE(m.collected, 0) AS collected,
-           COALESCE(m.reduced, 0) AS reduced
+           COALESCE(ee.collected_after, 0) - COALESCE(eb.collected_after, 0) AS collected,
+           COALESCE(ee.reduced_after, 0) - COALESCE(eb.reduced_after, 0) AS reduced
     FROM cases_case c
     LEFT JOIN marks m ON m.case_id = c.id
     LEFT JOIN cases_caseevent eb ON eb.case_id = c.id AND eb.sequence = m.seq_before

@@ -1,6 +1,8 @@
 """A second, independent implementation of the counting rules: per case, in Python, from the workflow.
 
 It replays each case's events with cases.workflow (not the stored after-states) and classifies the case.
+Corrections are handled here on their own terms: on a date, the events dated on or before it are kept,
+without the corrections and without the events a correction dated on or before it cancels.
 Tests compare the database engine against it on hand-worked and generated histories; the calibrated demo
 uses it to aim at the published figures before anything is written. Never used for production reports:
 it loops over cases.
@@ -9,18 +11,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from cases.codes import ENDED_STATUSES, Status
-from cases.workflow import CaseFacts, EventInput, replay
+from cases.codes import ENDED_STATUSES, EventKind, Status
+from cases.workflow import CaseFacts, CaseState, EventInput, replay
 from reports.indicators import Figures
 
 
 @dataclass(frozen=True)
 class CaseHistory:
     facts: CaseFacts          # accepted_on is the statistical acceptance date
-    events: tuple[EventInput, ...]  # dated by statistical date
+    events: tuple[EventInput, ...]  # dated by statistical date; a correction's ``cancels`` is a 1-based position
     category: str = ""
     origin: str = ""
     unit: object = None
+
+
+def _state_on(history: CaseHistory, day: date) -> tuple[CaseState, int]:
+    """The case's state at the end of ``day``, and the position of the last row (event or correction) of its
+    history dated on or before it (0: none)."""
+    dated = [(position, event) for position, event in enumerate(history.events, start=1) if event.date <= day]
+    cancelled = {event.cancels for _position, event in dated if event.kind == EventKind.DINH_CHINH}
+    in_force = [event for position, event in dated
+                if event.kind != EventKind.DINH_CHINH and position not in cancelled]
+    return replay(history.facts, in_force), max((position for position, _event in dated), default=0)
 
 
 def case_figures(history: CaseHistory, start: date, end: date) -> Figures:
@@ -29,10 +41,10 @@ def case_figures(history: CaseHistory, start: date, end: date) -> Figures:
     facts = history.facts
     if facts.accepted_on > end:
         return figures
-    before = replay(facts, history.events, on=start - timedelta(days=1)) if facts.accepted_on < start else None
-    at_end = replay(facts, history.events, on=end)
-    returned = (before is not None and before.status == Status.SEPARATE_BOOK
-                and at_end.event_count > before.event_count)
+    before, rows_before = _state_on(history, start - timedelta(days=1)) if facts.accepted_on < start else (None, 0)
+    at_end, rows_at_end = _state_on(history, end)
+    # Back from the separate book: anything recorded in the period after it went there.
+    returned = before is not None and before.status == Status.SEPARATE_BOOK and rows_at_end > rows_before
     carried = (before is not None and before.status not in ENDED_STATUSES
                and before.status != Status.SEPARATE_BOOK)
     new = facts.accepted_on >= start or returned

@@ -179,7 +179,7 @@ def generate(*, cases: int, seed: int, batch: int = 20_000, progress=None) -> di
             for sequence, (event, state) in enumerate(_history(rng, facts), start=1):  # noqa: B007 (read after)
                 values = {"case_id": case_id, "sequence": sequence, "date": event.date, "stat_date": event.date,
                           "kind": event.kind, "amount": event.amount, "ground": event.ground,
-                          "ground_arose_on": None, "note": "", "status_after": state.status,
+                          "ground_arose_on": None, "note": "", "cancels_id": None, "status_after": state.status,
                           "ground_after": state.ground, "collected_after": state.collected,
                           "reduced_after": state.reduced, "terminated_after": state.terminated_amount,
                           "remaining_after": state.remaining, "source": "import", "recorded_by_id": None,

@@ -53,9 +53,20 @@ class BankCaseEventSerializer(serializers.Serializer):
     label = serializers.SerializerMethodField()
     amount = serializers.IntegerField(allow_null=True)
     ground = serializers.CharField(allow_blank=True)
+    cancels = serializers.SerializerMethodField()
+    cancelled_by = serializers.SerializerMethodField()
 
     def get_label(self, event) -> str:
         return str(EventKind(event.kind).label)
+
+    def get_cancels(self, event) -> int | None:
+        """For a correction (code dinh_chinh): the sequence of the mistaken event it cancels; else null."""
+        return event.cancels.sequence if event.cancels_id is not None else None
+
+    def get_cancelled_by(self, event) -> int | None:
+        """The sequence of the correction that cancelled this event (it no longer counts), or null."""
+        correction = _related_or_none(event, "cancelled_by")
+        return correction.sequence if correction is not None else None
 
 
 class BankDebtorSerializer(serializers.Serializer):
@@ -214,6 +225,11 @@ class BankChangeEventSerializer(serializers.Serializer):
     code = serializers.ChoiceField(source="kind", choices=EventKind.choices)
     amount = serializers.IntegerField(allow_null=True)
     ground = serializers.CharField(allow_blank=True)
+    cancels = serializers.SerializerMethodField()
+
+    def get_cancels(self, event) -> int | None:
+        """For a correction (code dinh_chinh): the sequence of the mistaken event it cancels; else null."""
+        return event.cancels.sequence if event.cancels_id is not None else None
 
 
 class BankChangeSerializer(serializers.Serializer):

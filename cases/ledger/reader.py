@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from cases.codes import Category, EventKind, JudgmentType, Origin
+from cases.codes import RECORDABLE_KINDS, Category, EventKind, JudgmentType, Origin
 from thads.org.models import UnitLevel
 
 
@@ -229,7 +229,12 @@ def read_ledger(directory: str | Path) -> ParsedLedger:
     def event(p: _RowParser) -> None:
         p.text("case_no", required=True)
         p.iso_date("date", required=True)
-        p.choice("kind", EventKind.values)
+        if p.text("kind", required=False) == EventKind.DINH_CHINH:
+            p.error("kind", _("A correction (dinh_chinh) cannot be imported: a ledger lists the events in force. "
+                              "Leave the mistaken event out, or cancel it on the case page after the import."),
+                    "correction_not_importable")
+        else:
+            p.choice("kind", RECORDABLE_KINDS)
         p.whole_amount("amount", required=False)
         p.text("ground", required=False)
         p.text("note", required=False)

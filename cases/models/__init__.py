@@ -11,8 +11,8 @@ from cases.models.assets import (
     Seizure,
     Valuation,
 )
-from cases.models.core import Case, CaseChange, CaseEvent, Party, Payout, PublicHoliday
+from cases.models.core import Case, CaseChange, CaseEvent, Party, PartyCorrection, Payout, PublicHoliday
 
 __all__ = ["Asset", "AssetCase", "Auction", "AuctionRound", "Case", "CaseChange", "CaseEvent", "CreditorOffer",
-           "Distribution", "DistributionShare", "EnforcementCost", "Party", "Payout", "PublicHoliday", "Seizure",
-           "Valuation"]
+           "Distribution", "DistributionShare", "EnforcementCost", "Party", "PartyCorrection", "Payout",
+           "PublicHoliday", "Seizure", "Valuation"]

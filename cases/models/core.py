@@ -112,6 +112,9 @@ class Party(models.Model):
     name_folded = models.CharField(_("name (for search)"), max_length=255, editable=False, default="")
     id_number = models.CharField(_("citizen ID number / enterprise code"), max_length=32, blank=True)
     address = models.CharField(_("address"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True, null=True)
 
     class Meta:
         verbose_name = _("party")
@@ -125,6 +128,38 @@ class Party(models.Model):
     def save(self, *args, **kwargs):
         self.name_folded = fold(self.name)
         super().save(*args, **kwargs)
+
+
+class PartyCorrection(models.Model):
+    """One field of a party corrected (cases.services.party_correct): the value before and after, why and by
+    whom. Immutable: rows are inserted, never changed, so a party's earlier identity stays on record."""
+
+    class Field(models.TextChoices):
+        NAME = "name", _("Name")
+        ID_NUMBER = "id_number", _("Citizen ID number / enterprise code")
+        ADDRESS = "address", _("Address")
+        KIND = "kind", _("Kind")
+
+    party = models.ForeignKey(Party, verbose_name=_("party"), on_delete=models.CASCADE, related_name="corrections")
+    field = models.CharField(_("corrected field"), max_length=16, choices=Field.choices)
+    old_value = models.CharField(_("value before"), max_length=500, blank=True)
+    new_value = models.CharField(_("value after"), max_length=500, blank=True)
+    reason = models.TextField(_("reason"))
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("corrected by"), null=True,
+                                     blank=True, on_delete=models.SET_NULL, related_name="+")
+    corrected_at = models.DateTimeField(_("corrected at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("party correction")
+        verbose_name_plural = _("party corrections")
+        ordering = ["party_id", "corrected_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(old_value=F("new_value")), name="party_correction_changes"),
+            models.CheckConstraint(condition=~Q(reason=""), name="party_correction_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party_id} {self.field}: {self.old_value} → {self.new_value}"
 
 
 class CaseEvent(models.Model):
@@ -142,6 +177,10 @@ class CaseEvent(models.Model):
         _("date the ground arose"), null=True, blank=True,
         help_text=_("Starts the deadline for the decision (5 working days)."))
     note = models.TextField(_("note"), blank=True)
+    # A correction (kind dinh_chinh) cancels one earlier event of the same case, at most once; its ``note``
+    # holds the reason. The cancelled row itself is never changed: read ``cancelled_by`` to know.
+    cancels = models.OneToOneField("self", verbose_name=_("cancels event"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="cancelled_by")
     # The case's state right after this event (cases.workflow). Written once with the row, never changed:
     # events are only appended, so the state after an event is final. The statistics read the state on any
     # date from the last event on or before it, without replaying histories.
@@ -168,6 +207,11 @@ class CaseEvent(models.Model):
                 condition=(Q(kind__in=[EventKind.THU_TIEN, EventKind.GIAM], amount__isnull=False)
                            | (~Q(kind__in=[EventKind.THU_TIEN, EventKind.GIAM]) & Q(amount__isnull=True))),
                 name="event_amount_iff_money_kind",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind=EventKind.DINH_CHINH, cancels__isnull=False)
+                           | (~Q(kind=EventKind.DINH_CHINH) & Q(cancels__isnull=True))),
+                name="event_cancels_iff_correction",
             ),
         ]
         indexes = [

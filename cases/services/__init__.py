@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from banks.models import Bank
 from cases import workflow
 from cases.codes import Category, EventKind, EventSource, JudgmentType, Origin, PartyKind, PartyRole
-from cases.models import Case, CaseChange, CaseEvent, Party, Payout
+from cases.models import Case, CaseChange, CaseEvent, Party, PartyCorrection, Payout
 from cases.selectors import (
     can_assign_officers,
     case_cached_state,
+    case_event_inputs,
     case_facts,
     case_is_writable_by,
     case_state_on,
@@ -50,6 +51,11 @@ class PartyData:
     kind: str = PartyKind.PERSON
     id_number: str = ""
     address: str = ""
+
+
+def _audit_actor(actor):
+    """The user to record as having done something (None for system operations and anonymous callers)."""
+    return actor if actor is not None and actor.is_authenticated else None
 
 
 def _require(condition: bool, message: str, *, code: str, field: str | None = None) -> None:
@@ -149,7 +155,7 @@ def case_create(
     case.save()
     Party.objects.bulk_create([
         Party(case=case, role=p.role, kind=p.kind, name=p.name.strip(), name_folded=fold(p.name),
-              id_number=p.id_number, address=p.address)
+              id_number=p.id_number, address=p.address, created_by=_audit_actor(actor))
         for p in parties
     ])
     CaseChange.objects.create(case=case, kind=CaseChange.Kind.CASE_CREATED)
@@ -242,7 +248,7 @@ def case_events_record(*, actor, case: Case, events: list[EventData], source: st
     today = today or timezone.localdate()
     facts, state = case_facts(locked), case_cached_state(locked)
     closed_through = statistics_closed_through(locked.unit_id)
-    recorded_by = actor if actor is not None and actor.is_authenticated else None
+    recorded_by = _audit_actor(actor)
     rows, errors = [], []
     for index, data in enumerate(events):
         try:
@@ -289,6 +295,74 @@ def case_event_record(
     return event
 
 
+def _cancel_plan(*, actor, case: Case, event: CaseEvent | None, reason: str):
+    """What case_event_cancel would write: (the event cancelled, the correction, the state after it).
+    Raises as case_event_cancel does; writes nothing."""
+    if not case_is_writable_by(actor, case):
+        raise PermissionDeniedError(_("You are not allowed to write to case %(case)s.") % {"case": case.case_no})
+    _require(bool((reason or "").strip()), _("Give the reason for the correction."), code="reason_required",
+             field="reason")
+    if event is not None and event.case_id != case.pk:
+        raise DomainError(_("This event is not one of case %(case)s.") % {"case": case.case_no},
+                          code="no_such_event", field="event")
+    correction, state = workflow.cancel(case_facts(case), case_event_inputs(case),
+                                        event.sequence if event is not None else None)
+    target = CaseEvent.objects.get(case=case, sequence=correction.cancels)
+    if target.kind == EventKind.THU_TIEN:
+        from cases.models import DistributionShare
+
+        _require(not DistributionShare.objects.filter(event=target).exists(),
+                 _("This collection is a share of the proceeds of an asset (sale, hand-over or collection): "
+                   "it is corrected through the asset's steps, not by cancelling the event."),
+                 code="collection_from_asset", field="event")
+        payouts = list(Payout.objects.filter(case=case).values_list("paid_on", "amount"))
+        shortfall = _payouts_uncovered(_effective_collections(case, without=target), payouts, since=target.date)
+        _require(shortfall is None,
+                 _("Without this collection the payouts to the creditor would exceed the money collected by "
+                   "%(short)s: correct the payouts first.") % {"short": format_vnd(shortfall or 0)},
+                 code="collection_paid_out", field="event")
+    return target, correction, state
+
+
+def case_event_cancel_check(*, actor, case: Case, event: CaseEvent | None, reason: str,
+                            today: date | None = None) -> None:
+    """Raise DomainError if case_event_cancel would refuse; writes nothing (forms call it)."""
+    _cancel_plan(actor=actor, case=case, event=event, reason=reason)
+
+
+@transaction.atomic
+def case_event_cancel(*, actor, case: Case, event: CaseEvent | None, reason: str, source: str = EventSource.WEB,
+                      today: date | None = None) -> CaseEvent:
+    """Cancel a mistaken event by appending a correction (kind ``dinh_chinh``) that names it; nothing is
+    deleted or changed. ``event=None`` cancels the case's latest effective event.
+
+    The correction carries the legal date of the event it cancels, so the case reads on every date as if the
+    mistaken event never happened, and its statistical date is that date moved after a closed period, so a
+    closed period keeps its figures and the correction counts in the open one (domain.md §6). The case's
+    state after it is the state before the cancelled event. Locks the case row; writes the change feed row.
+
+    Raises PermissionDeniedError (``actor`` may not write the case) or DomainError / WorkflowError, nothing
+    written, with code: ``reason_required``; ``nothing_to_cancel`` (no event in force); ``no_such_event``;
+    ``cannot_cancel_correction``; ``already_cancelled``; ``not_latest_event`` (only the latest event in
+    force may be cancelled); ``collection_from_asset`` (a share of an asset's proceeds: corrected through
+    the asset's steps); ``collection_paid_out`` (payouts would exceed the collections in force)."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    target, correction, state = _cancel_plan(actor=actor, case=locked, event=event, reason=reason)
+    row = CaseEvent.objects.create(
+        case=locked, sequence=state.event_count, date=correction.date,
+        stat_date=_after_closure(correction.date, statistics_closed_through(locked.unit_id)),
+        kind=EventKind.DINH_CHINH, note=reason.strip(), cancels=target, source=source,
+        status_after=state.status, ground_after=state.ground, collected_after=state.collected,
+        reduced_after=state.reduced, terminated_after=state.terminated_amount, remaining_after=state.remaining,
+        recorded_by=_audit_actor(actor))
+    CaseChange.objects.create(case=locked, kind=CaseChange.Kind.EVENT_RECORDED, event=row)
+    _write_cache(locked, state)
+    locked.save(update_fields=CACHE_FIELDS)
+    if case is not locked:  # callers holding the case instance see the new state too
+        _write_cache(case, state)
+    return row
+
+
 @transaction.atomic
 def case_cache_rebuild(*, case: Case) -> bool:
     """Recompute the cached state from the events; returns whether anything had drifted."""
@@ -305,25 +379,101 @@ def case_cache_rebuild(*, case: Case) -> bool:
 @transaction.atomic
 def party_add(*, actor, case: Case, role: str, name: str, kind: str = PartyKind.PERSON, id_number: str = "",
               address: str = "") -> Party:
+    """Add a debtor or creditor to a case, recording who added it."""
     if not case_is_writable_by(actor, case):
         raise PermissionDeniedError()
     _check_choice(role, PartyRole, "role")
     _check_choice(kind, PartyKind, "kind")
     _require(bool(name.strip()), _("The party name is missing."), code="required", field="name")
     party = Party.objects.create(case=case, role=role, kind=kind, name=name.strip(), id_number=id_number,
-                                 address=address)
+                                 address=address, created_by=_audit_actor(actor))
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())  # readers syncing by updated_at see it
     return party
+
+
+_UNCHANGED = None  # party_correct: a field left as None keeps its value
+
+
+def _party_changes(party: Party, *, name, id_number, address, kind) -> dict[str, tuple[str, str]]:
+    """{field: (old value, new value)} for the fields given that differ from the party's (values stripped)."""
+    given = {"name": name, "id_number": id_number, "address": address, "kind": kind}
+    changes = {}
+    for field, value in given.items():
+        if value is _UNCHANGED:
+            continue
+        value = value.strip()
+        if field == "name":
+            _require(bool(value), _("The party name is missing."), code="required", field="name")
+        if field == "kind":
+            _check_choice(value, PartyKind, "kind")
+        if value != getattr(party, field):
+            changes[field] = (getattr(party, field), value)
+    return changes
+
+
+def party_correct_check(*, actor, party: Party, reason: str, name: str | None = None, id_number: str | None = None,
+                        address: str | None = None, kind: str | None = None) -> None:
+    """Raise DomainError if party_correct would refuse these arguments; writes nothing (forms call it)."""
+    if not case_is_writable_by(actor, party.case):
+        raise PermissionDeniedError(_("You are not allowed to write to case %(case)s.") % {
+            "case": party.case.case_no})
+    _require(bool((reason or "").strip()), _("Give the reason for the correction."), code="reason_required",
+             field="reason")
+    changes = _party_changes(party, name=name, id_number=id_number, address=address, kind=kind)
+    _require(bool(changes), _("Nothing to correct: the values given are the party's current ones."),
+             code="no_change")
+
+
+@transaction.atomic
+def party_correct(*, actor, party: Party, reason: str, name: str | None = None, id_number: str | None = None,
+                  address: str | None = None, kind: str | None = None) -> Party:
+    """Correct a party's name, ID number, address or kind (a field left None keeps its value). The values
+    before are kept: one immutable PartyCorrection row per changed field, with the reason and the actor.
+
+    Raises DomainError (nothing written) with code ``reason_required`` (no reason), ``no_change`` (every
+    value given is the current one), ``required`` (an empty name), ``invalid_choice`` (an unknown kind),
+    or PermissionDeniedError (``actor`` may not write the case)."""
+    case = Case.objects.select_for_update().get(pk=party.case_id)
+    locked = Party.objects.select_related("case").get(pk=party.pk)
+    locked.case = case
+    party_correct_check(actor=actor, party=locked, reason=reason, name=name, id_number=id_number, address=address,
+                        kind=kind)
+    changes = _party_changes(locked, name=name, id_number=id_number, address=address, kind=kind)
+    corrected_by = _audit_actor(actor)
+    PartyCorrection.objects.bulk_create([
+        PartyCorrection(party=locked, field=field, old_value=old, new_value=new, reason=reason.strip(),
+                        corrected_by=corrected_by)
+        for field, (old, new) in changes.items()])
+    for field, (_old, new) in changes.items():
+        setattr(locked, field, new)
+    locked.save()  # keeps name_folded in step
+    Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())  # readers syncing by updated_at see it
+    for field, (_old, new) in changes.items():  # the caller's instance shows the corrected values too
+        setattr(party, field, new)
+    party.name_folded = locked.name_folded
+    return locked
 
 
 def _payout_shortfall(case: Case, paid_on: date, amount: int) -> int | None:
     """With a new payout of ``amount`` on ``paid_on``, the most by which payouts would exceed collections
     on any day from ``paid_on`` on (None if they never do). Money cannot be paid out before it is
     collected, and a back-dated payout must not leave a later one uncovered."""
-    collections = list(CaseEvent.objects.filter(case=case, kind=EventKind.THU_TIEN).values_list("date", "amount"))
     payouts = list(Payout.objects.filter(case=case).values_list("paid_on", "amount")) + [(paid_on, amount)]
+    return _payouts_uncovered(_effective_collections(case), payouts, since=paid_on)
+
+
+def _effective_collections(case: Case, *, without: CaseEvent | None = None) -> list[tuple[date, int]]:
+    """(date, amount) of the case's collections in force: not cancelled, and not ``without``."""
+    collections = (CaseEvent.objects.filter(case=case, kind=EventKind.THU_TIEN, cancelled_by__isnull=True)
+                   .exclude(pk=without.pk if without is not None else None))
+    return list(collections.values_list("date", "amount"))
+
+
+def _payouts_uncovered(collections: list[tuple[date, int]], payouts: list[tuple[date, int]], *,
+                       since: date) -> int | None:
+    """The most by which payouts exceed collections on any day from ``since`` on (None if they never do)."""
     worst = None
-    for day in sorted({paid_on, *(d for d, _a in payouts if d >= paid_on)}):
+    for day in sorted({since, *(d for d, _a in payouts if d >= since)}):
         collected = sum(a for d, a in collections if d <= day)
         paid = sum(a for d, a in payouts if d <= day)
         if paid > collected:

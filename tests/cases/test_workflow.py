@@ -9,6 +9,7 @@ from typing import NamedTuple
 import pytest
 
 from cases.codes import (
+    RECORDABLE_KINDS,
     Category,
     EventKind,
     NoConditionsGround,
@@ -195,7 +196,8 @@ EXPECTED: dict[str, dict[str, After | str]] = {
     },
 }
 
-STATUS_KIND_PAIRS = [(status, kind) for status in Status.values for kind in EventKind.values]
+# Every kind recorded as a step of a case; the correction (dinh_chinh) is refused from every status below.
+STATUS_KIND_PAIRS = [(status, kind) for status in Status.values for kind in RECORDABLE_KINDS]
 
 
 def refusal(facts_: CaseFacts, state: CaseState, event: EventInput, *, today: date = TODAY) -> WorkflowError:
@@ -210,12 +212,21 @@ def refusal(facts_: CaseFacts, state: CaseState, event: EventInput, *, today: da
 
 def test_the_expectation_table_covers_every_status_and_every_event_kind():
     # Given the hand-written table / When its keys are compared with the code enums
-    # Then every status (5 open, 3 ended) has exactly one expectation per event kind (11)
+    # Then every status (5 open, 3 ended) has exactly one expectation per event kind (11, and the correction)
     assert set(EXPECTED) == set(Status.values)
     assert len(Status.values) == 8
-    assert len(EventKind.values) == 11
+    assert len(RECORDABLE_KINDS) == 11
+    assert set(EventKind.values) == {*RECORDABLE_KINDS, K.DINH_CHINH}
     for status, by_kind in EXPECTED.items():
-        assert set(by_kind) == set(EventKind.values), status
+        assert set(by_kind) == set(RECORDABLE_KINDS), status
+
+
+@pytest.mark.parametrize("status", Status.values)
+def test_a_correction_is_refused_as_an_event_from_every_status(status):
+    # Given a case in `status` / When a correction is applied as an ordinary event / Then it is refused: a
+    # correction is recorded only by cancelling an event (cases.services.case_event_cancel)
+    error = refusal(facts(), state_in(status), EventInput(kind=K.DINH_CHINH, date=EVENT_ON, cancels=3))
+    assert (error.code, error.field) == ("correction_not_an_event", "kind")
 
 
 @pytest.mark.parametrize(("status", "kind"), STATUS_KIND_PAIRS, ids=[f"{s}-{k}" for s, k in STATUS_KIND_PAIRS])
@@ -335,7 +346,7 @@ def test_an_amount_on_a_non_money_kind_is_refused(kind):
 
 
 def test_the_non_money_kinds_are_all_the_kinds_but_thu_tien_and_giam():
-    assert set(NON_MONEY_KIND_SETUP) | {K.THU_TIEN, K.GIAM} == set(EventKind.values)
+    assert set(NON_MONEY_KIND_SETUP) | {K.THU_TIEN, K.GIAM} == set(RECORDABLE_KINDS)
 
 
 @pytest.mark.parametrize("category", [Category.TIN_DUNG_NGAN_HANG, Category.THAM_NHUNG_KINH_TE, Category.KHAC])

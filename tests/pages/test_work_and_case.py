@@ -117,7 +117,7 @@ def test_case_page_query_count_does_not_grow_with_its_events(client, people, cas
     case = cases["own"]
     record(case, EventKind.CO_DIEU_KIEN, date(2024, 3, 5), today=TODAY)
     client.get(f"/cases/{case.pk}/")
-    with django_assert_num_queries(17) as captured:
+    with django_assert_num_queries(18) as captured:
         client.get(f"/cases/{case.pk}/")
     baseline = len(captured.captured_queries)
     for day in range(6, 16):
@@ -258,3 +258,45 @@ def test_steps_of_an_ended_case_are_refused(client, people, cases):
     assert response.status_code == 200 and case.events.count() == 1
     case.refresh_from_db()
     assert case.status == Status.TERMINATED
+
+
+# ---- corrections -------------------------------------------------------------------------------------------------
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_mistaken_collection_is_cancelled_with_a_reason_and_the_amount_restored(client, people, cases):
+    case = cases["own"]
+    record(case, EventKind.THU_TIEN, date(2024, 3, 15), amount=1, today=TODAY)  # "1.000.000" read as 1 đồng
+    client.force_login(people["officer"])
+    page = client.get(f"/cases/{case.pk}/cancel/").content.decode()
+    assert "Thu tiền" in page and "15/03/2024" in page
+    refused = client.post(f"/cases/{case.pk}/cancel/", {"reason": ""})
+    assert refused.status_code == 200 and case.events.count() == 1
+    response = client.post(f"/cases/{case.pk}/cancel/", {"reason": "Nhập sai số tiền"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.amount_collected, case.amount_remaining, case.events.count()) == (0, 20_000_000, 2)
+    correction = case.events.order_by("-sequence").first()
+    assert correction.note == "Nhập sai số tiền" and correction.recorded_by == people["officer"]
+    body = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'class="cancelled"' in body and 'id="amount-remaining">20.000.000 ₫' in body
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_party_is_corrected_and_the_previous_name_kept(client, people, cases):
+    from cases.models import PartyCorrection
+
+    case = cases["own"]
+    debtor = case.parties.get(role=PartyRole.DEBTOR)
+    client.force_login(people["officer"])
+    refused = client.post(f"/cases/{case.pk}/parties/{debtor.pk}/correct/", {
+        "kind": "person", "name": "Nguyễn Văn An", "id_number": "", "address": "", "reason": ""})
+    assert refused.status_code == 200 and PartyCorrection.objects.count() == 0
+    client.post(f"/cases/{case.pk}/parties/{debtor.pk}/correct/", {
+        "kind": "person", "name": "Nguyễn Văn An", "id_number": "", "address": "", "reason": "Sai theo CCCD"})
+    debtor.refresh_from_db()
+    assert debtor.name == "Nguyễn Văn An"
+    assert list(PartyCorrection.objects.values_list("old_value", "new_value")) == [("Nguyễn Văn A", "Nguyễn Văn An")]
+    assert "Nguyễn Văn A (Sai theo CCCD)" in client.get(f"/cases/{case.pk}/").content.decode()
+    client.force_login(people["officer2"])  # a colleague reads the case but corrects nothing
+    assert client.post(f"/cases/{case.pk}/parties/{debtor.pk}/correct/", {
+        "kind": "person", "name": "X", "reason": "x"}).status_code == 403

@@ -20,9 +20,10 @@ def test_engine_matches_reference_on_a_generated_ledger(tmp_path, start, end):
     import_ledger(tmp_path)
     histories = []
     events_by_case: dict[int, list] = {}
-    for event in CaseEvent.objects.order_by("case_id", "sequence"):
+    for event in CaseEvent.objects.select_related("cancels").order_by("case_id", "sequence"):
         events_by_case.setdefault(event.case_id, []).append(
-            EventInput(kind=event.kind, date=event.stat_date, amount=event.amount, ground=event.ground))
+            EventInput(kind=event.kind, date=event.stat_date, amount=event.amount, ground=event.ground,
+                       cancels=event.cancels.sequence if event.cancels_id else None))
     for case in Case.objects.all():
         histories.append(CaseHistory(CaseFacts(case.case_no, case.category, case.stat_accepted_on, case.amount_due),
                                      tuple(events_by_case.get(case.pk, ()))))

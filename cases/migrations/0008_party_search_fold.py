@@ -44,7 +44,7 @@ def drop_trigram_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0006_assets_auctions")]
+    dependencies = [("cases", "0007_event_corrections_and_party_corrections")]
 
     operations = [
         migrations.RunPython(refold, migrations.RunPython.noop),
