@@ -376,3 +376,19 @@ def test_the_ledger_import_refuses_a_correction(tmp_path):
     issues = [(i.file, i.row, i.column, i.code) for i in ledger.issues if i.file == "events.csv"]
     assert issues == [("events.csv", 2, "kind", "correction_not_importable")]
 
+
+
+@pytest.mark.django_db
+def test_the_case_admin_page_marks_the_cancelled_event_and_its_correction(client, org, django_user_model):
+    # given
+    case = make_case(unit=org["HG-VT"])
+    record(case, K.THU_TIEN, date(2019, 2, 1), amount=1)
+    case_event_cancel(actor=None, case=case, event=None, reason="nhập nhầm")
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.org", "pw-test-123"))
+    # when
+    page = client.get(f"/admin/cases/case/{case.pk}/change/").content.decode()
+    events = client.get("/admin/cases/caseevent/").content.decode()
+    # then
+    assert "đã bị hủy bởi #2" in page and "hủy sự kiện #1" in page
+    assert "Đính chính (hủy sự kiện ghi sai)" in page
+    assert "đã bị hủy bởi #2" in events and "hủy sự kiện #1" in events
