@@ -419,7 +419,7 @@ class PartyAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PartyCorrection)
-class PartyCorrectionAdmin(admin.ModelAdmin):
+class PartyCorrectionAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     """Read-only record of the corrections made to parties (cases.services.party_correct): the value before
     and after each corrected field, why and by whom. Rows are never changed or deleted."""
 
