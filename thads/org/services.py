@@ -155,3 +155,20 @@ def unit_save(*, unit: Unit) -> Unit:
         ancestor = ancestor.parent
     unit.save()
     return unit
+
+
+@transaction.atomic
+def unit_predecessors_add(*, unit: Unit, predecessors: list[Unit]) -> None:
+    """Record that ``unit`` replaced ``predecessors`` (a reorganisation: the city agency replaced the
+    province's Cục, a regional office the Chi cục it took over). Idempotent.
+
+    A predecessor must have ended before ``unit`` started (its cases then pass to ``unit``: see
+    selectors.jurisdiction_unit_ids); anything else is refused (DomainError ``invalid_predecessor``) and
+    nothing is written."""
+    for predecessor in predecessors:
+        if predecessor.pk == unit.pk or predecessor.valid_to is None or predecessor.valid_to >= unit.valid_from:
+            raise DomainError(
+                _("Unit %(predecessor)s cannot be a predecessor of %(unit)s: it must end before %(unit)s starts.")
+                % {"predecessor": predecessor.code, "unit": unit.code},
+                code="invalid_predecessor", field="predecessors")
+    unit.predecessors.add(*predecessors)

@@ -12,7 +12,7 @@ as for an officer. Seizures, valuations, rounds, offers and costs write no case 
 — a sale paid (a ``thu_tien`` on the bank's case, then paid out) and a return to the debtor (a ``hoan`` on
 ground h) — are dated after ``events_after`` (the end of the last period the published figures depend on)
 and not before the case's last event, so the calibrated statistics do not move. Nothing is dated after
-``until`` (the end of the ledger). Deterministic for a seed; a few hundred service calls.
+``until`` (the day of the load, in the demo). Deterministic for a seed; a few hundred service calls.
 """
 import random
 from dataclasses import dataclass, field

@@ -31,9 +31,9 @@ from cases.ledger.synthetic import (
     GIVEN,
     PROVINCE,
     person_name,
-    write_reference_files,
 )
 from cases.workflow import CaseFacts, EventInput, apply, initial_state
+from reports.demo.org import write_reference_files
 from reports.indicators import Figures, percentage_change, rate
 from reports.reference import CaseHistory, period_figures
 
@@ -84,10 +84,12 @@ class DemoCase:
 
 
 class _Builder:
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, *, until: date = LEDGER_END, prefix: str = "HG"):
         self.rng = random.Random(seed)
         self.cases: list[DemoCase] = []
         self.counter = 0
+        self.until = until      # histories are cut here (the end of the ledger, or the live part's today)
+        self.prefix = prefix    # of the case numbers
 
     # ---- case shells ----------------------------------------------------------------------------------
     def shell(self, category: str, accepted_on: date, amount: int) -> DemoCase:
@@ -110,7 +112,7 @@ class _Builder:
                   if rng.random() < 0.1 else person_name(rng))
         prefix = "CT" if unit_code == PROVINCE[0] else "CC"
         case = DemoCase(
-            case_no=f"HG-{accepted_on.year}-{self.counter:06d}", unit_code=unit_code,
+            case_no=f"{self.prefix}-{accepted_on.year}-{self.counter:06d}", unit_code=unit_code,
             decision_no=f"{rng.randint(1, 1500)}/QĐ-{prefix}THADS", category=category, origin=origin,
             judgment_type=judgment, debtor=debtor, creditor=creditor, bank_code=bank_code, amount_due=amount,
             accepted_on=accepted_on)
@@ -131,18 +133,18 @@ class _Builder:
     # ---- histories ------------------------------------------------------------------------------------
     def add_events(self, case: DemoCase, steps: list[tuple[int, str, int | None, str]]) -> None:
         """Append (day offset from the previous step, kind, amount, ground) steps, validated by the workflow;
-        steps past the end of the ledger are dropped (a history is cut, never bent)."""
+        steps past ``self.until`` are dropped (a history is cut, never bent)."""
         facts = CaseFacts(case.case_no, case.category, case.accepted_on, case.amount_due)
         state = initial_state(facts)
         for event in case.events:
-            state = apply(facts, state, event, today=LEDGER_END)
+            state = apply(facts, state, event, today=self.until)
         current = case.events[-1].date if case.events else case.accepted_on
         for offset, kind, amount, ground in steps:
             current = current + timedelta(days=offset)
-            if current > LEDGER_END:
+            if current > self.until:
                 return
             event = EventInput(kind=kind, date=current, amount=amount, ground=ground)
-            state = apply(facts, state, event, today=LEDGER_END)
+            state = apply(facts, state, event, today=self.until)
             case.events.append(event)
 
     def base_history(self, case: DemoCase) -> None:

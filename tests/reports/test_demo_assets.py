@@ -1,4 +1,4 @@
-"""The demo's asset and auction histories (cases.demo_assets), generated on a dozen bank cases rather than the
+"""The demo's asset and auction histories (reports.demo.assets), generated on a dozen bank cases rather than the
 whole demo: the histories exist, obey the auction rules, and write case events only after the periods the
 published figures depend on (tests/reports/test_demo.py checks those figures on the full demo)."""
 from datetime import date
@@ -9,10 +9,10 @@ from banks.models import Collateral
 from cases import auction_rules
 from cases.codes import AuctionClosure, Category, EventKind, LandType, RoundOutcome, SeizureStatus, Status
 from cases.deadlines import DeadlineStatus, compute_asset_deadlines
-from cases.demo_assets import SCENARIOS, asset_summary, demo_asset_histories
 from cases.models import Asset, CaseEvent, DistributionShare, EnforcementCost, Payout, Seizure
 from cases.selectors import effective_valuation, seizure_timeline, working_calendar
 from cases.services.assets import reductions_exhausted
+from reports.demo.assets import SCENARIOS, asset_summary, demo_asset_histories
 from reports.services import report_build
 from tests.factories import BankFactory, make_case, record
 
