@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 
 from banks.models import Bank
 from banks.services import bank_ensure
+from cases import workflow
 from cases.codes import EventSource, PartyKind, PartyRole
+from cases.ledger.bulk import insert_rows
 from cases.ledger.reader import LedgerIssue, ParsedLedger, Row, read_ledger
 from cases.models import Case, CaseChange, CaseEvent, Party
-from cases.selectors import case_cached_state, case_facts, case_is_writable_by, unit_is_writable_by
+from cases.selectors import case_is_writable_by, unit_is_writable_by
 from cases.services import (
     EventBatchRefused,
     EventData,
@@ -95,10 +97,9 @@ def import_ledger(directory: str | Path, *, actor=None, progress: Progress | Non
 _FILE_ORDER = {"units.csv": 0, "banks.csv": 1, "cases.csv": 2, "events.csv": 3}
 
 
-# Rows per query when looking case numbers up, and per INSERT statement (SQLite allows 32,766 parameters; the
-# widest row, a case, has 29 columns).
+# Case numbers per look-up query (SQLite allows 32,766 parameters), and new cases written per batch (with their
+# parties, events and change-feed rows: about 5,000 × 10 rows held as model instances at a time).
 LOOKUP_CHUNK = 5_000
-INSERT_BATCH = 1_000
 WRITE_BATCH = 5_000
 
 
@@ -339,15 +340,17 @@ class _Importer:
     def check_new_case_events(self, new: _NewCase, rows: list[Row], batch: list[EventData],
                               closed_through: dict[int, date | None], may_write: dict[int, bool]) -> None:
         """What case_events_record checks for a case that case_create would just have written."""
-        case = new.case(self.actor, closed_through)
-        if case.unit_id not in may_write:
-            may_write[case.unit_id] = case_is_writable_by(self.actor, case)
-        if not may_write[case.unit_id]:
+        unit_id = new.arguments["unit"].pk
+        if unit_id not in may_write:
+            may_write[unit_id] = case_is_writable_by(self.actor, new.case(self.actor, closed_through))
+        if not may_write[unit_id]:
             self.issue(rows[0], "case_no", PermissionDeniedError(
-                _("You are not allowed to write to case %(case)s.") % {"case": case.case_no}).message,
+                _("You are not allowed to write to case %(case)s.") % {"case": new.arguments["case_no"]}).message,
                 PermissionDeniedError.default_code)
             return
-        states, errors, _state = events_apply(case_facts(case), case_cached_state(case), batch, today=self.today)
+        facts = workflow.CaseFacts(case_no=new.arguments["case_no"], category=new.arguments["category"],
+                                   accepted_on=new.arguments["accepted_on"], amount_due=new.arguments["amount_due"])
+        states, errors, _state = events_apply(facts, workflow.initial_state(facts), batch, today=self.today)
         for index, error in errors:
             self.domain_issue(rows[index], error, "kind")
         if not errors:
@@ -365,18 +368,17 @@ class _Importer:
         for start in range(0, len(news), WRITE_BATCH):
             chunk = news[start:start + WRITE_BATCH]
             cases = [new.case(self.actor, closed_through) for new in chunk]
-            Case.objects.bulk_create(cases, batch_size=INSERT_BATCH)
-            Party.objects.bulk_create([party for case, new in zip(cases, chunk, strict=True)
-                                       for party in party_rows(case, new.parties)], batch_size=INSERT_BATCH)
+            insert_rows(Case, cases, set_ids=True)
+            insert_rows(Party, [party for case, new in zip(cases, chunk, strict=True)
+                                for party in party_rows(case, new.parties)])
             events = [event_row(case, data, after, closed_through=closed_through[case.unit_id],
                                 source=EventSource.IMPORT, recorded_by=recorded_by)
                       for case, new in zip(cases, chunk, strict=True)
                       for data, after in zip(new.events, new.states, strict=True)]
-            CaseEvent.objects.bulk_create(events, batch_size=INSERT_BATCH)
-            CaseChange.objects.bulk_create(
-                [CaseChange(case=case, kind=CaseChange.Kind.CASE_CREATED) for case in cases]
-                + [CaseChange(case=event.case, kind=CaseChange.Kind.EVENT_RECORDED, event=event) for event in events],
-                batch_size=INSERT_BATCH)
+            insert_rows(CaseEvent, events, set_ids=True)
+            insert_rows(CaseChange, [CaseChange(case=case, kind=CaseChange.Kind.CASE_CREATED) for case in cases]
+                        + [CaseChange(case_id=event.case_id, kind=CaseChange.Kind.EVENT_RECORDED, event=event)
+                           for event in events])
             self.summary.cases += len(cases)
             self.summary.case_ids.extend(case.pk for case in cases)
             done += len(cases) + len(events)

@@ -3,6 +3,7 @@
 Each function is one transaction, locks the case row where two writers can meet, records who did it and
 when, and keeps the cached state on the case row in step with the events (cases.workflow decides).
 """
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -57,9 +58,15 @@ def _require(condition: bool, message: str, *, code: str, field: str | None = No
         raise DomainError(message, code=code, field=field)
 
 
+@functools.cache
+def _choice_values(choices) -> frozenset[str]:
+    return frozenset(choices.values)  # a TextChoices' ``values`` is a new list on every call
+
+
 def _check_choice(value: str, choices, field: str) -> None:
-    _require(value in choices.values, _("Invalid value “%(value)s”; valid values: %(valid)s.") % {
-        "value": value, "valid": ", ".join(str(v) for v in choices.values)}, code="invalid_choice", field=field)
+    if value not in _choice_values(choices):
+        raise DomainError(_("Invalid value “%(value)s”; valid values: %(valid)s.") % {
+            "value": value, "valid": ", ".join(str(v) for v in choices.values)}, code="invalid_choice", field=field)
 
 
 def _write_cache(case: Case, state: workflow.CaseState) -> None:
@@ -100,37 +107,45 @@ def case_create_rules(
     whether the case number is taken are asked of the two callables (case_create_check asks the database one
     case at a time; the ledger import asks sets it read once). Raises DomainError; checks run in a fixed order
     so the reason given is the first one an officer would fix."""
+    # (Each message is built only when its rule fails: the ledger import runs these checks a million times.)
     case_no = (case_no or "").strip()
-    _require(bool(case_no), _("The case number is missing."), code="required", field="case_no")
-    _require(bool((decision_no or "").strip()), _("The enforcement decision number is missing."), code="required",
-             field="decision_no")
+    if not case_no:
+        raise DomainError(_("The case number is missing."), code="required", field="case_no")
+    if not (decision_no or "").strip():
+        raise DomainError(_("The enforcement decision number is missing."), code="required", field="decision_no")
     if not may_write_unit(unit):
         raise PermissionDeniedError(_("You are not allowed to accept cases for unit %(unit)s.") % {"unit": unit.code})
     _check_choice(origin, Origin, "origin")
     _check_choice(category, Category, "category")
     _check_choice(judgment_type, JudgmentType, "judgment_type")
-    _require(isinstance(amount_due, int) and not isinstance(amount_due, bool) and amount_due >= 0,
-             _("The amount due must be a non-negative whole number (đồng)."), code="invalid_amount", field="amount_due")
-    _require(accepted_on <= today, _("The acceptance date %(date)s is in the future.") % {
-        "date": accepted_on.strftime("%d/%m/%Y")}, code="date_in_future", field="accepted_on")
-    _require(unit.is_active_on(accepted_on), _("Unit %(unit)s did not exist on %(date)s.") % {
-        "unit": unit.code, "date": accepted_on.strftime("%d/%m/%Y")}, code="unit_inactive", field="unit_code")
-    if category == Category.TIN_DUNG_NGAN_HANG:
-        _require(creditor_bank is not None, _("A credit and banking case must name the creditor bank."),
-                 code="bank_required", field="bank_code")
-    else:
-        _require(creditor_bank is None, _("Only a credit and banking case names a creditor bank."),
-                 code="bank_not_allowed", field="bank_code")
+    if not (isinstance(amount_due, int) and not isinstance(amount_due, bool) and amount_due >= 0):
+        raise DomainError(_("The amount due must be a non-negative whole number (đồng)."), code="invalid_amount",
+                          field="amount_due")
+    if accepted_on > today:
+        raise DomainError(_("The acceptance date %(date)s is in the future.") % {
+            "date": accepted_on.strftime("%d/%m/%Y")}, code="date_in_future", field="accepted_on")
+    if not unit.is_active_on(accepted_on):
+        raise DomainError(_("Unit %(unit)s did not exist on %(date)s.") % {
+            "unit": unit.code, "date": accepted_on.strftime("%d/%m/%Y")}, code="unit_inactive", field="unit_code")
+    if category == Category.TIN_DUNG_NGAN_HANG and creditor_bank is None:
+        raise DomainError(_("A credit and banking case must name the creditor bank."), code="bank_required",
+                          field="bank_code")
+    if category != Category.TIN_DUNG_NGAN_HANG and creditor_bank is not None:
+        raise DomainError(_("Only a credit and banking case names a creditor bank."), code="bank_not_allowed",
+                          field="bank_code")
     roles = {party.role for party in parties}
-    _require(PartyRole.DEBTOR in roles, _("The judgment debtor is missing."), code="required", field="debtor_name")
-    _require(PartyRole.CREDITOR in roles, _("The judgment creditor is missing."), code="required",
-             field="creditor_name")
+    if PartyRole.DEBTOR not in roles:
+        raise DomainError(_("The judgment debtor is missing."), code="required", field="debtor_name")
+    if PartyRole.CREDITOR not in roles:
+        raise DomainError(_("The judgment creditor is missing."), code="required", field="creditor_name")
     for party in parties:
         _check_choice(party.role, PartyRole, "role")
         _check_choice(party.kind, PartyKind, "kind")
-        _require(bool(party.name.strip()), _("The party name is missing."), code="required", field=f"{party.role}_name")
-    _require(not case_no_taken(case_no),
-             _("Case number %(case)s already exists.") % {"case": case_no}, code="duplicate_case_no", field="case_no")
+        if not party.name.strip():
+            raise DomainError(_("The party name is missing."), code="required", field=f"{party.role}_name")
+    if case_no_taken(case_no):
+        raise DomainError(_("Case number %(case)s already exists.") % {"case": case_no}, code="duplicate_case_no",
+                          field="case_no")
 
 
 @transaction.atomic
