@@ -30,9 +30,9 @@ from cases.services import (
     case_build,
     case_create_rules,
     case_events_record,
-    event_row,
+    event_values,
     events_apply,
-    party_rows,
+    party_values,
 )
 from reports.selectors import statistics_closed_through
 from thads.core.errors import DomainError, PermissionDeniedError
@@ -359,26 +359,31 @@ class _Importer:
 
     def write(self, created: dict[str, _NewCase]) -> None:
         """Write the checked new cases, their parties, events and change-feed rows with bulk inserts,
-        WRITE_BATCH cases at a time (the model rows of one batch only are held in memory)."""
+        WRITE_BATCH cases at a time (the rows of one batch only are held in memory). The case rows come from
+        case_build, the others from the services' column builders (party_values, event_values)."""
         closed_through: dict[int, date | None] = {}
-        recorded_by = self.actor if self.actor is not None and self.actor.is_authenticated else None
+        recorded_by_id = self.actor.pk if self.actor is not None and self.actor.is_authenticated else None
         news = list(created.values())
         total = sum(1 + len(new.events) for new in news)
         done = 0
         for start in range(0, len(news), WRITE_BATCH):
             chunk = news[start:start + WRITE_BATCH]
             cases = [new.case(self.actor, closed_through) for new in chunk]
-            insert_rows(Case, cases, set_ids=True)
-            insert_rows(Party, [party for case, new in zip(cases, chunk, strict=True)
-                                for party in party_rows(case, new.parties)])
-            events = [event_row(case, data, after, closed_through=closed_through[case.unit_id],
-                                source=EventSource.IMPORT, recorded_by=recorded_by)
+            for case, case_id in zip(cases, insert_rows(Case, [case.__dict__ for case in cases], ids=True),
+                                     strict=True):
+                case.pk = case_id
+            insert_rows(Party, [{"case_id": case.pk, **party_values(party)}
+                                for case, new in zip(cases, chunk, strict=True) for party in new.parties])
+            events = [{"case_id": case.pk, "recorded_by_id": recorded_by_id,
+                       **event_values(data, after, closed_through=closed_through[case.unit_id],
+                                      source=EventSource.IMPORT)}
                       for case, new in zip(cases, chunk, strict=True)
                       for data, after in zip(new.events, new.states, strict=True)]
-            insert_rows(CaseEvent, events, set_ids=True)
-            insert_rows(CaseChange, [CaseChange(case=case, kind=CaseChange.Kind.CASE_CREATED) for case in cases]
-                        + [CaseChange(case_id=event.case_id, kind=CaseChange.Kind.EVENT_RECORDED, event=event)
-                           for event in events])
+            event_ids = insert_rows(CaseEvent, events, ids=True)
+            insert_rows(CaseChange, [{"case_id": case.pk, "kind": CaseChange.Kind.CASE_CREATED, "event_id": None}
+                                     for case in cases]
+                        + [{"case_id": event["case_id"], "kind": CaseChange.Kind.EVENT_RECORDED, "event_id": event_id}
+                           for event, event_id in zip(events, event_ids, strict=True)])
             self.summary.cases += len(cases)
             self.summary.case_ids.extend(case.pk for case in cases)
             done += len(cases) + len(events)

@@ -198,10 +198,15 @@ def case_build(
 
 
 def party_rows(case: Case, parties: list[PartyData]) -> list[Party]:
-    """The unsaved party rows of a new case (bulk_create skips Party.save, so the folded name is set here)."""
-    return [Party(case=case, role=p.role, kind=p.kind, name=p.name.strip(), name_folded=p.name.strip().casefold(),
-                  id_number=p.id_number, address=p.address)
-            for p in parties]
+    """The unsaved party rows of a new case."""
+    return [Party(case=case, **party_values(party)) for party in parties]
+
+
+def party_values(party: PartyData) -> dict[str, object]:
+    """The columns of a party row but its case (bulk inserts skip Party.save, so the folded name is set here)."""
+    name = party.name.strip()
+    return {"role": party.role, "kind": party.kind, "name": name, "name_folded": name.casefold(),
+            "id_number": party.id_number, "address": party.address}
 
 
 # Fields of a case that may be corrected after acceptance. Identity, unit, category and amount are not
@@ -332,12 +337,20 @@ def events_apply(facts: workflow.CaseFacts, state: workflow.CaseState, events: l
 def event_row(case: Case, data: EventData, after: workflow.CaseState, *, closed_through: date | None, source: str,
               recorded_by) -> CaseEvent:
     """The unsaved row of an event that events_apply accepted, leaving the case in ``after``."""
-    return CaseEvent(
-        case=case, sequence=after.event_count, date=data.date, stat_date=_after_closure(data.date, closed_through),
-        kind=data.kind, amount=data.amount, ground=data.ground or "", ground_arose_on=data.ground_arose_on,
-        note=data.note, source=source, status_after=after.status, ground_after=after.ground,
-        collected_after=after.collected, reduced_after=after.reduced, terminated_after=after.terminated_amount,
-        remaining_after=after.remaining, recorded_by=recorded_by)
+    return CaseEvent(case=case, recorded_by=recorded_by,
+                     **event_values(data, after, closed_through=closed_through, source=source))
+
+
+def event_values(data: EventData, after: workflow.CaseState, *, closed_through: date | None,
+                 source: str) -> dict[str, object]:
+    """The columns of an event row, but its case and recorder (event_row; the ledger import writes these
+    without building model instances)."""
+    return {
+        "sequence": after.event_count, "date": data.date, "stat_date": _after_closure(data.date, closed_through),
+        "kind": data.kind, "amount": data.amount, "ground": data.ground or "", "ground_arose_on": data.ground_arose_on,
+        "note": data.note, "source": source, "status_after": after.status, "ground_after": after.ground,
+        "collected_after": after.collected, "reduced_after": after.reduced,
+        "terminated_after": after.terminated_amount, "remaining_after": after.remaining}
 
 
 def case_event_record(

@@ -27,8 +27,8 @@ def test_given_a_terminal_when_rows_come_quickly_then_one_line_is_rewritten_ever
     printer("events.csv", 40_000, 40_000)
     # then: once at 2 s (20,000 rows) and at the end; each overwrites the line
     assert out.getvalue().split("\r")[1:] == [
-        "  events.csv: 20,000/40,000 rows, 10,000 rows/s, 0:02 left\x1b[K",
-        "  events.csv: 40,000/40,000 rows, 10,000 rows/s, 0:00 left\x1b[K\n",
+        "  events.csv: 20,000/40,000 dòng, 10,000 dòng/giây, còn 0:02\x1b[K",
+        "  events.csv: 40,000/40,000 dòng, 10,000 dòng/giây, còn 0:00\x1b[K\n",
     ]
 
 
