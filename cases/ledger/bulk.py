@@ -10,7 +10,7 @@ timestamps are filled in as ``pre_save`` would. No signals are sent (as with bul
 import io
 from collections.abc import Mapping, Sequence
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
 # Field types whose values the database driver does not take as they are.
@@ -25,14 +25,17 @@ def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, object]],
         return []
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     now = timezone.now()
+    database = connections[DEFAULT_DB_ALIAS]  # the connection itself: each use of the proxy costs a look-up
+    adapt_date = database.ops.adapt_datefield_value
     getters = []
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            getters.append(_constant(field.get_db_prep_save(now, connection)))
+            getters.append(_constant(field.get_db_prep_save(now, database)))
+        elif field.get_internal_type() == "DateField":
+            getters.append(lambda row, attname=field.attname: adapt_date(row.get(attname)))
         elif field.get_internal_type() in ADAPTED_TYPES:
             getters.append(lambda row, attname=field.attname, field=field: field.get_db_prep_save(
-                row[attname], connection) if attname in row else field.get_db_prep_save(field.get_default(),
-                                                                                        connection))
+                row[attname], database) if attname in row else field.get_db_prep_save(field.get_default(), database))
         else:
             default = field.get_default() if field.has_default() or field.null else MISSING
             getters.append(lambda row, attname=field.attname, default=default: row[attname]
