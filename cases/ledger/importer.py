@@ -1,9 +1,12 @@
-"""Import a ledger directory: all or nothing, through the same services as the browser.
+"""Import a ledger directory: all or nothing, with the same rules as the browser, in batches.
 
-Two passes. ``read_ledger`` checks every cell; then, inside one transaction, units, banks, cases and events
-are written through the services, which apply the lifecycle rules. Every problem from either pass is
-collected with its file, row and column; if there is any, the transaction is rolled back and nothing
-stays in the database.
+``read_ledger`` checks every cell. Then, inside one transaction: units and banks go through their services
+(unit_ensure, bank_ensure); every case row is checked with case_create_rules and every new case's whole
+history in memory with events_apply — the functions case_create and case_events_record decide with — reading
+the database once for all rows; events for a case already stored go through case_events_record itself.
+Every problem is collected with its file, row and column; if there is any, the transaction is rolled back
+and nothing stays in the database. Otherwise the rows, built by the services' builders, are written with
+bulk inserts (cases/ledger/bulk.py), 5,000 cases at a time. See docs/ledger-import.md.
 """
 import time
 from collections.abc import Callable
