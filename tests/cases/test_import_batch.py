@@ -13,7 +13,7 @@ import pytest
 
 from banks.models import Bank
 from cases.codes import EventKind, EventSource, PartyKind, PartyRole
-from cases.ledger.importer import import_ledger
+from cases.ledger.importer import LedgerRejected, import_ledger
 from cases.ledger.synthetic import generate_ledger, write_reference_files
 from cases.models import Case, CaseChange, CaseEvent, Party
 from cases.services import EventData, PartyData, case_create, case_events_record
@@ -113,3 +113,40 @@ def test_given_a_generated_ledger_when_imported_in_batch_then_it_writes_what_the
     assert batch["parties"] == services["parties"]
     assert batch["events"] == services["events"]
     assert batch["changes"] == services["changes"]
+
+
+def small_ledger(directory: Path, cases: list[str]) -> Path:
+    """A ledger of cases in existing units: ``cases`` lists "case_no,unit_code"; each gets one collection."""
+    directory.mkdir()
+    (directory / "units.csv").write_text("code,name,parent_code,level,valid_from,valid_to\n", encoding="utf-8")
+    (directory / "cases.csv").write_text(
+        "case_no,unit_code,decision_no,accepted_on,origin,category,judgment_type,debtor_name,creditor_name,amount_due\n"
+        + "".join(f"{case},1/QĐ,2019-01-10,theo_yeu_cau,khac,dan_su,Nguyễn Văn An,Trần Thị Bình,5000000\n"
+                  for case in cases), encoding="utf-8")
+    (directory / "events.csv").write_text("case_no,date,kind,amount\n" + "".join(
+        f"{case.split(',')[0]},2019-02-01,thu_tien,1000000\n" for case in cases), encoding="utf-8")
+    return directory
+
+
+def test_given_an_importing_officer_then_cases_outside_the_units_they_write_are_refused(people, tmp_path):
+    # given: the head of Vị Thanh imports a case of Vị Thanh (row 2) and one of Ngã Bảy (row 3)
+    directory = small_ledger(tmp_path / "ledger", ["THA-1,HG-VT", "THA-2,HG-NB"])
+    # when
+    with pytest.raises(LedgerRejected) as rejected:
+        import_ledger(directory, actor=people["head"])
+    # then: the refusal case_create gives, on the row of the Ngã Bảy case; nothing written
+    assert [(i.file, i.row, i.column, i.code) for i in rejected.value.issues] == [
+        ("cases.csv", 3, "case_no", "permission_denied")]
+    assert (Case.objects.count(), CaseEvent.objects.count(), CaseChange.objects.count()) == (0, 0, 0)
+
+
+def test_given_an_importing_officer_then_their_cases_and_events_are_recorded_as_theirs(people, tmp_path):
+    # given
+    directory = small_ledger(tmp_path / "ledger", ["THA-1,HG-VT"])
+    head = people["head"]
+    # when
+    import_ledger(directory, actor=head)
+    # then: as case_create and case_events_record would record them
+    case = Case.objects.get()
+    assert (case.created_by_id, case.officer_id, case.amount_remaining) == (head.pk, head.pk, 4_000_000)
+    assert list(CaseEvent.objects.values_list("recorded_by_id", "source")) == [(head.pk, EventSource.IMPORT)]
