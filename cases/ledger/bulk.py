@@ -8,6 +8,7 @@ dates and timestamps are adapted, a field the mapping lacks gets its default, an
 timestamps are filled in as ``pre_save`` would. No signals are sent (as with bulk_create).
 """
 import io
+import operator
 from collections.abc import Mapping, Sequence
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
@@ -15,40 +16,48 @@ from django.utils import timezone
 
 # Field types whose values the database driver does not take as they are.
 ADAPTED_TYPES = {"DateField", "DateTimeField", "TimeField", "DecimalField", "UUIDField", "JSONField", "DurationField"}
-MISSING = object()
 
 
 def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, object]], *, ids: bool = False) -> list[int]:
     """Insert ``rows`` into ``model``'s table in the current transaction. Returns the new primary keys, in the
-    order of ``rows``, when ``ids`` is true (else an empty list)."""
+    order of ``rows``, when ``ids`` is true (else an empty list).
+
+    The rows come from one builder, so they all have the keys of the first: a field missing from it takes its
+    default (or ``auto_now`` time) in every row."""
     if not rows:
         return []
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    now = timezone.now()
     database = connections[DEFAULT_DB_ALIAS]  # the connection itself: each use of the proxy costs a look-up
-    adapt_date = database.ops.adapt_datefield_value
-    getters = []
-    for field in fields:
+    now = timezone.now()
+    first = rows[0]
+    # Columns are ordered as: values taken as they are, dates to adapt, then the same value for every row.
+    plain, dates, constant, columns = [], [], [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            getters.append(_constant(field.get_db_prep_save(now, database)))
-        elif field.get_internal_type() == "DateField":
-            getters.append(lambda row, attname=field.attname: adapt_date(row.get(attname)))
-        elif field.get_internal_type() in ADAPTED_TYPES:
-            getters.append(lambda row, attname=field.attname, field=field: field.get_db_prep_save(
-                row[attname], database) if attname in row else field.get_db_prep_save(field.get_default(), database))
+            constant.append((field, field.get_db_prep_save(now, database)))
+        elif field.attname not in first:
+            constant.append((field, field.get_db_prep_save(field.get_default(), database)))
+        elif field.get_internal_type() == "DateField" and database.vendor != "postgresql":
+            dates.append(field)
+        elif field.get_internal_type() in ADAPTED_TYPES and field.get_internal_type() != "DateField":
+            raise NotImplementedError(f"{model.__name__}.{field.name}: {field.get_internal_type()} values")
         else:
-            default = field.get_default() if field.has_default() or field.null else MISSING
-            getters.append(lambda row, attname=field.attname, default=default: row[attname]
-                           if default is MISSING else row.get(attname, default))
-    values = [[get(row) for get in getters] for row in rows]
-    columns = [field.column for field in fields]
-    if connection.vendor == "postgresql":
+            plain.append(field)  # (psycopg2 takes dates as they are)
+    columns = [field.column for field in (*plain, *dates, *(field for field, _value in constant))]
+    take = operator.itemgetter(*(field.attname for field in plain))
+    if len(plain) == 1:
+        take = (lambda get: lambda row: (get(row),))(take)
+    constants = tuple(value for _field, value in constant)
+    if dates:
+        take_dates = [operator.itemgetter(field.attname) for field in dates]
+        adapt = database.ops.adapt_datefield_value
+        values = [[*take(row), *(adapt(get(row)) for get in take_dates), *constants] for row in rows]
+    else:
+        values = [[*take(row), *constants] for row in rows]
+    if database.vendor == "postgresql":
         return _copy(model._meta, columns, values, ids)
     return _insert(model._meta, columns, values, ids)
-
-
-def _constant(value):
-    return lambda _row: value
 
 
 def _copy(meta, columns, rows, ids) -> list[int]:
