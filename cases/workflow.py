@@ -139,7 +139,7 @@ def allowed_kinds(state: CaseState) -> frozenset[str]:
 def check(facts: CaseFacts, state: CaseState, event: EventInput, *, today: date) -> None:
     """Raise WorkflowError if ``event`` may not follow ``state``. Checks run in a fixed order so the
     reason given is the most fundamental one."""
-    if event.kind not in EventKind.values:
+    if event.kind not in _EVENT_KINDS:
         raise WorkflowError(_("Invalid event kind: “%(kind)s”.") % {"kind": event.kind},
                             code="unknown_kind", field="kind")
     if event.kind == EventKind.DINH_CHINH:
@@ -173,6 +173,12 @@ def check(facts: CaseFacts, state: CaseState, event: EventInput, *, today: date)
     _check_amount(facts, state, event)
 
 
+# Code lists as sets, built once: a TextChoices' ``values`` is a new list on every call (with its labels
+# translated), which the import would pay on every row.
+_EVENT_KINDS = frozenset(EventKind.values)
+_GROUND_VALUES = {kind: frozenset(choices.values) for kind, choices in GROUNDS_BY_KIND.items()}
+
+
 def _check_ground(event: EventInput) -> None:
     choices = GROUNDS_BY_KIND.get(event.kind)
     if choices is None:
@@ -185,7 +191,7 @@ def _check_ground(event: EventInput) -> None:
             raise WorkflowError(_("“%(kind)s” requires a legal ground.") % {
                 "kind": EventKind(event.kind).label}, code="ground_required", field="ground")
         return
-    if event.ground not in choices.values:
+    if event.ground not in _GROUND_VALUES[event.kind]:
         raise WorkflowError(
             _("The ground “%(ground)s” is not valid for “%(kind)s”; valid grounds: %(valid)s.") % {
                 "ground": event.ground, "kind": EventKind(event.kind).label,

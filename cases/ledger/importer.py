@@ -1,13 +1,17 @@
-"""Import a ledger directory: all or nothing, through the same services as the browser.
+"""Import a ledger directory: all or nothing, with the same rules as the browser, in batches.
 
-Two passes. ``read_ledger`` checks every cell; then, inside one transaction, units, banks, cases and events
-are written through the services, which apply the lifecycle rules. Every problem from either pass is
-collected with its file, row and column; if there is any, the transaction is rolled back and nothing
-stays in the database.
+``read_ledger`` checks every cell. Then, inside one transaction: units and banks go through their services
+(unit_ensure, bank_ensure); every case row is checked with case_create_rules and every new case's whole
+history in memory with events_apply — the functions case_create and case_events_record decide with — reading
+the database once for all rows; events for a case already stored go through case_events_record itself.
+Every problem is collected with its file, row and column; if there is any, the transaction is rolled back
+and nothing stays in the database. Otherwise the rows, built by the services' builders, are written with
+bulk inserts (cases/ledger/bulk.py), 5,000 cases at a time. See docs/ledger-import.md.
 """
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from django.db import transaction
@@ -16,11 +20,25 @@ from django.utils.translation import gettext as _
 
 from banks.models import Bank
 from banks.services import bank_ensure
+from cases import workflow
 from cases.codes import EventSource, PartyKind, PartyRole
+from cases.ledger.bulk import insert_rows
 from cases.ledger.reader import LedgerIssue, ParsedLedger, Row, read_ledger
-from cases.models import Case
-from cases.services import EventBatchRefused, EventData, PartyData, case_create, case_events_record
-from thads.core.errors import DomainError
+from cases.models import Case, CaseChange, CaseEvent, Party
+from cases.selectors import case_is_writable_by, unit_is_writable_by
+from cases.services import (
+    EventBatchRefused,
+    EventData,
+    PartyData,
+    case_build,
+    case_create_rules,
+    case_events_record,
+    event_values,
+    events_apply,
+    party_values,
+)
+from reports.selectors import statistics_closed_through
+from thads.core.errors import DomainError, PermissionDeniedError
 from thads.org.models import Unit
 from thads.org.services import unit_ensure
 
@@ -82,6 +100,33 @@ def import_ledger(directory: str | Path, *, actor=None, progress: Progress | Non
 _FILE_ORDER = {"units.csv": 0, "banks.csv": 1, "cases.csv": 2, "events.csv": 3}
 
 
+# Case numbers per look-up query (SQLite allows 32,766 parameters), and new cases written per batch (with their
+# parties, events and change-feed rows: about 5,000 × 10 rows held as model instances at a time).
+LOOKUP_CHUNK = 5_000
+WRITE_BATCH = 5_000
+
+
+class _NewCase:
+    """A case row accepted by case_create_rules, with its parties and, once checked, its events and the
+    state each leaves."""
+
+    __slots__ = ("arguments", "parties", "events", "states")
+
+    def __init__(self, arguments: dict, parties: list[PartyData]):
+        self.arguments, self.parties = arguments, parties
+        self.events: list[EventData] = []
+        self.states: list = []
+
+    def case(self, actor, closed_through: dict[int, date | None]) -> Case:
+        """The unsaved case row, as case_create would write it, with the cached state after its events (a new
+        instance each call)."""
+        unit_id = self.arguments["unit"].pk
+        if unit_id not in closed_through:
+            closed_through[unit_id] = statistics_closed_through(unit_id)
+        return case_build(actor=actor, **self.arguments, closed_through=closed_through[unit_id],
+                          state=self.states[-1] if self.states else None)
+
+
 class _Importer:
     def __init__(self, parsed: ParsedLedger, summary: ImportSummary, issues: list[LedgerIssue], actor,
                  progress: Progress):
@@ -100,6 +145,8 @@ class _Importer:
         banks = self.import_banks()
         cases = self.import_cases(banks)
         self.import_events(cases)
+        if not self.issues:
+            self.write(cases)
 
     # Units may name a parent further down the file: create them in dependency order.
     def import_units(self) -> None:
@@ -182,9 +229,23 @@ class _Importer:
                 self.summary.banks_existing += 1
         return banks
 
-    def import_cases(self, banks: dict[str, Bank]) -> dict[str, Case]:
+    def import_cases(self, banks: dict[str, Bank]) -> dict[str, _NewCase]:
+        """Check every case row with the rules of case_create (case_create_rules), reading the database
+        once for all rows instead of once per row. Nothing is written here (see write)."""
         units = {unit.code: unit for unit in Unit.objects.all()}
-        created: dict[str, Case] = {}
+        listed = [row.values["case_no"] for row in self.parsed.cases]
+        taken: set[str] = set()
+        for start in range(0, len(listed), LOOKUP_CHUNK):
+            taken.update(Case.objects.filter(case_no__in=listed[start:start + LOOKUP_CHUNK])
+                         .values_list("case_no", flat=True))
+        may_write: dict[int, bool] = {}
+
+        def may_write_unit(unit: Unit) -> bool:
+            if unit.pk not in may_write:
+                may_write[unit.pk] = unit_is_writable_by(self.actor, unit.pk)
+            return may_write[unit.pk]
+
+        created: dict[str, _NewCase] = {}
         first_row: dict[str, int] = {}
         total = len(self.parsed.cases)
         for index, row in enumerate(self.parsed.cases, start=1):
@@ -213,29 +274,28 @@ class _Importer:
                     self.issue(row, "bank_code", _("bank %(code)s is neither in banks.csv nor in the database")
                                % {"code": values["bank_code"]}, "unknown_bank")
                     continue
+            arguments = {
+                "case_no": case_no, "decision_no": values["decision_no"], "accepted_on": values["accepted_on"],
+                "unit": unit, "origin": values["origin"], "category": values["category"],
+                "judgment_type": values["judgment_type"], "amount_due": values["amount_due"], "creditor_bank": bank}
+            parties = [
+                PartyData(role=PartyRole.DEBTOR, name=values["debtor_name"], kind=PartyKind.PERSON),
+                PartyData(role=PartyRole.CREDITOR, name=values["creditor_name"],
+                          kind=PartyKind.ORGANISATION if bank else PartyKind.PERSON),
+            ]
             try:
-                case = case_create(
-                    actor=self.actor, case_no=case_no, decision_no=values["decision_no"],
-                    accepted_on=values["accepted_on"], unit=unit, origin=values["origin"],
-                    category=values["category"], judgment_type=values["judgment_type"],
-                    amount_due=values["amount_due"], creditor_bank=bank, today=self.today,
-                    parties=[
-                        PartyData(role=PartyRole.DEBTOR, name=values["debtor_name"], kind=PartyKind.PERSON),
-                        PartyData(role=PartyRole.CREDITOR, name=values["creditor_name"],
-                                  kind=PartyKind.ORGANISATION if bank else PartyKind.PERSON),
-                    ],
-                )
+                case_create_rules(**arguments, parties=parties, today=self.today, may_write_unit=may_write_unit,
+                                  case_no_taken=taken.__contains__)
             except DomainError as error:
                 self.domain_issue(row, error, "case_no")
                 continue
-            created[case_no] = case
-            self.summary.cases += 1
-            self.summary.case_ids.append(case.pk)
+            created[case_no] = _NewCase(arguments, parties)
         return created
 
-    def import_events(self, created: dict[str, Case]) -> None:
-        """Events are grouped by case (keeping their file order) and each case's events recorded in one
-        service call, which checks each against the state the previous ones leave."""
+    def import_events(self, created: dict[str, _NewCase]) -> None:
+        """Events are grouped by case, keeping their file order. A new case's whole history is checked in
+        memory with the same function as case_events_record (events_apply); events of a case already in
+        the database go through case_events_record itself (it locks the row and starts from its state)."""
         # Case numbers that appear in cases.csv but were refused there: their events cannot be checked, and
         # their case's own error is already reported.
         listed = {row.values["case_no"] for row in self.parsed.cases}
@@ -246,29 +306,88 @@ class _Importer:
             if case_no in refused:
                 continue
             by_case.setdefault(case_no, []).append(row)
-        existing = {case.case_no: case for case in Case.objects.filter(
-            case_no__in=[no for no in by_case if no not in created])}
+        earlier = [no for no in by_case if no not in created]
+        existing: dict[str, Case] = {}
+        for start in range(0, len(earlier), LOOKUP_CHUNK):
+            existing.update((case.case_no, case) for case in Case.objects.filter(
+                case_no__in=earlier[start:start + LOOKUP_CHUNK]))
+        closed_through: dict[int, date | None] = {}
+        may_write: dict[int, bool] = {}
         total, done = len(self.parsed.events), 0
         for case_no, rows in by_case.items():
-            case = created.get(case_no) or existing.get(case_no)
-            if case is None:
+            batch = [EventData(kind=row.values["kind"], date=row.values["date"], amount=row.values["amount"],
+                               ground=row.values["ground"], note=row.values["note"]) for row in rows]
+            new = created.get(case_no)
+            if new is not None:
+                self.check_new_case_events(new, rows, batch, closed_through, may_write)
+            elif case_no in existing:
+                try:
+                    case_events_record(actor=self.actor, case=existing[case_no], events=batch,
+                                       source=EventSource.IMPORT, today=self.today)
+                    self.summary.events += len(rows)
+                except EventBatchRefused as refused_batch:
+                    for index, error in refused_batch.errors:
+                        self.domain_issue(rows[index], error, "kind")
+                except DomainError as error:
+                    self.domain_issue(rows[0], error, "case_no")
+            else:
                 for row in rows:
                     self.issue(row, "case_no", _("case %(case)s is neither in cases.csv nor in the database")
                                % {"case": case_no}, "unknown_case")
-                continue
-            batch = [EventData(kind=row.values["kind"], date=row.values["date"], amount=row.values["amount"],
-                               ground=row.values["ground"], note=row.values["note"]) for row in rows]
-            try:
-                case_events_record(actor=self.actor, case=case, events=batch, source=EventSource.IMPORT,
-                                   today=self.today)
-                self.summary.events += len(rows)
-            except EventBatchRefused as refused:
-                for index, error in refused.errors:
-                    self.domain_issue(rows[index], error, "kind")
-            except DomainError as error:
-                self.domain_issue(rows[0], error, "case_no")
             before, done = done, done + len(rows)
             for mark in range((before // 1000 + 1) * 1000, done + 1, 1000):
                 self.progress("events.csv", mark, total)
             if done == total and total % 1000:
                 self.progress("events.csv", total, total)
+
+    def check_new_case_events(self, new: _NewCase, rows: list[Row], batch: list[EventData],
+                              closed_through: dict[int, date | None], may_write: dict[int, bool]) -> None:
+        """What case_events_record checks for a case that case_create would just have written."""
+        unit_id = new.arguments["unit"].pk
+        if unit_id not in may_write:
+            may_write[unit_id] = case_is_writable_by(self.actor, new.case(self.actor, closed_through))
+        if not may_write[unit_id]:
+            self.issue(rows[0], "case_no", PermissionDeniedError(
+                _("You are not allowed to write to case %(case)s.") % {"case": new.arguments["case_no"]}).message,
+                PermissionDeniedError.default_code)
+            return
+        facts = workflow.CaseFacts(case_no=new.arguments["case_no"], category=new.arguments["category"],
+                                   accepted_on=new.arguments["accepted_on"], amount_due=new.arguments["amount_due"])
+        states, errors, _state = events_apply(facts, workflow.initial_state(facts), batch, today=self.today)
+        for index, error in errors:
+            self.domain_issue(rows[index], error, "kind")
+        if not errors:
+            new.events, new.states = batch, states
+            self.summary.events += len(rows)
+
+    def write(self, created: dict[str, _NewCase]) -> None:
+        """Write the checked new cases, their parties, events and change-feed rows with bulk inserts,
+        WRITE_BATCH cases at a time (the rows of one batch only are held in memory). The case rows come from
+        case_build, the others from the services' column builders (party_values, event_values)."""
+        closed_through: dict[int, date | None] = {}
+        recorded_by_id = self.actor.pk if self.actor is not None and self.actor.is_authenticated else None
+        news = list(created.values())
+        total = sum(1 + len(new.events) for new in news)
+        done = 0
+        for start in range(0, len(news), WRITE_BATCH):
+            chunk = news[start:start + WRITE_BATCH]
+            cases = [new.case(self.actor, closed_through) for new in chunk]
+            for case, case_id in zip(cases, insert_rows(Case, [case.__dict__ for case in cases], ids=True),
+                                     strict=True):
+                case.pk = case_id
+            insert_rows(Party, [{"case_id": case.pk, **party_values(party)}
+                                for case, new in zip(cases, chunk, strict=True) for party in new.parties])
+            events = [{"case_id": case.pk, "recorded_by_id": recorded_by_id,
+                       **event_values(data, after, closed_through=closed_through[case.unit_id],
+                                      source=EventSource.IMPORT)}
+                      for case, new in zip(cases, chunk, strict=True)
+                      for data, after in zip(new.events, new.states, strict=True)]
+            event_ids = insert_rows(CaseEvent, events, ids=True)
+            insert_rows(CaseChange, [{"case_id": case.pk, "kind": CaseChange.Kind.CASE_CREATED, "event_id": None}
+                                     for case in cases]
+                        + [{"case_id": event["case_id"], "kind": CaseChange.Kind.EVENT_RECORDED, "event_id": event_id}
+                           for event, event_id in zip(events, event_ids, strict=True)])
+            self.summary.cases += len(cases)
+            self.summary.case_ids.extend(case.pk for case in cases)
+            done += len(cases) + len(events)
+            self.progress("writing", done, total)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from cases.codes import RECORDABLE_KINDS, Category, EventKind, JudgmentType, Origin
+from cases.codes import Category, EventKind, JudgmentType, Origin
 from thads.org.models import UnitLevel
 
 
@@ -39,6 +39,10 @@ COLUMNS: dict[str, tuple[set[str], set[str]]] = {
     "events.csv": ({"case_no", "date", "kind"}, {"amount", "ground", "note"}),
 }
 REQUIRED_FILES = ("units.csv", "cases.csv", "events.csv")
+# The code lists, read once (a TextChoices' ``values`` is a new list, labels translated, on every call).
+CODES = {column: tuple(choices.values) for column, choices in (
+    ("level", UnitLevel), ("origin", Origin), ("category", Category), ("judgment_type", JudgmentType),
+    ("kind", EventKind))}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_AMOUNT = 2**63 - 1  # the database's BIGINT; no judgment comes near it
 # Longest text each column may hold (the model fields' max_length).
@@ -208,7 +212,7 @@ def read_ledger(directory: str | Path) -> ParsedLedger:
         p.text("code", required=True)
         p.text("name", required=True)
         p.text("parent_code", required=False)
-        p.choice("level", UnitLevel.values)
+        p.choice("level", CODES["level"])
         p.iso_date("valid_from", required=True)
         p.iso_date("valid_to", required=False)
 
@@ -220,9 +224,9 @@ def read_ledger(directory: str | Path) -> ParsedLedger:
         for column in ("case_no", "unit_code", "decision_no", "debtor_name", "creditor_name"):
             p.text(column, required=True)
         p.iso_date("accepted_on", required=True)
-        p.choice("origin", Origin.values)
-        p.choice("category", Category.values)
-        p.choice("judgment_type", JudgmentType.values)
+        p.choice("origin", CODES["origin"])
+        p.choice("category", CODES["category"])
+        p.choice("judgment_type", CODES["judgment_type"])
         p.text("bank_code", required=False)
         p.whole_amount("amount_due", required=True)
 
@@ -234,7 +238,7 @@ def read_ledger(directory: str | Path) -> ParsedLedger:
                               "Leave the mistaken event out, or cancel it on the case page after the import."),
                     "correction_not_importable")
         else:
-            p.choice("kind", RECORDABLE_KINDS)
+            p.choice("kind", CODES["kind"])
         p.whole_amount("amount", required=False)
         p.text("ground", required=False)
         p.text("note", required=False)

@@ -3,6 +3,8 @@
 Each function is one transaction, locks the case row where two writers can meet, records who did it and
 when, and keeps the cached state on the case row in step with the events (cases.workflow decides).
 """
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -63,9 +65,15 @@ def _require(condition: bool, message: str, *, code: str, field: str | None = No
         raise DomainError(message, code=code, field=field)
 
 
+@functools.cache
+def _choice_values(choices) -> frozenset[str]:
+    return frozenset(choices.values)  # a TextChoices' ``values`` is a new list on every call
+
+
 def _check_choice(value: str, choices, field: str) -> None:
-    _require(value in choices.values, _("Invalid value “%(value)s”; valid values: %(valid)s.") % {
-        "value": value, "valid": ", ".join(str(v) for v in choices.values)}, code="invalid_choice", field=field)
+    if value not in _choice_values(choices):
+        raise DomainError(_("Invalid value “%(value)s”; valid values: %(valid)s.") % {
+            "value": value, "valid": ", ".join(str(v) for v in choices.values)}, code="invalid_choice", field=field)
 
 
 def _write_cache(case: Case, state: workflow.CaseState) -> None:
@@ -90,38 +98,61 @@ def case_create_check(
     today: date | None = None, **_descriptive,
 ) -> None:
     """Raise DomainError if case_create would refuse these arguments; writes nothing (forms call it)."""
-    today = today or timezone.localdate()
+    case_create_rules(case_no=case_no, decision_no=decision_no, accepted_on=accepted_on, unit=unit, origin=origin,
+                      category=category, judgment_type=judgment_type, amount_due=amount_due, parties=parties,
+                      creditor_bank=creditor_bank, today=today or timezone.localdate(),
+                      may_write_unit=lambda unit: unit_is_writable_by(actor, unit.pk),
+                      case_no_taken=lambda number: Case.objects.filter(case_no=number).exists())
+
+
+def case_create_rules(
+    *, case_no: str, decision_no: str, accepted_on: date, unit: Unit, origin: str, category: str,
+    judgment_type: str, amount_due: int, parties: list[PartyData], creditor_bank: Bank | None, today: date,
+    may_write_unit: Callable[[Unit], bool], case_no_taken: Callable[[str], bool],
+) -> None:
+    """The rules of accepting a case, without reading the database: whether the actor may write the unit and
+    whether the case number is taken are asked of the two callables (case_create_check asks the database one
+    case at a time; the ledger import asks sets it read once). Raises DomainError; checks run in a fixed order
+    so the reason given is the first one an officer would fix."""
+    # (Each message is built only when its rule fails: the ledger import runs these checks a million times.)
     case_no = (case_no or "").strip()
-    _require(bool(case_no), _("The case number is missing."), code="required", field="case_no")
-    _require(bool((decision_no or "").strip()), _("The enforcement decision number is missing."), code="required",
-             field="decision_no")
-    if not unit_is_writable_by(actor, unit.pk):
+    if not case_no:
+        raise DomainError(_("The case number is missing."), code="required", field="case_no")
+    if not (decision_no or "").strip():
+        raise DomainError(_("The enforcement decision number is missing."), code="required", field="decision_no")
+    if not may_write_unit(unit):
         raise PermissionDeniedError(_("You are not allowed to accept cases for unit %(unit)s.") % {"unit": unit.code})
     _check_choice(origin, Origin, "origin")
     _check_choice(category, Category, "category")
     _check_choice(judgment_type, JudgmentType, "judgment_type")
-    _require(isinstance(amount_due, int) and not isinstance(amount_due, bool) and amount_due >= 0,
-             _("The amount due must be a non-negative whole number (đồng)."), code="invalid_amount", field="amount_due")
-    _require(accepted_on <= today, _("The acceptance date %(date)s is in the future.") % {
-        "date": accepted_on.strftime("%d/%m/%Y")}, code="date_in_future", field="accepted_on")
-    _require(unit.is_active_on(accepted_on), _("Unit %(unit)s did not exist on %(date)s.") % {
-        "unit": unit.code, "date": accepted_on.strftime("%d/%m/%Y")}, code="unit_inactive", field="unit_code")
-    if category == Category.TIN_DUNG_NGAN_HANG:
-        _require(creditor_bank is not None, _("A credit and banking case must name the creditor bank."),
-                 code="bank_required", field="bank_code")
-    else:
-        _require(creditor_bank is None, _("Only a credit and banking case names a creditor bank."),
-                 code="bank_not_allowed", field="bank_code")
+    if not (isinstance(amount_due, int) and not isinstance(amount_due, bool) and amount_due >= 0):
+        raise DomainError(_("The amount due must be a non-negative whole number (đồng)."), code="invalid_amount",
+                          field="amount_due")
+    if accepted_on > today:
+        raise DomainError(_("The acceptance date %(date)s is in the future.") % {
+            "date": accepted_on.strftime("%d/%m/%Y")}, code="date_in_future", field="accepted_on")
+    if not unit.is_active_on(accepted_on):
+        raise DomainError(_("Unit %(unit)s did not exist on %(date)s.") % {
+            "unit": unit.code, "date": accepted_on.strftime("%d/%m/%Y")}, code="unit_inactive", field="unit_code")
+    if category == Category.TIN_DUNG_NGAN_HANG and creditor_bank is None:
+        raise DomainError(_("A credit and banking case must name the creditor bank."), code="bank_required",
+                          field="bank_code")
+    if category != Category.TIN_DUNG_NGAN_HANG and creditor_bank is not None:
+        raise DomainError(_("Only a credit and banking case names a creditor bank."), code="bank_not_allowed",
+                          field="bank_code")
     roles = {party.role for party in parties}
-    _require(PartyRole.DEBTOR in roles, _("The judgment debtor is missing."), code="required", field="debtor_name")
-    _require(PartyRole.CREDITOR in roles, _("The judgment creditor is missing."), code="required",
-             field="creditor_name")
+    if PartyRole.DEBTOR not in roles:
+        raise DomainError(_("The judgment debtor is missing."), code="required", field="debtor_name")
+    if PartyRole.CREDITOR not in roles:
+        raise DomainError(_("The judgment creditor is missing."), code="required", field="creditor_name")
     for party in parties:
         _check_choice(party.role, PartyRole, "role")
         _check_choice(party.kind, PartyKind, "kind")
-        _require(bool(party.name.strip()), _("The party name is missing."), code="required", field=f"{party.role}_name")
-    _require(not Case.objects.filter(case_no=case_no).exists(),
-             _("Case number %(case)s already exists.") % {"case": case_no}, code="duplicate_case_no", field="case_no")
+        if not party.name.strip():
+            raise DomainError(_("The party name is missing."), code="required", field=f"{party.role}_name")
+    if case_no_taken(case_no):
+        raise DomainError(_("Case number %(case)s already exists.") % {"case": case_no}, code="duplicate_case_no",
+                          field="case_no")
 
 
 @transaction.atomic
@@ -140,26 +171,49 @@ def case_create(
     case_create_check(actor=actor, case_no=case_no, decision_no=decision_no, accepted_on=accepted_on, unit=unit,
                       origin=origin, category=category, judgment_type=judgment_type, amount_due=amount_due,
                       parties=parties, creditor_bank=creditor_bank, today=today)
-    case_no = case_no.strip()
+    case = case_build(
+        actor=actor, case_no=case_no, decision_no=decision_no, accepted_on=accepted_on, unit=unit, origin=origin,
+        category=category, judgment_type=judgment_type, amount_due=amount_due, creditor_bank=creditor_bank,
+        officer=officer, judgment_court=judgment_court, judgment_no=judgment_no, judgment_date=judgment_date,
+        received_on=received_on, notified_on=notified_on, closed_through=statistics_closed_through(unit.pk))
+    case.save()
+    Party.objects.bulk_create(party_rows(case, parties, created_by=_audit_actor(actor)))
+    CaseChange.objects.create(case=case, kind=CaseChange.Kind.CASE_CREATED)
+    return case
+
+
+def case_build(
+    *, actor, case_no: str, decision_no: str, accepted_on: date, unit: Unit, origin: str, category: str,
+    judgment_type: str, amount_due: int, creditor_bank: Bank | None, closed_through: date | None, officer=None,
+    judgment_court: str = "", judgment_no: str = "", judgment_date: date | None = None,
+    received_on: date | None = None, notified_on: date | None = None, state: workflow.CaseState | None = None,
+) -> Case:
+    """The unsaved row of a case that case_create_rules accepted, in its initial state or with the cached
+    columns of ``state`` (case_create saves it; the ledger import saves many at once, with the state after
+    their events). ``closed_through`` is statistics_closed_through(unit)."""
     if officer is None and actor is not None and not getattr(actor, "is_superuser", False):
         officer = actor if hasattr(actor, "officer_profile") else None
-
     case = Case(
-        case_no=case_no, decision_no=decision_no.strip(), accepted_on=accepted_on, received_on=received_on,
+        case_no=case_no.strip(), decision_no=decision_no.strip(), accepted_on=accepted_on, received_on=received_on,
         notified_on=notified_on, judgment_court=judgment_court, judgment_no=judgment_no,
         judgment_date=judgment_date, judgment_type=judgment_type, unit=unit, officer=officer, origin=origin,
         category=category, amount_due=amount_due, creditor_bank=creditor_bank, created_by=actor,
-        stat_accepted_on=statistical_date(unit.pk, accepted_on),
+        stat_accepted_on=_after_closure(accepted_on, closed_through),
     )
-    _write_cache(case, workflow.initial_state(case_facts(case)))
-    case.save()
-    Party.objects.bulk_create([
-        Party(case=case, role=p.role, kind=p.kind, name=p.name.strip(), name_folded=fold(p.name),
-              id_number=p.id_number, address=p.address, created_by=_audit_actor(actor))
-        for p in parties
-    ])
-    CaseChange.objects.create(case=case, kind=CaseChange.Kind.CASE_CREATED)
+    _write_cache(case, state or workflow.initial_state(case_facts(case)))
     return case
+
+
+def party_rows(case: Case, parties: list[PartyData], *, created_by=None) -> list[Party]:
+    """The unsaved party rows of a new case, recorded as added by ``created_by``."""
+    return [Party(case=case, created_by=created_by, **party_values(party)) for party in parties]
+
+
+def party_values(party: PartyData) -> dict[str, object]:
+    """The columns of a party row but its case (bulk inserts skip Party.save, so the folded name is set here)."""
+    name = party.name.strip()
+    return {"role": party.role, "kind": party.kind, "name": name, "name_folded": fold(name),
+            "id_number": party.id_number, "address": party.address}
 
 
 # Fields of a case that may be corrected after acceptance. Identity, unit, category and amount are not
@@ -246,10 +300,32 @@ def case_events_record(*, actor, case: Case, events: list[EventData], source: st
     if not case_is_writable_by(actor, locked):
         raise PermissionDeniedError(_("You are not allowed to write to case %(case)s.") % {"case": locked.case_no})
     today = today or timezone.localdate()
-    facts, state = case_facts(locked), case_cached_state(locked)
-    closed_through = statistics_closed_through(locked.unit_id)
     recorded_by = _audit_actor(actor)
-    rows, errors = [], []
+    states, errors, state = events_apply(case_facts(locked), case_cached_state(locked), events, today=today)
+    if errors:
+        raise EventBatchRefused(errors)
+    closed_through = statistics_closed_through(locked.unit_id)
+    rows = [event_row(locked, data, after, closed_through=closed_through, source=source, recorded_by=recorded_by)
+            for data, after in zip(events, states, strict=True)]
+    created = CaseEvent.objects.bulk_create(rows)
+    # (SQLite ≥ 3.35 and PostgreSQL return the new ids from a bulk insert.)
+    CaseChange.objects.bulk_create([CaseChange(case=locked, kind=CaseChange.Kind.EVENT_RECORDED, event=event)
+                                    for event in created])
+    _write_cache(locked, state)
+    locked.save(update_fields=CACHE_FIELDS)
+    if case is not locked:  # callers holding the case instance see the new state too
+        _write_cache(case, state)
+    return created
+
+
+def events_apply(facts: workflow.CaseFacts, state: workflow.CaseState, events: list[EventData], *,
+                 today: date) -> tuple[list[workflow.CaseState], list[tuple[int, DomainError]], workflow.CaseState]:
+    """Check ``events`` in order against the state each leaves, without reading or writing the database.
+
+    Returns (the state after each accepted event, the refusals as (index, error), the final state). A refused
+    event leaves the state unchanged, so the later events are checked as if it had not been submitted.
+    case_events_record and the ledger import both decide with this function."""
+    states, errors = [], []
     for index, data in enumerate(events):
         try:
             if data.ground_arose_on is not None and data.ground_arose_on > data.date:
@@ -261,24 +337,27 @@ def case_events_record(*, actor, case: Case, events: list[EventData], source: st
         except DomainError as error:
             errors.append((index, error))
             continue
-        rows.append(CaseEvent(
-            case=locked, sequence=state.event_count, date=data.date,
-            stat_date=_after_closure(data.date, closed_through), kind=data.kind, amount=data.amount,
-            ground=data.ground or "", ground_arose_on=data.ground_arose_on, note=data.note, source=source,
-            status_after=state.status, ground_after=state.ground, collected_after=state.collected,
-            reduced_after=state.reduced, terminated_after=state.terminated_amount, remaining_after=state.remaining,
-            recorded_by=recorded_by))
-    if errors:
-        raise EventBatchRefused(errors)
-    created = CaseEvent.objects.bulk_create(rows)
-    # (SQLite ≥ 3.35 and PostgreSQL return the new ids from a bulk insert.)
-    CaseChange.objects.bulk_create([CaseChange(case=locked, kind=CaseChange.Kind.EVENT_RECORDED, event=event)
-                                    for event in created])
-    _write_cache(locked, state)
-    locked.save(update_fields=CACHE_FIELDS)
-    if case is not locked:  # callers holding the case instance see the new state too
-        _write_cache(case, state)
-    return created
+        states.append(state)
+    return states, errors, state
+
+
+def event_row(case: Case, data: EventData, after: workflow.CaseState, *, closed_through: date | None, source: str,
+              recorded_by) -> CaseEvent:
+    """The unsaved row of an event that events_apply accepted, leaving the case in ``after``."""
+    return CaseEvent(case=case, recorded_by=recorded_by,
+                     **event_values(data, after, closed_through=closed_through, source=source))
+
+
+def event_values(data: EventData, after: workflow.CaseState, *, closed_through: date | None,
+                 source: str) -> dict[str, object]:
+    """The columns of an event row, but its case and recorder (event_row; the ledger import writes these
+    without building model instances)."""
+    return {
+        "sequence": after.event_count, "date": data.date, "stat_date": _after_closure(data.date, closed_through),
+        "kind": data.kind, "amount": data.amount, "ground": data.ground or "", "ground_arose_on": data.ground_arose_on,
+        "note": data.note, "source": source, "status_after": after.status, "ground_after": after.ground,
+        "collected_after": after.collected, "reduced_after": after.reduced,
+        "terminated_after": after.terminated_amount, "remaining_after": after.remaining}
 
 
 def case_event_record(
