@@ -92,7 +92,11 @@ def case_detail(request, pk: int):
                                    seizures=seizures):
         status = deadline.status(today)
         url, label = deadline_action(deadline, case.pk)
-        deadlines.append({"deadline": deadline, "status": status, "status_label": DEADLINE_STATUS_LABELS[status],
+        if deadline.duty:
+            status_label = DEADLINE_STATUS_LABELS[status]
+        else:  # a period that runs for the debtor (the voluntary period): it ends, nobody is late
+            status, status_label = "period", (_("Period ended") if deadline.due_on < today else _("Period running"))
+        deadlines.append({"deadline": deadline, "status": status, "status_label": status_label,
                           "action_url": url, "action_label": label})
     # A correction names the event it cancels; both stay in the history, the cancelled one struck through.
     cancelled = {event.cancels_id: event for event in events if getattr(event, "cancels_id", None)}

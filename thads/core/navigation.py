@@ -39,6 +39,5 @@ def navigation(request) -> dict:
         nav_items.append({"url": url, "label": label,
                           "active": path == url or (url != "/" and path.startswith(url) and name != "admin:index")})
     person = profile.full_name if profile else user.get_username()
-    if profile is not None:
-        person = f"{profile.full_name} · {profile.unit.name}"
-    return {"nav_items": nav_items, "nav_person": person}
+    unit_name = profile.unit.name if profile is not None else ""
+    return {"nav_items": nav_items, "nav_person": person, "nav_unit": unit_name}
