@@ -20,6 +20,7 @@ from cases.codes import EventSource, PartyKind, PartyRole
 from cases.ledger.reader import LedgerIssue, ParsedLedger, Row, read_ledger
 from cases.models import Case
 from cases.services import EventBatchRefused, EventData, PartyData, case_create, case_events_record
+from reports.facts import facts_deferred
 from thads.core.errors import DomainError
 from thads.org.models import Unit
 from thads.org.services import unit_ensure
@@ -67,7 +68,9 @@ def import_ledger(directory: str | Path, *, actor=None, progress: Progress | Non
         raise LedgerRejected(sorted(issues, key=lambda issue: (_FILE_ORDER.get(issue.file, 9), issue.row)))
     try:
         with transaction.atomic():
-            _Importer(parsed, summary, issues, actor, progress or (lambda *_: None)).run()
+            # The services' per-case fact refreshes are collected and run once, set-based, at the end.
+            with facts_deferred():
+                _Importer(parsed, summary, issues, actor, progress or (lambda *_: None)).run()
             if issues:
                 raise _Rollback
     except _Rollback:
