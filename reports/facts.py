@@ -26,6 +26,7 @@ from thads.core.dates import fiscal_year_bounds, fiscal_year_of
 logger = logging.getLogger(__name__)
 
 FACTS_TABLE = CaseYearFact._meta.db_table
+COVERAGE_TABLE = FactsCoverage._meta.db_table
 COLUMNS = ("case_id", "fiscal_year", "unit_id", "officer_id", "category", "origin", "carried", "is_new",
            "base_money", "status_end", "ground_end", "remaining_end", "terminated_end", "collected", "reduced",
            "last_stat_date")
@@ -58,8 +59,10 @@ def _insert_sql(table: str, years: list[int], params: dict, case_ids: list[int] 
         ids = _ids_clause("c", case_ids, params)
         case_filter, event_filter = f" AND c.id IN ({ids})", f" AND e.case_id IN ({ids})"
     periods = f"periods (fiscal_year, p_start, p_end) AS (VALUES {', '.join(values)}),"
-    return (f"WITH {periods}{per_case_sql(by_year=True, case_filter=case_filter, event_filter=event_filter)}\n"
-            f"INSERT INTO {table} ({', '.join(COLUMNS)}) {_SELECT}")
+    # INSERT first, so that the drivers report the rows written (SQLite's counts only statements starting so).
+    return (f"INSERT INTO {table} ({', '.join(COLUMNS)})\n"
+            f"WITH {periods}{per_case_sql(by_year=True, case_filter=case_filter, event_filter=event_filter)}\n"
+            f"{_SELECT}")
 
 
 def _coverage() -> int | None:
@@ -75,9 +78,9 @@ def _as_date(value) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _last_year(*days: date | None) -> int:
+def _last_year(*days: date | None, through: int | None) -> int:
     """The last fiscal year rows are kept for: the current one, the coverage, or the latest a row needs."""
-    years = [fiscal_year_of(timezone.localdate()), _coverage() or 0]
+    years = [fiscal_year_of(timezone.localdate()), through or 0]
     years += [fiscal_year_of(day) for day in days if day is not None]
     return max(years)
 
@@ -107,13 +110,15 @@ def _refresh_chunk(ids: list[int], years: list[int] | None = None) -> int:
         if years is None:
             cursor.execute(
                 f"SELECT MIN(stat_accepted_on), MAX(stat_accepted_on), "  # noqa: S608 (placeholders only)
-                f"(SELECT MAX(stat_date) FROM cases_caseevent WHERE case_id IN ({clause})) "
+                f"(SELECT MAX(stat_date) FROM cases_caseevent WHERE case_id IN ({clause})), "
+                f"(SELECT complete_through FROM {COVERAGE_TABLE} WHERE id = 1) "
                 f"FROM cases_case WHERE id IN ({clause})", params)
-            first, last, last_event = (_as_date(v) for v in cursor.fetchone())
+            first, last, last_event, through = cursor.fetchone()
+            first, last, last_event = _as_date(first), _as_date(last), _as_date(last_event)
             if first is None:  # none of them exists (any more)
                 cursor.execute(f"DELETE FROM {FACTS_TABLE} WHERE case_id IN ({clause})", params)  # noqa: S608
                 return 0
-            years = list(range(fiscal_year_of(first), _last_year(last, last_event) + 1))
+            years = list(range(fiscal_year_of(first), _last_year(last, last_event, through=through) + 1))
             cursor.execute(f"DELETE FROM {FACTS_TABLE} WHERE case_id IN ({clause})", params)  # noqa: S608
         else:
             cursor.execute(f"DELETE FROM {FACTS_TABLE} WHERE case_id IN ({clause})"  # noqa: S608 (placeholders)
@@ -155,7 +160,7 @@ def _all_years() -> list[int]:
         first, last, last_event = (_as_date(v) for v in cursor.fetchone())
     if first is None:
         return []
-    return list(range(fiscal_year_of(first), _last_year(last, last_event) + 1))
+    return list(range(fiscal_year_of(first), _last_year(last, last_event, through=_coverage()) + 1))
 
 
 @transaction.atomic
