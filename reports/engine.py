@@ -21,31 +21,34 @@ from thads.org.models import Unit
 ENDED = ("completed", "terminated", "transferred_out")
 
 
-def per_case_sql(*, by_year: bool, event_filter: str = "", case_filter: str = "") -> str:
+def per_case_sql(*, by_year: bool | str, event_filter: str = "", case_filter: str = "") -> str:
     """The CTEs ``marks`` and ``per_case``: per case, its statistical acceptance date, the state before the
     period (eb) and at its end (ee), and the money collected and reduced within it. A case with no event
     before S is as accepted: with conditions, owing its amount due.
 
-    One period ``%(start)s``–``%(end)s``, or (``by_year``) every fiscal year of a ``periods (fiscal_year,
-    p_start, p_end)`` relation the caller defines: then one row per case and year, with the year and the
-    latest statistical date the row reflects — what reports.facts stores. The rules live here only."""
-    start, end = ("p.p_start", "p.p_end") if by_year else ("%(start)s", "%(end)s")
-    year_key = "p.fiscal_year AS fiscal_year, " if by_year else ""
+    One period ``%(start)s``–``%(end)s`` (``by_year`` False); or one row per case and fiscal year, with the
+    year and the latest statistical date the row reflects — what reports.facts stores — for one fiscal year
+    given as ``%(fiscal_year)s``, ``%(start)s``, ``%(end)s`` (``by_year="one"``: the planner sees the dates)
+    or for every year of a ``periods (fiscal_year, p_start, p_end)`` relation the caller defines
+    (``by_year="many"``). The rules live here only."""
+    many = by_year == "many"
+    start, end = ("p.p_start", "p.p_end") if many else ("%(start)s", "%(end)s")
+    year_key = ("p.fiscal_year AS fiscal_year, " if many else "%(fiscal_year)s AS fiscal_year, ") if by_year else ""
     last_stat = "MAX(e.stat_date) AS last_stat, " if by_year else ""
-    event_from = "cases_caseevent e JOIN periods p ON e.stat_date <= p.p_end" if by_year else "cases_caseevent e"
-    event_where = "1 = 1" if by_year else f"e.stat_date <= {end}"
-    group = "e.case_id, p.fiscal_year" if by_year else "e.case_id"
+    event_from = "cases_caseevent e JOIN periods p ON e.stat_date <= p.p_end" if many else "cases_caseevent e"
+    event_where = "1 = 1" if many else f"e.stat_date <= {end}"
+    group = "e.case_id, p.fiscal_year" if many else "e.case_id"
     case_from = ("cases_case c JOIN periods p ON c.stat_accepted_on <= p.p_end\n"
                  "    LEFT JOIN marks m ON m.case_id = c.id AND m.fiscal_year = p.fiscal_year"
-                 if by_year else "cases_case c\n    LEFT JOIN marks m ON m.case_id = c.id")
-    case_where = "1 = 1" if by_year else f"c.stat_accepted_on <= {end}"
-    case_extra = ("p.fiscal_year AS fiscal_year, c.id AS case_id,\n"
+                 if many else "cases_case c\n    LEFT JOIN marks m ON m.case_id = c.id")
+    case_where = "1 = 1" if many else f"c.stat_accepted_on <= {end}"
+    case_extra = (f"{'p.fiscal_year' if many else '%(fiscal_year)s'} AS fiscal_year, c.id AS case_id,\n"
                   "           CASE WHEN m.last_stat IS NULL OR m.last_stat < c.stat_accepted_on "
                   "THEN c.stat_accepted_on ELSE m.last_stat END AS last_stat_date,\n           "
                   if by_year else "")
     return f"""
 marks AS (
-    SELECT e.case_id AS case_id, {year_key}{last_stat}
+    SELECT e.case_id AS case_id, {year_key if many else ""}{last_stat}
            MAX(CASE WHEN e.stat_date < {start} THEN e.sequence END) AS seq_before,
            MAX(e.sequence) AS seq_end,
            SUM(CASE WHEN e.kind = 'thu_tien' AND e.stat_date >= {start} THEN e.amount ELSE 0 END) AS collected,

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.db.models import F
+from django.utils import translation
 
 from cases.codes import Category, EventKind, Origin
 from cases.ledger.importer import import_ledger
@@ -176,7 +177,8 @@ def test_drift_is_found_reported_on_the_job_and_repaired(org):
     CaseYearFact.objects.filter(case=second, fiscal_year=2020).delete()
     # When the nightly refresh runs
     job = job_create(kind="nightly_refresh")
-    statistics_refresh(job=job, today=date(2019, 11, 15))
+    with translation.override("en"):
+        statistics_refresh(job=job, today=date(2019, 11, 15))
     job.refresh_from_db()
     # Then the drift is on the job's message, and repaired
     assert job.status == "succeeded"
