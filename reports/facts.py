@@ -158,6 +158,7 @@ def _lock_facts() -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {FACTS_TABLE} IN SHARE ROW EXCLUSIVE MODE")
             cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '256MB'")  # aggregates and hash joins in memory
 
 
 def _all_years() -> list[int]:
