@@ -5,6 +5,10 @@ the last event before the period and the last event on or before its end — and
 (unit, category, origin, officer). Each event row carries the case's state after it (written once by the
 services), so the state on any date is a join, not a replay. Units are then rolled up in Python over the
 hierarchy as it stood at the period's end: a few thousand group rows, never a loop over cases.
+
+A fiscal year (to date) whose per-case facts are complete is read from them instead (reports.facts stores,
+per case and year, what ``per_case_sql`` computes for the whole year): the same classification and sums
+over a narrow table, one row per counted case (see ``facts_answer``).
 """
 from collections import defaultdict
 from collections.abc import Iterable
