@@ -1,199 +1,236 @@
-"""The all-units fiscal-year report on PostgreSQL: the engine against one hand-written SQL query.
+"""Every unit × category of one fiscal year on PostgreSQL: the engine on the per-case facts, against a one-pass
+aggregate over the events written here from domain.md §6 (no SQL shared with reports.engine), against a plain
+scan of the facts table; then the cost of keeping the facts on each recorded event.
 
-    python benchmarks/stats_bench.py --database-url postgres://postgres@127.0.0.1:5432/thads_bench \\
-        [--cases 100000] [--seed 1] [--fiscal-year 2026] [--repeat 3]
+    python benchmarks/stats_bench.py --database-url postgres://postgres@127.0.0.1:5432/thads_facts_bench \\
+        [--fiscal-year 2026] [--repeat 5] [--events 50]
 
-Loads the national synthetic dataset (generate_synthetic) into that database if it holds fewer cases than
-asked, then, for the fiscal year's period, times:
+The database is expected to hold the national synthetic dataset (`manage.py generate_synthetic --cases
+1000000`, which rebuilds the facts at the end). Timings are interleaved (engine, one-pass, scan, engine, …)
+so load on the machine hits all three alike; medians and ratios are printed. Before timing, the engine on
+facts, the engine on events and the one-pass aggregate are checked to agree on every unit × category.
 
-- engine: reports.engine.group_rows for every unit + roll_up over the hierarchy at the period's end + the
-  report dictionaries (targets, derived indicators) for every unit — what the nightly job does per category;
-- baseline: one hand-written SQL statement that classifies every case and sums it into every ancestor of
-  the unit answering for it at the period's end (recursive CTE), returning the base sums per unit.
-
-Both must agree on every unit's base sums (checked). Prints the best of --repeat runs for each, their
-ratio, and peak memory (Python heap by tracemalloc in an extra untimed run, and the process's max RSS).
+The second part records ``--events`` collections through cases.services (each its own transaction, as a web
+request) on random open cases of the current fiscal year and prints the median and p95 of: the whole
+service call, the facts refresh inside it, and the report of the case's unit for the fiscal year to date read
+right after the commit (which must show the new money).
 """
 import argparse
 import os
+import random
 import resource
+import statistics
 import sys
 import time
-import tracemalloc
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-BASELINE = """
-WITH RECURSIVE effective AS (
-    SELECT u.id AS unit_id,
-           CASE WHEN u.valid_from <= %(end)s AND (u.valid_to IS NULL OR u.valid_to >= %(end)s) THEN u.id
-                ELSE COALESCE((SELECT MIN(l.from_unit_id) FROM org_unit_predecessors l
-                               JOIN org_unit s ON s.id = l.from_unit_id
-                               WHERE l.to_unit_id = u.id AND s.valid_from <= %(end)s
-                                 AND (s.valid_to IS NULL OR s.valid_to >= %(end)s)), u.id) END AS answering_id
-    FROM org_unit u
+# domain.md §6, written from the text: one pass over the period's events grouped by case, taking the state
+# before S and at E as the after-state of the case's last event on each side (ordered aggregates).
+EVENTS_AGGREGATE = """
+WITH history AS (
+    SELECT case_id,
+           (ARRAY_AGG(status_after ORDER BY sequence DESC) FILTER (WHERE stat_date < %(s)s))[1] AS status_b,
+           (ARRAY_AGG(remaining_after ORDER BY sequence DESC) FILTER (WHERE stat_date < %(s)s))[1] AS left_b,
+           (ARRAY_AGG(status_after ORDER BY sequence DESC))[1] AS status_e,
+           (ARRAY_AGG(ground_after ORDER BY sequence DESC))[1] AS ground_e,
+           (ARRAY_AGG(remaining_after ORDER BY sequence DESC))[1] AS left_e,
+           (ARRAY_AGG(terminated_after ORDER BY sequence DESC))[1] AS term_e,
+           BOOL_OR(stat_date >= %(s)s) AS active_in_period,
+           COALESCE(SUM(amount) FILTER (WHERE kind = 'thu_tien' AND stat_date >= %(s)s), 0) AS paid,
+           COALESCE(SUM(amount) FILTER (WHERE kind = 'giam' AND stat_date >= %(s)s), 0) AS cut
+    FROM cases_caseevent
+    WHERE stat_date <= %(e)s
+    GROUP BY case_id
 ),
-ancestry AS (
-    SELECT u.id AS unit_id, u.id AS ancestor_id, u.parent_id AS next_id FROM org_unit u
-    UNION ALL
-    SELECT a.unit_id, p.id, p.parent_id FROM ancestry a JOIN org_unit p ON p.id = a.next_id
+register AS (
+    SELECT k.unit_id, k.category,
+           k.stat_accepted_on < %(s)s
+               AND COALESCE(h.status_b, 'with_conditions') NOT IN
+                   ('completed', 'terminated', 'transferred_out', 'separate_book') AS old,
+           k.stat_accepted_on >= %(s)s OR (h.status_b = 'separate_book' AND h.active_in_period) AS fresh,
+           CASE WHEN k.stat_accepted_on >= %(s)s THEN k.amount_due ELSE COALESCE(h.left_b, k.amount_due) END
+               AS opening,
+           COALESCE(h.status_e, 'with_conditions') AS st, COALESCE(h.ground_e, '') AS gr,
+           COALESCE(h.left_e, k.amount_due) AS closing, COALESCE(h.term_e, 0) AS term,
+           COALESCE(h.paid, 0) AS paid, COALESCE(h.cut, 0) AS cut
+    FROM cases_case k LEFT JOIN history h ON h.case_id = k.id
+    WHERE k.stat_accepted_on <= %(e)s
 ),
-marks AS (
-    SELECT e.case_id,
-           MAX(CASE WHEN e.stat_date < %(start)s THEN e.sequence END) AS seq_before,
-           MAX(e.sequence) AS seq_end,
-           SUM(CASE WHEN e.kind = 'thu_tien' AND e.stat_date >= %(start)s THEN e.amount ELSE 0 END) AS collected,
-           SUM(CASE WHEN e.kind = 'giam' AND e.stat_date >= %(start)s THEN e.amount ELSE 0 END) AS reduced
-    FROM cases_caseevent e WHERE e.stat_date <= %(end)s GROUP BY e.case_id
-),
-cases AS (
-    SELECT c.unit_id,
-           (c.stat_accepted_on < %(start)s AND COALESCE(b.status_after, 'with_conditions')
-                NOT IN ('completed', 'terminated', 'transferred_out', 'separate_book'))::int AS carried,
-           (c.stat_accepted_on >= %(start)s OR (b.status_after = 'separate_book' AND m.seq_end > m.seq_before))::int
-               AS fresh,
-           CASE WHEN c.stat_accepted_on >= %(start)s THEN c.amount_due ELSE COALESCE(b.remaining_after, c.amount_due)
-                END AS base_money,
-           COALESCE(x.status_after, 'with_conditions') AS st, COALESCE(x.ground_after, '') AS gr,
-           COALESCE(x.remaining_after, c.amount_due) AS rem, COALESCE(x.terminated_after, 0) AS term,
-           COALESCE(m.collected, 0) AS col, COALESCE(m.reduced, 0) AS red
-    FROM cases_case c
-    LEFT JOIN marks m ON m.case_id = c.id
-    LEFT JOIN cases_caseevent b ON b.case_id = c.id AND b.sequence = m.seq_before
-    LEFT JOIN cases_caseevent x ON x.case_id = c.id AND x.sequence = m.seq_end
-    WHERE c.stat_accepted_on <= %(end)s
-),
-counted AS (
-    SELECT unit_id, carried, fresh, base_money, col, red, rem, term,
+bucketed AS (
+    SELECT unit_id, category, old, fresh, opening, closing, term, paid, cut,
            CASE WHEN st IN ('completed', 'terminated', 'transferred_out') THEN st
-                WHEN st = 'with_conditions' OR (st = 'postponed' AND gr = 'c') THEN 'in_progress'
-                WHEN st IN ('postponed', 'suspended') THEN 'postponed_or_suspended'
-                ELSE 'without_conditions' END AS outcome
-    FROM cases WHERE carried = 1 OR fresh = 1
-),
-per_unit AS (
-    SELECT unit_id,
-           SUM(carried) AS n1, SUM(fresh) AS n2,
-           SUM((outcome = 'transferred_out')::int) AS n3, SUM((outcome = 'completed')::int) AS n4,
-           SUM((outcome = 'terminated')::int) AS n5, SUM((outcome = 'in_progress')::int) AS n6,
-           SUM((outcome = 'postponed_or_suspended')::int) AS n7, SUM((outcome = 'without_conditions')::int) AS n8,
-           SUM(carried * base_money) AS m1, SUM(fresh * base_money) AS m2,
-           SUM(CASE WHEN outcome = 'transferred_out' THEN base_money ELSE 0 END) AS m3,
-           SUM(CASE WHEN outcome <> 'transferred_out' THEN col ELSE 0 END) AS m4,
-           SUM(CASE WHEN outcome <> 'transferred_out' THEN red ELSE 0 END) AS m5,
-           SUM(CASE WHEN outcome = 'terminated' THEN term ELSE 0 END) AS m6,
-           SUM(CASE WHEN outcome = 'in_progress' THEN rem ELSE 0 END) AS m7,
-           SUM(CASE WHEN outcome = 'postponed_or_suspended' THEN rem ELSE 0 END) AS m8,
-           SUM(CASE WHEN outcome = 'without_conditions' THEN rem ELSE 0 END) AS m9
-    FROM counted GROUP BY unit_id
+                WHEN st = 'with_conditions' OR (st = 'postponed' AND gr = 'c') THEN 'go'
+                WHEN st IN ('postponed', 'suspended') THEN 'held'
+                ELSE 'none' END AS b
+    FROM register WHERE old OR fresh
 )
-SELECT a.ancestor_id, SUM(n1), SUM(n2), SUM(n3), SUM(n4), SUM(n5), SUM(n6), SUM(n7), SUM(n8),
-       SUM(m1), SUM(m2), SUM(m3), SUM(m4), SUM(m5), SUM(m6), SUM(m7), SUM(m8), SUM(m9)
-FROM per_unit p
-JOIN effective f ON f.unit_id = p.unit_id
-JOIN ancestry a ON a.unit_id = f.answering_id
-GROUP BY a.ancestor_id
+SELECT unit_id, category,
+       COUNT(*) FILTER (WHERE old), COUNT(*) FILTER (WHERE fresh),
+       COUNT(*) FILTER (WHERE b = 'transferred_out'), COUNT(*) FILTER (WHERE b = 'completed'),
+       COUNT(*) FILTER (WHERE b = 'terminated'), COUNT(*) FILTER (WHERE b = 'go'),
+       COUNT(*) FILTER (WHERE b = 'held'), COUNT(*) FILTER (WHERE b = 'none'),
+       COALESCE(SUM(opening) FILTER (WHERE old), 0), COALESCE(SUM(opening) FILTER (WHERE fresh), 0),
+       COALESCE(SUM(opening) FILTER (WHERE b = 'transferred_out'), 0),
+       COALESCE(SUM(paid) FILTER (WHERE b <> 'transferred_out'), 0),
+       COALESCE(SUM(cut) FILTER (WHERE b <> 'transferred_out'), 0),
+       COALESCE(SUM(term) FILTER (WHERE b = 'terminated'), 0),
+       COALESCE(SUM(closing) FILTER (WHERE b = 'go'), 0), COALESCE(SUM(closing) FILTER (WHERE b = 'held'), 0),
+       COALESCE(SUM(closing) FILTER (WHERE b = 'none'), 0)
+FROM bucketed
+GROUP BY unit_id, category
 """
+
+SCAN = """
+SELECT unit_id, category, COUNT(*), SUM(base_money), SUM(remaining_end), SUM(collected)
+FROM reports_caseyearfact WHERE fiscal_year = %(y)s GROUP BY unit_id, category
+"""
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", required=True)
-    parser.add_argument("--cases", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--fiscal-year", type=int, default=2026)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--events", type=int, default=50)
+    parser.add_argument("--no-check", action="store_true", help="Skip the (slow) check against the events.")
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thads.settings.base")
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
-    from cases.models import Case
-    from reports.engine import Hierarchy, group_rows, roll_up
+    from reports.engine import GroupRow, Hierarchy, facts_answer, group_rows, roll_up
     from reports.indicators import BASE_COUNTS, BASE_MONEY, Figures
-    from reports.selectors import targets_by_unit
-    from reports.services import report_from_figures
-    from reports.synthetic import generate
     from thads.core.dates import fiscal_year_bounds
     from thads.org.models import Unit
 
     if connection.vendor != "postgresql":
         sys.exit("this benchmark runs on PostgreSQL")
-    call_command("migrate", verbosity=0)
-    have = Case.objects.count()
-    if have < args.cases:
-        started = time.perf_counter()
-        result = generate(cases=args.cases - have, seed=args.seed + have)
-        print(f"loaded {result['cases']} cases, {result['events']} events in {time.perf_counter() - started:.0f} s")
     start, end = fiscal_year_bounds(args.fiscal_year)
-    cases_total = Case.objects.count()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM cases_caseevent")
-        events_total = cursor.fetchone()[0]
-    print(f"dataset: {cases_total:,} cases, {events_total:,} events; period {start} – {end}")
+        cursor.execute("SELECT (SELECT COUNT(*) FROM cases_case), (SELECT COUNT(*) FROM cases_caseevent), "
+                       "(SELECT COUNT(*) FROM reports_caseyearfact WHERE fiscal_year = %s)", [args.fiscal_year])
+        cases_total, events_total, facts_total = cursor.fetchone()
+    print(f"dataset: {cases_total:,} cases, {events_total:,} events, {facts_total:,} fact rows for "
+          f"FY{args.fiscal_year} ({start} – {end}); engine reads facts: {facts_answer(start, end)}")
+    if not facts_answer(start, end):
+        sys.exit("the facts are not complete for this year: run `manage.py facts_rebuild` first")
+    units = list(Unit.objects.active_on(end).values_list("id", flat=True))
+
+    def report(rows) -> dict:
+        hierarchy = Hierarchy(end)
+        totals = roll_up(rows, hierarchy) | roll_up(rows, hierarchy, key=lambda row: row.category)
+        return {key: (figures.cases(), figures.money()) for key, figures in totals.items()}
 
     def engine():
-        hierarchy = Hierarchy(end)
-        totals = roll_up(group_rows(start=start, end=end), hierarchy)
-        units = {u.pk: u for u in Unit.objects.active_on(end)}
-        targets = targets_by_unit(args.fiscal_year)
-        reports = {unit_id: report_from_figures(units[unit_id], start=start, end=end, category=None,
-                                                figures=figures, previous=Figures.zero(),
-                                                targets=targets.get(unit_id, {"cases": None, "money": None}))
-                   for (unit_id, _key), figures in totals.items() if unit_id in units}
-        return totals, reports
+        return report(group_rows(start=start, end=end))
 
-    def baseline():
+    def one_pass():
         with connection.cursor() as cursor:
-            cursor.execute(BASELINE, {"start": start, "end": end})
+            cursor.execute(EVENTS_AGGREGATE, {"s": start, "e": end})
+            rows = cursor.fetchall()
+        return report([GroupRow(unit_id, category, "", None, Figures(
+            dict(zip(BASE_COUNTS, (int(v) for v in sums[:8]), strict=True)),
+            dict(zip(BASE_MONEY, (int(v) for v in sums[8:]), strict=True)))) for unit_id, category, *sums in rows])
+
+    def scan():
+        with connection.cursor() as cursor:
+            cursor.execute(SCAN, {"y": args.fiscal_year})
             return cursor.fetchall()
 
-    def best(function):
-        times, result = [], None
-        for _ in range(args.repeat):
+    # Agreement first: facts, events (the engine's other path) and the independent one-pass.
+    by_facts, by_one_pass = engine(), one_pass()
+    by_events = report(group_rows(start=start, end=end, source="events")) if not args.no_check else by_facts
+    keys = [(unit_id, split) for unit_id in units for split in (None, "ngan_sach", "tin_dung_ngan_hang",
+                                                                 "tham_nhung_kinh_te", "khac")]
+    empty = (Figures.zero().cases(), Figures.zero().money())
+    mismatches = sum(1 for key in keys if not (by_facts.get(key, empty) == by_events.get(key, empty)
+                                               == by_one_pass.get(key, empty)))
+    print(f"unit × category figures: {len(keys):,}; mismatches facts/events/one-pass: {mismatches}")
+
+    times: dict[str, list[float]] = {"engine (facts)": [], "one-pass aggregate": [], "plain facts scan": []}
+    for _ in range(args.repeat):
+        for name, function in zip(times, (engine, one_pass, scan), strict=True):
             began = time.perf_counter()
-            result = function()
-            times.append(time.perf_counter() - began)
-        return min(times), result
-
-    baseline_seconds, rows = best(baseline)
-    engine_seconds, (totals, reports) = best(engine)
-    tracemalloc.start()  # a separate run: tracing slows Python down, so it is not timed
-    engine()
-    engine_peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-
-    expected = {}
-    for ancestor_id, *sums in rows:
-        expected[ancestor_id] = (tuple(int(v or 0) for v in sums[:8]), tuple(int(v or 0) for v in sums[8:]))
-    active = set(Unit.objects.active_on(end).values_list("id", flat=True))
-    mismatches = 0
-    for unit_id in active:
-        figures = totals.get((unit_id, None), Figures.zero())
-        got = (tuple(figures.counts[k] for k in BASE_COUNTS), tuple(figures.amounts[k] for k in BASE_MONEY))
-        want = expected.get(unit_id, ((0,) * 8, (0,) * 9))
-        if got != want:
-            mismatches += 1
-    root = Unit.objects.filter(parent__isnull=True).active_on(end).first()
-    national = reports.get(root.pk) if root else None
-    print(f"units reported: {len(reports)} (active on {end}: {len(active)}); mismatches engine vs baseline: "
-          f"{mismatches}")
-    if national:
-        print(f"national: to_enforce {national['cases']['to_enforce']:,}, with_conditions "
-              f"{national['cases']['with_conditions']:,}, rate {national['cases']['rate']} % (cases), "
-              f"{national['money']['rate']} % (money)")
-    print(f"engine   (best of {args.repeat}): {engine_seconds:7.2f} s")
-    print(f"baseline (best of {args.repeat}): {baseline_seconds:7.2f} s")
-    print(f"ratio engine/baseline:      {engine_seconds / baseline_seconds:7.2f}")
-    print(f"peak Python heap (engine): {engine_peak / 2**20:7.1f} MiB; "
-          f"max RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:7.1f} MiB")
+            function()
+            times[name].append(time.perf_counter() - began)
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    print(f"\n| FY{args.fiscal_year}, every unit × category ({args.repeat} interleaved runs) | median s | min s "
+          f"| max s | ÷ engine |")
+    print("|---|---|---|---|---|")
+    for name, values in times.items():
+        print(f"| {name} | {medians[name]:.2f} | {min(values):.2f} | {max(values):.2f} | "
+              f"{medians[name] / medians['engine (facts)']:.2f} |")
+    print(f"\npeak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
     if mismatches:
         sys.exit(1)
+    if args.events:
+        _events_bench(args.events)
+
+
+def _events_bench(count: int) -> None:
+    from django.db import transaction
+    from django.utils import timezone
+
+    import cases.services as services
+    from cases.codes import EventKind, Status
+    from cases.models import Case
+    from cases.services import EventData, case_events_record
+    from reports.engine import facts_answer, unit_figures
+    from thads.core.dates import fiscal_year_bounds, fiscal_year_of
+
+    today = timezone.localdate()
+    start = fiscal_year_bounds(fiscal_year_of(today))[0]
+    refresh = services.case_facts_refresh
+    spent: list[float] = []
+
+    def timed_refresh(ids):
+        began = time.perf_counter()
+        result = refresh(ids)
+        spent.append(time.perf_counter() - began)
+        return result
+
+    services.case_facts_refresh = timed_refresh
+    rng = random.Random(50)
+    candidates = list(Case.objects.filter(status=Status.WITH_CONDITIONS, amount_remaining__gt=1000,
+                                          accepted_on__gte=date(2025, 7, 1)).values_list("pk", flat=True)[:5000])
+    record_times, report_times = [], []
+    try:
+        for case_id in rng.sample(candidates, count):
+            case = Case.objects.select_related("unit").get(pk=case_id)
+            before = unit_figures(case.unit, start=start, end=today)
+            began = time.perf_counter()
+            with transaction.atomic():
+                case_events_record(actor=None, case=case, events=[EventData(EventKind.THU_TIEN, today, 1000)],
+                                   today=today)
+            record_times.append(time.perf_counter() - began)
+            began = time.perf_counter()
+            after = unit_figures(case.unit, start=start, end=today)
+            report_times.append(time.perf_counter() - began)
+            assert after.amounts["collected"] == before.amounts["collected"] + 1000, (before, after)
+    finally:
+        services.case_facts_refresh = refresh
+    assert facts_answer(start, today)
+
+    def row(name, values):
+        ms = [v * 1000 for v in values]
+        return f"| {name} | {statistics.median(ms):.1f} | {percentile(ms, 0.95):.1f} |"
+
+    print(f"\n| one collection recorded, {count} events | median ms | p95 ms |")
+    print("|---|---|---|")
+    print(row("case_events_record (whole service call, committed)", record_times))
+    print(row("… of which the facts refresh", spent))
+    print(row("the unit's fiscal year to date read after the commit (facts)", report_times))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,10 @@ the last event before the period and the last event on or before its end — and
 (unit, category, origin, officer). Each event row carries the case's state after it (written once by the
 services), so the state on any date is a join, not a replay. Units are then rolled up in Python over the
 hierarchy as it stood at the period's end: a few thousand group rows, never a loop over cases.
+
+A fiscal year (to date) whose per-case facts are complete is read from them instead (reports.facts stores,
+per case and year, what ``per_case_sql`` computes for the whole year): the same classification and sums
+over a narrow table, one row per counted case (see ``facts_answer``).
 """
 from collections import defaultdict
 from collections.abc import Iterable
@@ -14,35 +18,58 @@ from datetime import date
 from django.db import connection
 
 from reports.indicators import BASE_COUNTS, BASE_MONEY, Figures
+from thads.core.dates import fiscal_year_bounds, fiscal_year_of
 from thads.org.hierarchy import Hierarchy
 from thads.org.models import Unit
 
 ENDED = ("completed", "terminated", "transferred_out")
 
-# Per case: its statistical acceptance date, the state before the period (eb) and at its end (ee), and the
-# money collected and reduced within it — the difference of the two snapshots, so that a correction
-# (dinh_chinh) cancelling a collection takes it back in the period the correction counts in, and a closed
-# period keeps what it showed. A case with no event before S is as accepted: with conditions, owing its
-# amount due, nothing collected.
-_PER_CASE = """
-WITH marks AS (
-    SELECT e.case_id AS case_id,
-           MAX(CASE WHEN e.stat_date < %(start)s THEN e.sequence END) AS seq_before,
+
+def per_case_sql(*, by_year: bool | str, event_filter: str = "", case_filter: str = "") -> str:
+    """The CTEs ``marks`` and ``per_case``: per case, its statistical acceptance date, the state before the
+    period (eb) and at its end (ee), and the money collected and reduced within it. A case with no event
+    before S is as accepted: with conditions, owing its amount due.
+
+    One period ``%(start)s``–``%(end)s`` (``by_year`` False); or one row per case and fiscal year, with the
+    year and the latest statistical date the row reflects — what reports.facts stores — for one fiscal year
+    given as ``%(fiscal_year)s``, ``%(start)s``, ``%(end)s`` (``by_year="one"``: the planner sees the dates)
+    or for every year of a ``periods (fiscal_year, p_start, p_end)`` relation the caller defines
+    (``by_year="many"``). The rules live here only."""
+    many = by_year == "many"
+    start, end = ("p.p_start", "p.p_end") if many else ("%(start)s", "%(end)s")
+    year_key = ("p.fiscal_year AS fiscal_year, " if many else "%(fiscal_year)s AS fiscal_year, ") if by_year else ""
+    last_stat = "MAX(e.stat_date) AS last_stat, " if by_year else ""
+    event_from = "cases_caseevent e JOIN periods p ON e.stat_date <= p.p_end" if many else "cases_caseevent e"
+    event_where = "1 = 1" if many else f"e.stat_date <= {end}"
+    group = "e.case_id, p.fiscal_year" if many else "e.case_id"
+    case_from = ("cases_case c JOIN periods p ON c.stat_accepted_on <= p.p_end\n"
+                 "    LEFT JOIN marks m ON m.case_id = c.id AND m.fiscal_year = p.fiscal_year"
+                 if many else "cases_case c\n    LEFT JOIN marks m ON m.case_id = c.id")
+    case_where = "1 = 1" if many else f"c.stat_accepted_on <= {end}"
+    case_extra = (f"{'p.fiscal_year' if many else '%(fiscal_year)s'} AS fiscal_year, c.id AS case_id,\n"
+                  "           CASE WHEN m.last_stat IS NULL OR m.last_stat < c.stat_accepted_on "
+                  "THEN c.stat_accepted_on ELSE m.last_stat END AS last_stat_date,\n           "
+                  if by_year else "")
+    return f"""
+marks AS (
+    SELECT e.case_id AS case_id, {year_key if many else ""}{last_stat}
+           MAX(CASE WHEN e.stat_date < {start} THEN e.sequence END) AS seq_before,
            MAX(e.sequence) AS seq_end
-    FROM cases_caseevent e
-    WHERE e.stat_date <= %(end)s {event_filter}
-    GROUP BY e.case_id
+    FROM {event_from}
+    WHERE {event_where} {event_filter}
+    GROUP BY {group}
 ),
 per_case AS (
-    SELECT c.unit_id AS unit_id, c.category AS category, c.origin AS origin, c.officer_id AS officer_id,
-           CASE WHEN c.stat_accepted_on < %(start)s
+    SELECT {case_extra}c.unit_id AS unit_id, c.category AS category, c.origin AS origin,
+           c.officer_id AS officer_id,
+           CASE WHEN c.stat_accepted_on < {start}
                  AND COALESCE(eb.status_after, 'with_conditions')
                      NOT IN ('completed', 'terminated', 'transferred_out', 'separate_book')
                 THEN 1 ELSE 0 END AS carried,
-           CASE WHEN c.stat_accepted_on >= %(start)s
+           CASE WHEN c.stat_accepted_on >= {start}
                   OR (eb.status_after = 'separate_book' AND m.seq_end > m.seq_before)
                 THEN 1 ELSE 0 END AS is_new,
-           CASE WHEN c.stat_accepted_on >= %(start)s THEN c.amount_due
+           CASE WHEN c.stat_accepted_on >= {start} THEN c.amount_due
                 ELSE COALESCE(eb.remaining_after, c.amount_due) END AS base_money,
            COALESCE(ee.status_after, 'with_conditions') AS status_end,
            COALESCE(ee.ground_after, '') AS ground_end,
@@ -50,12 +77,16 @@ per_case AS (
            COALESCE(ee.terminated_after, 0) AS terminated_end,
            COALESCE(ee.collected_after, 0) - COALESCE(eb.collected_after, 0) AS collected,
            COALESCE(ee.reduced_after, 0) - COALESCE(eb.reduced_after, 0) AS reduced
-    FROM cases_case c
-    LEFT JOIN marks m ON m.case_id = c.id
+    FROM {case_from}
     LEFT JOIN cases_caseevent eb ON eb.case_id = c.id AND eb.sequence = m.seq_before
     LEFT JOIN cases_caseevent ee ON ee.case_id = c.id AND ee.sequence = m.seq_end
-    WHERE c.stat_accepted_on <= %(end)s {case_filter}
-),
+    WHERE {case_where} {case_filter}
+)"""  # noqa: S608 (fragments of this module and placeholders only)
+
+
+# Classify each counted case of ``source`` (per_case, or the stored facts) by its state at the end and sum the
+# classes per (unit, category, origin, officer).
+_SUMS = """
 classified AS (
     SELECT unit_id, category, origin, officer_id, carried, is_new, base_money, collected, reduced,
            remaining_end, terminated_end, status_end,
@@ -64,7 +95,7 @@ classified AS (
                     THEN 'in_progress'
                 WHEN status_end IN ('postponed', 'suspended') THEN 'postponed_or_suspended'
                 ELSE 'without_conditions' END AS outcome
-    FROM per_case
+    FROM {source}
     WHERE carried = 1 OR is_new = 1
 )
 SELECT unit_id, category, origin, officer_id,
@@ -89,6 +120,18 @@ FROM classified
 GROUP BY unit_id, category, origin, officer_id
 """
 
+# The stored facts of one fiscal year, shaped as per_case (booleans as 0/1).
+_FACTS_SOURCE = """
+facts AS (
+    SELECT f.unit_id AS unit_id, f.category AS category, f.origin AS origin, f.officer_id AS officer_id,
+           CASE WHEN f.carried THEN 1 ELSE 0 END AS carried, CASE WHEN f.is_new THEN 1 ELSE 0 END AS is_new,
+           f.base_money AS base_money, f.status_end AS status_end, f.ground_end AS ground_end,
+           f.remaining_end AS remaining_end, f.terminated_end AS terminated_end, f.collected AS collected,
+           f.reduced AS reduced
+    FROM reports_caseyearfact f
+    WHERE f.fiscal_year = %(fiscal_year)s {fact_filter}
+),"""
+
 
 @dataclass(frozen=True)
 class GroupRow:
@@ -109,20 +152,40 @@ def _in_clause(name: str, values: Iterable, params: dict) -> str:
 
 
 def group_rows(*, start: date, end: date, category: str | None = None,
-               unit_ids: Iterable[int] | None = None) -> list[GroupRow]:
+               unit_ids: Iterable[int] | None = None, source: str | None = None) -> list[GroupRow]:
     """Base sums per (unit, category, origin, officer) for [start, end], straight from the database.
-    ``unit_ids`` narrows the cases to those units (None: every unit)."""
+    ``unit_ids`` narrows the cases to those units (None: every unit).
+
+    A fiscal year to date or a whole fiscal year is read from the per-case facts (reports.facts) when they
+    are complete for that year and hold nothing dated after ``end``; any other period from the events.
+    ``source`` ("facts" or "events") forces one (tests and benchmarks compare them)."""
     params: dict = {"start": start, "end": end}
-    case_filter = event_filter = ""
-    if category:
-        params["category"] = category
-        case_filter += " AND c.category = %(category)s"
-    if unit_ids is not None:
-        case_filter += f" AND c.unit_id IN ({_in_clause('unit', sorted(set(unit_ids)), params)})"
-    if case_filter:
-        # Aggregate only the events of the cases in scope (a unit's report must not scan the country).
-        event_filter = f" AND e.case_id IN (SELECT c.id FROM cases_case c WHERE 1 = 1{case_filter})"  # noqa: S608 (placeholders only)
-    sql = _PER_CASE.format(case_filter=case_filter, event_filter=event_filter)  # filters hold placeholders only
+    if source is None:
+        source = "facts" if facts_answer(start, end) else "events"
+    if source == "facts":
+        fiscal_year = fiscal_year_of(end)
+        if start != fiscal_year_bounds(fiscal_year)[0]:
+            raise ValueError("the facts hold fiscal years from 1 October only")
+        params["fiscal_year"] = fiscal_year
+        fact_filter = ""
+        if category:
+            params["category"] = category
+            fact_filter += " AND f.category = %(category)s"
+        if unit_ids is not None:
+            fact_filter += f" AND f.unit_id IN ({_in_clause('unit', sorted(set(unit_ids)), params)})"
+        sql = "WITH " + _FACTS_SOURCE.format(fact_filter=fact_filter) + _SUMS.format(source="facts")
+    else:
+        case_filter = event_filter = ""
+        if category:
+            params["category"] = category
+            case_filter += " AND c.category = %(category)s"
+        if unit_ids is not None:
+            case_filter += f" AND c.unit_id IN ({_in_clause('unit', sorted(set(unit_ids)), params)})"
+        if case_filter:
+            # Aggregate only the events of the cases in scope (a unit's report must not scan the country).
+            event_filter = f" AND e.case_id IN (SELECT c.id FROM cases_case c WHERE 1 = 1{case_filter})"  # noqa: S608 (placeholders only)
+        sql = ("WITH " + per_case_sql(by_year=False, case_filter=case_filter, event_filter=event_filter) + ","
+               + _SUMS.format(source="per_case"))  # filters hold placeholders only
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -132,6 +195,28 @@ def group_rows(*, start: date, end: date, category: str | None = None,
         amounts = dict(zip(BASE_MONEY, (int(v or 0) for v in sums[len(BASE_COUNTS):]), strict=True))
         result.append(GroupRow(unit_id, row_category, origin, officer_id, Figures(counts, amounts)))
     return result
+
+
+def facts_answer(start: date, end: date) -> bool:
+    """Whether the stored facts give [start, end] exactly: a period from the 1 October of a fiscal year whose
+    facts are complete (FactsCoverage), ending on that year's 30 September or on/after the latest statistical
+    date any of its facts reflects (a year to date). One query."""
+    fiscal_year = fiscal_year_of(end)
+    year_start, year_end = fiscal_year_bounds(fiscal_year)
+    if start != year_start:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT complete_through FROM reports_factscoverage WHERE id = 1), "
+            "(SELECT MAX(last_stat_date) FROM reports_caseyearfact WHERE fiscal_year = %s)", [fiscal_year])
+        through, latest = cursor.fetchone()
+    if through is None or fiscal_year > through:
+        return False
+    if end == year_end or latest is None:
+        return True
+    if isinstance(latest, str):  # SQLite returns the aggregate of a date column as text
+        latest = date.fromisoformat(latest)
+    return end >= latest
 
 
 def roll_up(rows: Iterable[GroupRow], hierarchy: Hierarchy, *, key=lambda row: None) -> dict:

@@ -114,3 +114,63 @@ class StatsJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} {self.status}"
+
+
+class CaseYearFact(models.Model):
+    """One case in one fiscal year in which it is counted (carried over or new, domain.md §6): what the
+    engine needs for the period [1 October, 30 September] of that year, by statistical dates. Written only by
+    reports.facts (the services call it in the same transaction as the write that changes a row).
+
+    The state at the end is the state after the last event on or before the year's end; collected and
+    reduced are the year's amounts. ``last_stat_date`` is the latest statistical date the row reflects (its
+    acceptance or an event within the year): a year-to-date report on a day after every row's
+    ``last_stat_date`` reads the same rows as the whole year."""
+
+    case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.CASCADE,
+                             related_name="year_facts", db_constraint=False)
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    unit = models.ForeignKey("org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="+", db_constraint=False)
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("officer"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+", db_constraint=False)
+    category = models.CharField(_("category"), max_length=32)
+    origin = models.CharField(_("origin"), max_length=16)
+    carried = models.BooleanField(_("carried over"))
+    is_new = models.BooleanField(_("new"))
+    base_money = models.BigIntegerField(_("money at the start (VND)"))
+    status_end = models.CharField(_("status at the end"), max_length=32)
+    ground_end = models.CharField(_("ground at the end"), max_length=32, blank=True)
+    remaining_end = models.BigIntegerField(_("remaining at the end (VND)"))
+    terminated_end = models.BigIntegerField(_("terminated to the end (VND)"))
+    collected = models.BigIntegerField(_("collected in the year (VND)"))
+    reduced = models.BigIntegerField(_("reduced in the year (VND)"))
+    last_stat_date = models.DateField(_("latest statistical date"))
+    # (No database foreign keys: the bulk rebuild inserts hundreds of thousands of rows at once, and the rows
+    # are derived from cases that hold those keys already. Django still applies on_delete.)
+
+    class Meta:
+        verbose_name = _("case-year fact")
+        verbose_name_plural = _("case-year facts")
+        constraints = [models.UniqueConstraint(fields=["case", "fiscal_year"], name="fact_case_year_unique")]
+        indexes = [
+            models.Index(fields=["fiscal_year", "unit"], name="fact_year_unit"),
+            models.Index(fields=["fiscal_year", "last_stat_date"], name="fact_year_last_stat"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} FY{self.fiscal_year}"
+
+
+class FactsCoverage(models.Model):
+    """A single row: the facts are complete (every counted case has its row) for every fiscal year up to
+    ``complete_through``. None: never built — the engine reads the events. The rollover extends it."""
+
+    complete_through = models.PositiveSmallIntegerField(_("complete through fiscal year"), null=True, blank=True)
+    built_at = models.DateTimeField(_("built at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("facts coverage")
+        verbose_name_plural = _("facts coverage")
+
+    def __str__(self) -> str:
+        return f"facts ≤ FY{self.complete_through}"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cases.codes import Category
 from reports.engine import Hierarchy, group_rows, previous_year, roll_up, unit_figures
+from reports.facts import facts_check, facts_rollover
 from reports.indicators import Figures, percentage_change
 from reports.models import ClosedPeriod, Metric, Snapshot, StatsJob, Target
 from reports.selectors import is_closed, targets_by_unit, targets_for
@@ -256,18 +257,29 @@ def snapshots_write(*, start: date, end: date, job: StatsJob | None = None) -> i
 
 
 def statistics_refresh(*, job: StatsJob, today: date | None = None) -> int:
-    """The nightly refresh: every unit, every category, the current periods. Records progress on ``job``.
-    Rerunning it with the same data writes nothing."""
+    """The nightly refresh: first the per-case facts — the rollover into a new fiscal year, then the drift
+    check (0 expected; drifted cases are logged, repaired and counted on the job's message) — then every
+    unit, every category, the current periods. Records progress on ``job``. Rerunning it with the same data
+    writes nothing."""
     today = today or timezone.localdate()
     periods = current_periods(today)
     job_update(job, status=StatsJob.Status.RUNNING, progress=0, started_at=timezone.now())
+    facts_rollover(today)
+    drift = facts_check(repair=True)
+    drift_note = ""
+    if drift.count:
+        drift_note = _("Facts drift: %(count)s case-years differed from a rebuild and were repaired "
+                       "(e.g. %(sample)s).") % {"count": drift.count, "sample": ", ".join(
+                           f"#{case_id}/FY{year}" for case_id, year in drift.pairs[:5])}
+        job_update(job, message=drift_note)
     written = 0
     for index, (start, end) in enumerate(periods, start=1):
         written += snapshots_write(start=start, end=end, job=job)
         job_update(job, progress=int(index * 100 / len(periods)),
                    message=_("%(done)s of %(total)s periods") % {"done": index, "total": len(periods)})
+    message = _("%(count)s snapshots written") % {"count": written}
     job_update(job, status=StatsJob.Status.SUCCEEDED, progress=100, finished_at=timezone.now(),
-               message=_("%(count)s snapshots written") % {"count": written})
+               message=f"{drift_note} {message}" if drift_note else message)
     return written
 
 

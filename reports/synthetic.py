@@ -153,7 +153,10 @@ def _copy(table: str, columns: list[str], rows: list[tuple]) -> None:
 
 def generate(*, cases: int, seed: int, batch: int = 20_000, progress=None) -> dict[str, int]:
     """Add ``cases`` synthetic cases (and their events) to the database. Returns counts."""
+    from reports.facts import facts_invalidate
+
     rng = random.Random(seed)
+    facts_invalidate()  # rows written here bypass the services: the facts wait for facts_rebuild
     units = build_hierarchy()
     banks = _banks()
     case_fields = {f.column: f for f in Case._meta.concrete_fields}

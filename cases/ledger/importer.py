@@ -37,6 +37,7 @@ from cases.services import (
     events_apply,
     party_values,
 )
+from reports.facts import case_facts_refresh, facts_deferred
 from reports.selectors import statistics_closed_through
 from thads.core.errors import DomainError, PermissionDeniedError
 from thads.org.models import Unit
@@ -85,7 +86,9 @@ def import_ledger(directory: str | Path, *, actor=None, progress: Progress | Non
         raise LedgerRejected(sorted(issues, key=lambda issue: (_FILE_ORDER.get(issue.file, 9), issue.row)))
     try:
         with transaction.atomic():
-            _Importer(parsed, summary, issues, actor, progress or (lambda *_: None)).run()
+            # The services' per-case fact refreshes are collected and run once, set-based, at the end.
+            with facts_deferred():
+                _Importer(parsed, summary, issues, actor, progress or (lambda *_: None)).run()
             if issues:
                 raise _Rollback
     except _Rollback:
@@ -387,6 +390,7 @@ class _Importer:
                                      for case in cases]
                         + [{"case_id": event["case_id"], "kind": CaseChange.Kind.EVENT_RECORDED, "event_id": event_id}
                            for event, event_id in zip(events, event_ids, strict=True)])
+            case_facts_refresh([case.pk for case in cases])  # deferred: one set-based refresh at the end
             self.summary.cases += len(cases)
             self.summary.case_ids.extend(case.pk for case in cases)
             done += len(cases) + len(events)

@@ -25,6 +25,7 @@ from cases.selectors import (
     case_state_on,
     unit_is_writable_by,
 )
+from reports.facts import case_facts_refresh
 from reports.selectors import statistics_closed_through
 from thads.core.errors import DomainError, PermissionDeniedError
 from thads.core.money import format_vnd
@@ -179,6 +180,7 @@ def case_create(
     case.save()
     Party.objects.bulk_create(party_rows(case, parties, created_by=_audit_actor(actor)))
     CaseChange.objects.create(case=case, kind=CaseChange.Kind.CASE_CREATED)
+    case_facts_refresh([case.pk])
     return case
 
 
@@ -236,6 +238,8 @@ def case_update(*, actor, case: Case, **changes) -> Case:
     for field, value in changes.items():
         setattr(locked, field, value)
     locked.save(update_fields=[*changes, "updated_at"])
+    if "officer" in changes:
+        case_facts_refresh([locked.pk])
     return locked
 
 
@@ -284,8 +288,11 @@ def cases_assign(*, actor, case_ids: list[int], officer) -> int:
     if refused:
         raise PermissionDeniedError(_("Only the unit head assigns officers (refused: %(cases)s).") % {
             "cases": ", ".join(refused[:5])})
-    return Case.objects.filter(pk__in=[case.pk for case in cases]).exclude(officer=officer).update(
-        officer=officer, updated_at=timezone.now())
+    changed = list(Case.objects.filter(pk__in=[case.pk for case in cases]).exclude(officer=officer)
+                   .values_list("pk", flat=True))
+    Case.objects.filter(pk__in=changed).update(officer=officer, updated_at=timezone.now())
+    case_facts_refresh(changed)
+    return len(changed)
 
 
 @transaction.atomic
@@ -313,6 +320,7 @@ def case_events_record(*, actor, case: Case, events: list[EventData], source: st
                                     for event in created])
     _write_cache(locked, state)
     locked.save(update_fields=CACHE_FIELDS)
+    case_facts_refresh([locked.pk])
     if case is not locked:  # callers holding the case instance see the new state too
         _write_cache(case, state)
     return created
@@ -437,6 +445,7 @@ def case_event_cancel(*, actor, case: Case, event: CaseEvent | None, reason: str
     CaseChange.objects.create(case=locked, kind=CaseChange.Kind.EVENT_RECORDED, event=row)
     _write_cache(locked, state)
     locked.save(update_fields=CACHE_FIELDS)
+    case_facts_refresh([locked.pk])
     if case is not locked:  # callers holding the case instance see the new state too
         _write_cache(case, state)
     return row

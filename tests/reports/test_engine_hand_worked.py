@@ -401,10 +401,11 @@ def test_category_filter_counts_only_that_category(fy2019):
 
 
 @pytest.mark.django_db
-def test_group_rows_is_one_query_and_its_rows_roll_up_to_the_totals(fy2019, django_assert_num_queries):
-    # When reading the group rows for every unit
+@pytest.mark.parametrize("source", ["facts", "events"])
+def test_group_rows_is_one_query_and_its_rows_roll_up_to_the_totals(fy2019, django_assert_num_queries, source):
+    # When reading the group rows for every unit, from the per-case facts or from the events
     with django_assert_num_queries(1):
-        rows = group_rows(start=S, end=E)
+        rows = group_rows(start=S, end=E, source=source)
     # Then rolling them up over the hierarchy at E gives every unit's hand-worked totals
     totals = roll_up(rows, Hierarchy(E))
     assert_same(totals[(fy2019["HG"].pk, None)], HG_FY2019)

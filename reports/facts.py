@@ -1,0 +1,273 @@
+"""Per-case facts: one row per case and fiscal year in which it is counted (reports.models.CaseYearFact).
+
+The rows are what reports.engine.per_case_sql computes for the period [1 October, 30 September] of each
+fiscal year: the rules live in the engine, this module only stores its answer. The services call
+``case_facts_refresh`` in the same transaction as every write that changes what a row holds (a case
+accepted, events recorded, an officer assigned); imports, the demo and the rollover use the set-based
+``facts_rebuild``; the nightly job checks them (``facts_check``).
+
+Coverage (``FactsCoverage``): the facts are complete for every fiscal year up to ``complete_through``. A new
+fiscal year's rows for cases carried into it are created by the rollover (``facts_rollover``, idempotent,
+run by the nightly job and `manage.py facts_rebuild`); until then the engine reads that year from the events.
+"""
+import contextlib
+import contextvars
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from reports.engine import per_case_sql
+from reports.models import CaseYearFact, FactsCoverage
+from thads.core.dates import fiscal_year_bounds, fiscal_year_of
+
+logger = logging.getLogger(__name__)
+
+FACTS_TABLE = CaseYearFact._meta.db_table
+COVERAGE_TABLE = FactsCoverage._meta.db_table
+COLUMNS = ("case_id", "fiscal_year", "unit_id", "officer_id", "category", "origin", "carried", "is_new",
+           "base_money", "status_end", "ground_end", "remaining_end", "terminated_end", "collected", "reduced",
+           "last_stat_date")
+# per_case (engine.per_case_sql) → a fact row; booleans from the engine's 0/1.
+_SELECT = ("SELECT case_id, fiscal_year, unit_id, officer_id, category, origin, carried = 1, is_new = 1, "
+           "base_money, status_end, ground_end, remaining_end, terminated_end, collected, reduced, last_stat_date "
+           "FROM per_case WHERE carried = 1 OR is_new = 1")
+CHUNK = 2000  # case ids per statement (well under SQLite's and psycopg's parameter limits)
+
+_deferred: contextvars.ContextVar[set | None] = contextvars.ContextVar("facts_deferred", default=None)
+
+
+def _ids_clause(prefix: str, ids: list[int], params: dict) -> str:
+    keys = []
+    for index, value in enumerate(ids):
+        params[f"{prefix}{index}"] = value
+        keys.append(f"%({prefix}{index})s")
+    return ", ".join(keys) or "NULL"
+
+
+def _insert_sql(table: str, years: list[int], params: dict, case_ids: list[int] | None) -> str:
+    """INSERT … SELECT of the fact rows of ``years`` (for ``case_ids``, or every case) into ``table``."""
+    case_filter = event_filter = ""
+    if case_ids is not None:
+        ids = _ids_clause("c", case_ids, params)
+        case_filter, event_filter = f" AND c.id IN ({ids})", f" AND e.case_id IN ({ids})"
+    if len(years) == 1:  # the dates as parameters: the planner sizes a national rebuild right
+        params["fiscal_year"] = years[0]
+        params["start"], params["end"] = fiscal_year_bounds(years[0])
+        with_clause = f"WITH {per_case_sql(by_year='one', case_filter=case_filter, event_filter=event_filter)}"
+    else:
+        values = []
+        for index, year in enumerate(years):
+            start, end = fiscal_year_bounds(year)
+            params.update({f"y{index}": year, f"s{index}": start, f"e{index}": end})
+            values.append(f"(%(y{index})s, %(s{index})s, %(e{index})s)")
+        periods = f"periods (fiscal_year, p_start, p_end) AS (VALUES {', '.join(values)}),"
+        per_case = per_case_sql(by_year='many', case_filter=case_filter, event_filter=event_filter)
+        with_clause = f"WITH {periods}{per_case}"
+    # INSERT first, so that the drivers report the rows written (SQLite's counts only statements starting so).
+    return f"INSERT INTO {table} ({', '.join(COLUMNS)})\n{with_clause}\n{_SELECT}"
+
+
+def _coverage() -> int | None:
+    return FactsCoverage.objects.filter(pk=1).values_list("complete_through", flat=True).first()
+
+
+def _set_coverage(through: int | None) -> None:
+    FactsCoverage.objects.update_or_create(pk=1, defaults={"complete_through": through,
+                                                           "built_at": timezone.now()})
+
+
+def _as_date(value) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _last_year(*days: date | None, through: int | None) -> int:
+    """The last fiscal year rows are kept for: the current one, the coverage, or the latest a row needs."""
+    years = [fiscal_year_of(timezone.localdate()), through or 0]
+    years += [fiscal_year_of(day) for day in days if day is not None]
+    return max(years)
+
+
+def case_facts_refresh(case_ids) -> int:
+    """Recompute the fact rows of ``case_ids`` from their events (every fiscal year from each case's
+    acceptance on): three statements per 2,000 cases, whatever their histories. Call it inside the
+    transaction of the write. Inside ``facts_deferred()`` the ids are collected and refreshed once at the end.
+    Returns the rows written (0 when deferred)."""
+    ids = sorted({int(pk) for pk in case_ids})
+    if not ids:
+        return 0
+    pending = _deferred.get()
+    if pending is not None:
+        pending.update(ids)
+        return 0
+    written = 0
+    for index in range(0, len(ids), CHUNK):
+        written += _refresh_chunk(ids[index:index + CHUNK])
+    return written
+
+
+def _refresh_chunk(ids: list[int], years: list[int] | None = None) -> int:
+    params: dict = {}
+    clause = _ids_clause("c", ids, params)
+    with connection.cursor() as cursor:
+        if years is None:
+            cursor.execute(
+                f"SELECT MIN(stat_accepted_on), MAX(stat_accepted_on), "  # noqa: S608 (placeholders only)
+                f"(SELECT MAX(stat_date) FROM cases_caseevent WHERE case_id IN ({clause})), "
+                f"(SELECT complete_through FROM {COVERAGE_TABLE} WHERE id = 1) "
+                f"FROM cases_case WHERE id IN ({clause})", params)
+            first, last, last_event, through = cursor.fetchone()
+            first, last, last_event = _as_date(first), _as_date(last), _as_date(last_event)
+            if first is None:  # none of them exists (any more)
+                cursor.execute(f"DELETE FROM {FACTS_TABLE} WHERE case_id IN ({clause})", params)  # noqa: S608
+                return 0
+            years = list(range(fiscal_year_of(first), _last_year(last, last_event, through=through) + 1))
+            cursor.execute(f"DELETE FROM {FACTS_TABLE} WHERE case_id IN ({clause})", params)  # noqa: S608
+        else:
+            cursor.execute(f"DELETE FROM {FACTS_TABLE} WHERE case_id IN ({clause})"  # noqa: S608 (placeholders)
+                           f" AND fiscal_year IN ({', '.join(str(int(y)) for y in years)})", params)
+        insert_params: dict = {}
+        cursor.execute(_insert_sql(FACTS_TABLE, years, insert_params, ids), insert_params)
+        return cursor.rowcount
+
+
+@contextlib.contextmanager
+def facts_deferred():
+    """Collect the services' fact refreshes and run them once, set-based, on leaving (an import recording
+    thousands of cases). Nested uses join the outermost one. Nothing is refreshed if the block raises (its
+    transaction is rolled back anyway)."""
+    if _deferred.get() is not None:
+        yield
+        return
+    pending: set = set()
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    case_facts_refresh(pending)
+
+
+def _lock_facts() -> None:
+    """Serialise a bulk rebuild with the services' refreshes (PostgreSQL; SQLite has one writer anyway):
+    writers wait until the rebuild commits, then refresh their cases over it. (And no JIT: compiling the
+    aggregate costs more than it saves on this one-off statement.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {FACTS_TABLE} IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '256MB'")  # aggregates and hash joins in memory
+
+
+def _all_years() -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MIN(stat_accepted_on), MAX(stat_accepted_on), (SELECT MAX(stat_date) "
+                       "FROM cases_caseevent) FROM cases_case")
+        first, last, last_event = (_as_date(v) for v in cursor.fetchone())
+    if first is None:
+        return []
+    return list(range(fiscal_year_of(first), _last_year(last, last_event, through=_coverage()) + 1))
+
+
+@transaction.atomic
+def facts_rebuild(*, case_ids=None, fiscal_years=None, progress=None) -> int:
+    """Rebuild fact rows set-based, in SQL (INSERT … SELECT, one statement per fiscal year, or per 2,000
+    cases when ``case_ids`` is given). Everything when both are None — then the facts are complete for every
+    year up to the current one (FactsCoverage). Returns the rows written."""
+    _lock_facts()
+    if case_ids is not None:
+        ids = sorted({int(pk) for pk in case_ids})
+        years = sorted(set(fiscal_years)) if fiscal_years else None
+        return sum(_refresh_chunk(ids[i:i + CHUNK], years) for i in range(0, len(ids), CHUNK))
+    years = sorted(set(fiscal_years)) if fiscal_years else _all_years()
+    written = 0
+    with connection.cursor() as cursor:
+        if not fiscal_years:
+            cursor.execute(f"DELETE FROM {FACTS_TABLE}")  # noqa: S608 (a constant)
+        for year in years:
+            if fiscal_years:
+                cursor.execute(f"DELETE FROM {FACTS_TABLE} WHERE fiscal_year = %s", [year])  # noqa: S608
+            params: dict = {}
+            cursor.execute(_insert_sql(FACTS_TABLE, [year], params, None), params)
+            written += cursor.rowcount
+            if progress:
+                progress(year, cursor.rowcount)
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {FACTS_TABLE}")
+    through = _coverage()
+    if not fiscal_years:
+        _set_coverage(max([*years, fiscal_year_of(timezone.localdate())]))
+    elif through is not None and set(range(through + 1, max(years) + 1)) <= set(years):
+        _set_coverage(max(through, max(years)))
+    return written
+
+
+def facts_invalidate() -> None:
+    """Mark the facts incomplete (data was written around the services): the engine reads the events until
+    ``facts_rebuild`` runs."""
+    _set_coverage(None)
+
+
+def facts_rollover(today: date | None = None, progress=None) -> list[int]:
+    """Create the rows of every fiscal year after the coverage up to the one containing ``today`` (cases
+    carried into a new year have their row before any event of it), then mark those years complete.
+    Idempotent: nothing to do once the coverage reaches the current year. Never built: a full rebuild.
+    Returns the years built."""
+    current = fiscal_year_of(today or timezone.localdate())
+    through = _coverage()
+    if through is None:
+        facts_rebuild(progress=progress)
+        return _all_years()
+    years = list(range(through + 1, current + 1))
+    if years:
+        facts_rebuild(fiscal_years=years, progress=progress)
+    return years
+
+
+@dataclass
+class FactsDrift:
+    """What facts_check found: the (case id, fiscal year) pairs whose stored row differs from a rebuild
+    (missing, extra or different), among ``checked`` stored rows of the complete years."""
+
+    checked: int = 0
+    through: int | None = None
+    pairs: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.pairs)
+
+
+def facts_check(*, repair: bool = False) -> FactsDrift:
+    """Rebuild the facts of every complete year into a temporary table and compare them with the stored
+    rows. 0 pairs is the expected answer; with ``repair`` the drifted cases are refreshed."""
+    through = _coverage()
+    result = FactsDrift(through=through)
+    if through is None:
+        return result
+    years = [y for y in _all_years() if y <= through]
+    cols = ", ".join(COLUMNS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS facts_check_tmp")
+        cursor.execute(f"CREATE TEMPORARY TABLE facts_check_tmp AS SELECT {cols} "  # noqa: S608 (constants)
+                       f"FROM {FACTS_TABLE} WHERE 1 = 0")
+        for year in years:
+            params: dict = {}
+            cursor.execute(_insert_sql("facts_check_tmp", [year], params, None), params)
+        stored = f"SELECT {cols} FROM {FACTS_TABLE} WHERE fiscal_year <= %(through)s"  # noqa: S608
+        cursor.execute(f"SELECT COUNT(*) FROM {FACTS_TABLE} WHERE fiscal_year <= %(through)s",  # noqa: S608
+                       {"through": through})
+        result.checked = cursor.fetchone()[0]
+        cursor.execute(
+            f"SELECT case_id, fiscal_year FROM ({stored} EXCEPT SELECT {cols} FROM facts_check_tmp) a "  # noqa: S608
+            f"UNION SELECT case_id, fiscal_year FROM (SELECT {cols} FROM facts_check_tmp EXCEPT {stored}) b",
+            {"through": through})
+        result.pairs = sorted((int(c), int(y)) for c, y in cursor.fetchall())
+        cursor.execute("DROP TABLE facts_check_tmp")
+    if result.pairs:
+        logger.warning("facts drift: %s (case, fiscal year) pairs, e.g. %s", result.count, result.pairs[:10])
+        if repair:
+            facts_rebuild(case_ids={case_id for case_id, _year in result.pairs})
+    return result

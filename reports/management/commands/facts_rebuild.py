@@ -1,0 +1,34 @@
+"""python manage.py facts_rebuild [--year 2026 ...] [--rollover] [--check] — the per-case facts."""
+import time
+
+from django.core.management.base import BaseCommand
+
+from reports.facts import facts_check, facts_rebuild, facts_rollover
+
+
+class Command(BaseCommand):
+    help = ("Rebuild the per-case facts the statistics read (all, or some fiscal years); --rollover only adds the "
+            "fiscal years not built yet; --check compares them with a rebuild and repairs any drift.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, action="append", dest="years", help="A fiscal year (repeatable).")
+        parser.add_argument("--rollover", action="store_true")
+        parser.add_argument("--check", action="store_true")
+
+    def handle(self, *args, years=None, rollover=False, check=False, **options):
+        started = time.perf_counter()
+
+        def progress(year, rows):
+            self.stderr.write(f"  FY{year}: {rows} rows ({time.perf_counter() - started:.1f} s)")
+
+        if check:
+            drift = facts_check(repair=True)
+            self.stdout.write(f"{drift.checked} rows checked through FY{drift.through}; {drift.count} drifted "
+                              f"(repaired) in {time.perf_counter() - started:.1f} s")
+            return
+        if rollover:
+            built = facts_rollover(progress=progress)
+            self.stdout.write(f"rollover: fiscal years {built or 'none'} in {time.perf_counter() - started:.1f} s")
+            return
+        rows = facts_rebuild(fiscal_years=years, progress=progress)
+        self.stdout.write(f"{rows} fact rows in {time.perf_counter() - started:.1f} s")
