@@ -11,6 +11,7 @@ from reports.indicators import CASE_INDICATORS, LABELS, MONEY_INDICATORS
 from reports.services import report_build, report_case_rows
 from thads.core.errors import DomainError
 from thads.core.money import format_vnd
+from thads.core.numbers import format_points, format_rate
 from thads.org.models import Unit
 
 
@@ -72,8 +73,7 @@ class Command(BaseCommand):
             cases = report["cases"].get(key)
             money = report["money"].get(key)
             if key == "rate":
-                cell_cases = "—" if cases is None else f"{cases:.2f}".replace(".", ",") + " %"
-                cell_money = "—" if money is None else f"{money:.2f}".replace(".", ",") + " %"
+                cell_cases, cell_money = format_rate(cases), format_rate(money)
             else:
                 cell_cases = "" if cases is None else format_vnd(cases, symbol=False)
                 cell_money = "" if money is None else format_vnd(money, symbol=False)
@@ -81,8 +81,6 @@ class Command(BaseCommand):
         targets, gap = report["targets"], report["gap_to_target"]
         for metric, label in (("cases", _("Cases")), ("money", _("Money"))):
             if targets[metric] is not None:
-                sign = "+" if gap[metric] is not None and gap[metric] >= 0 else ""
-                gap_text = "—" if gap[metric] is None else f"{sign}{gap[metric]:.2f}".replace(".", ",")
                 lines.append(_("%(label)s target %(target)s %%, gap %(gap)s points") % {
-                    "label": label, "target": f"{targets[metric]:.2f}".replace(".", ","), "gap": gap_text})
+                    "label": label, "target": format_rate(targets[metric])[:-2], "gap": format_points(gap[metric])})
         return "\n".join(lines)
