@@ -4,7 +4,7 @@ from datetime import date
 from django import template
 
 from thads.core.money import format_vnd
-from thads.core.numbers import format_change, format_points, format_rate
+from thads.core.numbers import format_change, format_points, format_rate, format_target
 
 register = template.Library()
 
@@ -43,3 +43,9 @@ def change(value) -> str:
 def num(value) -> str:
     """A count with Vietnamese grouping: 11900 → "11.900"; None → "—"."""
     return "—" if value is None else format_vnd(value, symbol=False)
+
+
+@register.filter
+def target(value) -> str:
+    """A target as decided: 73 → "73 %", 83.25 → "83,25 %"."""
+    return format_target(value)

@@ -53,7 +53,7 @@ def test_the_province_page_shows_both_rates_with_targets_gaps_and_last_year(clie
     # then: FY2019 of HG (see build_fy2019): 2 resolved of 3 with conditions; 5.950.000 of 8.000.000 đồng
     assert 'id="cases-rate">66,67 %<' in body
     assert 'id="money-rate">74,38 %<' in body
-    assert 'id="cases-target">73,00 %<' in body and 'id="money-target">33,00 %<' in body
+    assert 'id="cases-target">73 %<' in body and 'id="money-target">33 %<' in body
     assert 'id="cases-gap">-6,33<' in body and 'id="money-gap">+41,38<' in body
     assert body.count("điểm — chưa đạt chỉ tiêu") == 1 and body.count("điểm — đạt chỉ tiêu") == 1
     # last year (FY2018: 1 of 2; 500.000 of 4.500.000) and the change in points
@@ -269,3 +269,11 @@ def test_the_case_list_exports_to_xlsx_with_vietnamese_headers_money_dates_and_s
     debtor_cell = next(cell for row in sheet.iter_rows() for cell in row
                        if isinstance(cell.value, str) and "HYPERLINK" in cell.value)
     assert debtor_cell.data_type == "s"
+
+
+def test_in_english_the_numbers_keep_their_vietnamese_form(client, people, fy2019, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = page(client, people["statistician"], f"/dashboard/HG/?{FY2019}")
+    assert "Dashboard — Cục THADS tỉnh Hậu Giang" in body
+    assert 'id="money-rate">74,38 %<' in body and 'id="money-gap">+41,38<' in body
+    assert 'id="money-with_conditions">8.000.000 ₫<' in body and "Period 01/10/2018 – 30/09/2019" in body

@@ -6,6 +6,7 @@ import json
 from datetime import date
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -129,3 +130,34 @@ def test_given_an_unknown_class_then_a_clear_error(org):
         _stats_cases("--unit", "HG", "--from", "2018-10-01", "--to", "2019-09-30", "--cases", "finished")
     with pytest.raises(DomainError):
         report_case_rows(unit=org["HG"], start=FY2019[0], end=FY2019[1], case_class="collected")
+
+
+@pytest.mark.django_db
+def test_given_a_generated_ledger_the_dashboard_lists_and_exports_exactly_the_reference_cases(client, generated):
+    """The drill-down page (all its rows, through the xlsx export) for a unit, a sub-unit and an officer, and its
+    count against the figure on the unit's page."""
+    from io import BytesIO
+
+    from django.db.models import Q
+    from openpyxl import load_workbook
+
+    statistician = officer_create(username="tk", password="pw-test-123", full_name="Thẩm tra viên",
+                                  unit=Unit.objects.get(code="HG"), title=Title.THAM_TRA_VIEN,
+                                  role=Role.STATISTICIAN).user
+    client.force_login(statistician)
+    vi_thanh = Unit.objects.get(code="HG-VT")
+    scopes = [("HG", "", Q(unit__code__startswith="HG")), ("HG-VT", "", Q(unit=vi_thanh)),
+              ("HG-VT", f"&officer={generated.pk}", Q(unit=vi_thanh, officer=generated))]
+    with time_machine.travel(date(2020, 11, 20), tick=False):
+        for code, extra, case_filter in scopes:
+            expected, _money = _expected(case_filter, *FY2019)
+            unit_page = client.get(f"/dashboard/{code}/?year=2019{extra}").content.decode()
+            for name in CLI_CLASSES:
+                response = client.get(f"/dashboard/{code}/cases/?year=2019{extra}&class={name}&format=xlsx")
+                rows = list(load_workbook(BytesIO(b"".join(response.streaming_content))).active.iter_rows(
+                    values_only=True))
+                header = next(index for index, row in enumerate(rows) if row and row[0] == "Hồ sơ")
+                assert [row[0] for row in rows[header + 1:]] == expected[name], (code, extra, name)
+                assert rows[3][:2] == ("Số việc", len(expected[name]))
+                shown = f'class={name}" id="cases-{name}">{len(expected[name]):,}<'.replace(",", ".")
+                assert shown in unit_page, (code, extra, name)
