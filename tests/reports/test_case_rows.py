@@ -126,7 +126,7 @@ def test_given_a_category_when_stats_cases_then_only_that_category(generated):
 
 @pytest.mark.django_db
 def test_given_an_unknown_class_then_a_clear_error(org):
-    with pytest.raises(CommandError, match="Unknown class «finished»"):
+    with pytest.raises(CommandError, match="«finished»"):
         _stats_cases("--unit", "HG", "--from", "2018-10-01", "--to", "2019-09-30", "--cases", "finished")
     with pytest.raises(DomainError):
         report_case_rows(unit=org["HG"], start=FY2019[0], end=FY2019[1], case_class="collected")
