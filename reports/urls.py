@@ -1,7 +1,7 @@
 """URLs of the directors' dashboard."""
 from django.urls import path
 
-from reports.views import cases, dashboard
+from reports.views import cases, dashboard, trend
 
 app_name = "reports"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("<str:code>/", dashboard.dashboard, name="unit"),
     path("<str:code>/cases/", cases.case_list, name="cases"),
+    path("<str:code>/trend/", trend.trend, name="trend"),
 ]

@@ -277,3 +277,31 @@ def test_in_english_the_numbers_keep_their_vietnamese_form(client, people, fy201
     assert "Dashboard — Cục THADS tỉnh Hậu Giang" in body
     assert 'id="money-rate">74,38 %<' in body and 'id="money-gap">+41,38<' in body
     assert 'id="money-with_conditions">8.000.000 ₫<' in body and "Period 01/10/2018 – 30/09/2019" in body
+
+
+# ---- the trend ------------------------------------------------------------------------------------------------
+
+def test_the_trend_draws_each_months_cumulative_rates_against_the_target_with_its_table(client, people, fy2019):
+    body = page(client, people["statistician"], f"/dashboard/HG/trend/?{FY2019}")
+    # one point per month of FY2019, this year and last year, and the target line
+    assert body.count("<tr><td data-label=") == 12
+    assert '<td data-label="Đến hết ngày">30/09/2019</td>' in body
+    # by 30/9/2019 as on the dashboard: 66,67 % and 74,38 %; FY2018 50,00 % and 11,11 %
+    last = body[body.index('">30/09/2019</td>'):]
+    assert [cell.split("<")[0] for cell in last.split('class="num"')[1:5]] == [
+        ' data-label="Tỷ lệ về việc">66,67 %', ' data-label="Việc cùng kỳ năm trước">50,00 %',
+        ' data-label="Tỷ lệ về tiền">74,38 %', ' data-label="Tiền cùng kỳ năm trước">11,11 %']
+    assert body.count('<line class="target-line"') == 2  # 73 % and 33 %
+    assert 'y1="71.4"' in body  # the 73 % line: 12 + 27 % of 220 px, with a decimal point in Vietnamese too
+    assert body.count('<polyline class="this-year"') == 2 and body.count('<polyline class="last-year"') == 2
+
+
+def test_the_trend_of_the_current_year_stops_today(client, people, fy2019):
+    body = page(client, people["statistician"], "/dashboard/HG/trend/")
+    assert body.count("<tr><td data-label=") == 2  # 31/10/2019 and 20/11/2019
+    assert ">20/11/2019</td>" in body
+
+
+def test_the_trend_of_another_province_is_not_found(client, people, fy2019):
+    client.force_login(people["outsider_head"])
+    assert client.get("/dashboard/HG/trend/").status_code == 404
