@@ -5,6 +5,7 @@ Headers in Vietnamese (the official language of the reports, whatever the page's
 (starting with = + - @) written as plain text."""
 import tempfile
 from datetime import date
+from decimal import Decimal
 
 from django.http import FileResponse
 from django.utils import translation
@@ -14,6 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 MONEY_FORMAT = "#,##0"
+RATE_FORMAT = "0.00"  # rates and gaps in percent (points), two decimals
 DATE_FORMAT = "DD/MM/YYYY"
 FORMULA_STARTS = ("=", "+", "-", "@")
 CHUNK = 2000  # cases fetched per query while writing
@@ -25,6 +27,8 @@ def _cell(sheet, value):
         return cell
     if isinstance(value, int):
         cell.number_format = MONEY_FORMAT
+    elif isinstance(value, float | Decimal):
+        cell.number_format = RATE_FORMAT
     elif isinstance(value, date):
         cell.number_format = DATE_FORMAT
     elif isinstance(value, str) and value.startswith(FORMULA_STARTS):
@@ -80,3 +84,46 @@ def case_rows_xlsx(rows, *, unit, filters, heading: str, money: bool, attach) ->
                     values.append(row.amount)
                 write_row(sheet, values)
     return workbook_response(workbook, f"{unit.code}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.xlsx")
+
+
+def dashboard_xlsx(*, unit, filters, title: str, report: dict, rows: list[dict], sub_table: dict | None,
+                   sub_headers: list[tuple[str, str]]) -> FileResponse:
+    """The unit page: its rates against targets, the figures behind them beside last year's, and its
+    sub-units' (or officers') table, in two sheets."""
+    workbook = Workbook(write_only=True)
+    with translation.override("vi"):
+        sheet = workbook.create_sheet(_("Figures"))
+        write_row(sheet, [title], bold=True)
+        write_row(sheet, [_("Period %(start)s – %(end)s") % {"start": filters.start.strftime("%d/%m/%Y"),
+                                                             "end": filters.end.strftime("%d/%m/%Y")}])
+        write_row(sheet, [])
+        write_row(sheet, ["", _("Rate (%)"), _("Target"), _("Gap to target"), _("Same period last year")],
+                  bold=True)
+        for metric, label in (("cases", _("Cases")), ("money", _("Money"))):
+            values = report[metric]
+            write_row(sheet, [label, _float(values["rate"]), _float(report["targets"][metric]),
+                              _float(report["gap_to_target"][metric]), _float(report["previous"][metric]["rate"])])
+        write_row(sheet, [])
+        write_row(sheet, [_("Indicator"), _("Cases"), _("Money"), _("Cases last year"), _("Money last year"),
+                          _("Change in cases"), _("Change in money")], bold=True)
+        for row in rows:
+            write_row(sheet, [str(row["label"]), row["cases"], row["money"], row["previous_cases"],
+                              row["previous_money"], _float(row["cases_change"]), _float(row["money_change"])])
+        if sub_table is not None:
+            sheet = workbook.create_sheet(_("Sub-units") if sub_table["kind"] == "units" else _("Officers"))
+            write_row(sheet, [header for _key, header in sub_headers[:1]] + [
+                _("Rate in cases"), _("Target"), _("Gap in cases (points)"), _("Rate in money"), _("Target"),
+                _("Gap in money (points)"), *[header for _key, header in sub_headers[5:]]], bold=True)
+            for row in sub_table["rows"]:
+                cases, money = row["cases_metric"], row["money_metric"]
+                write_row(sheet, [str(row["label"]), _float(cases["rate"]), _float(cases["target"]),
+                                  _float(cases["gap"]), _float(money["rate"]), _float(money["target"]),
+                                  _float(money["gap"]), row["cases"]["to_enforce"], row["cases"]["with_conditions"],
+                                  row["cases"]["resolved"], row["money"]["with_conditions"],
+                                  row["money"]["resolved"]])
+    return workbook_response(workbook, f"{unit.code}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}-dashboard.xlsx")
+
+
+def _float(value) -> float | None:
+    """A rate, target, gap or growth as a number rounded to 2 decimals (None stays an empty cell)."""
+    return None if value is None else round(float(value), 2)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.codes import Category
+from reports.exports import dashboard_xlsx
 from reports.forms import read_filters
 from reports.indicators import LABELS, percentage_change, rate
 from reports.selectors import (
@@ -156,14 +157,17 @@ def dashboard(request, code: str | None = None):
     report = report_build(unit=unit, start=filters.start, end=filters.end, include_previous=True,
                           **filters.engine_filters())
     targets = report["targets"]
+    title = _("Dashboard") + f" — {unit.name}" + (f" — {officer_name}" if officer_name else "")
     sub_table = None
     if filters.officer_id is None:
         sub_table = _sub_table(unit, filters, request.GET.get("sort", ""))
+    if request.GET.get("format") == "xlsx":
+        return dashboard_xlsx(unit=unit, filters=filters, title=title, report=report, rows=_figure_rows(report),
+                              sub_table=sub_table, sub_headers=_sort_headers(sub_table["kind"]) if sub_table else [])
     closed_through = statistics_closed_through(unit.pk)
     query = filters.query()
     unit_query = filters.query(officer="")
     active = unit.valid_from <= filters.end and (unit.valid_to is None or unit.valid_to >= filters.end)
-    title = _("Dashboard") + f" — {unit.name}" + (f" — {officer_name}" if officer_name else "")
     return render(request, "reports/dashboard.html", {
         "title": title, "unit": unit, "filters": filters, "form": filters.form, "report": report,
         "officer_name": officer_name,

@@ -305,3 +305,22 @@ def test_the_trend_of_the_current_year_stops_today(client, people, fy2019):
 def test_the_trend_of_another_province_is_not_found(client, people, fy2019):
     client.force_login(people["outsider_head"])
     assert client.get("/dashboard/HG/trend/").status_code == 404
+
+
+def test_the_unit_page_and_its_sub_unit_table_export_to_xlsx(client, people, fy2019):
+    client.force_login(people["statistician"])
+    response = client.get(f"/dashboard/HG/?{FY2019}&sort=-cases_rate&format=xlsx")
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    figures, units = workbook["Số liệu"], workbook["Đơn vị trực thuộc"]
+    rows = list(figures.iter_rows(values_only=True))
+    assert rows[1][0] == "Kỳ 01/10/2018 – 30/09/2019"
+    assert rows[4][:5] == ("Việc", 66.67, 73.0, -6.33, 50.0)
+    assert rows[5][:5] == ("Tiền", 74.38, 33.0, 41.38, 11.11)
+    with_conditions = next(row for row in rows if row[0] == "Có điều kiện thi hành")
+    assert with_conditions[1:3] == (3, 8_000_000)
+    assert figures.cell(row=rows.index(with_conditions) + 1, column=3).number_format == "#,##0"
+    unit_rows = list(units.iter_rows(values_only=True))
+    assert unit_rows[0][:2] == ("Đơn vị", "Tỷ lệ về việc")
+    assert [row[0] for row in unit_rows[1:]] == ["Chi cục THADS TP Ngã Bảy", "Chi cục THADS TP Vị Thanh"]
+    assert unit_rows[2][1:4] == (50.0, 50.0, 0.0)
