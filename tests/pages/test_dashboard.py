@@ -324,3 +324,11 @@ def test_the_unit_page_and_its_sub_unit_table_export_to_xlsx(client, people, fy2
     assert unit_rows[0][:2] == ("Đơn vị", "Tỷ lệ về việc")
     assert [row[0] for row in unit_rows[1:]] == ["Chi cục THADS TP Ngã Bảy", "Chi cục THADS TP Vị Thanh"]
     assert unit_rows[2][1:4] == (50.0, 50.0, 0.0)
+
+
+def test_a_superuser_without_a_unit_chooses_one(client, org, django_user_model):
+    root = django_user_model.objects.create_superuser("root", "root@example.org", "pw-test-123")
+    body = page(client, root, "/dashboard/")
+    assert '<a href="/dashboard/HG/">Cục THADS tỉnh Hậu Giang</a>' in body
+    assert '<a href="/dashboard/ST/">Cục THADS tỉnh Sóc Trăng</a>' in body
+    assert 'id="cases-rate"' in page(client, root, "/dashboard/ST/")
