@@ -100,6 +100,11 @@ def read_filters(params, *, today: date) -> DashboardFilters:
     start = fiscal_year_bounds(year)[0]
     end = today if months is None else month_end(year, months)
     bank = next((b for b in banks if b.code == data.get("bank")), None)
-    return DashboardFilters(fiscal_year=year, months=months, start=start, end=end,
-                            category=data.get("category") or "", origin=data.get("origin") or "", bank=bank,
-                            officer_id=data.get("officer"), errors=errors, form=form)
+    filters = DashboardFilters(fiscal_year=year, months=months, start=start, end=end,
+                               category=data.get("category") or "", origin=data.get("origin") or "", bank=bank,
+                               officer_id=data.get("officer"), errors=errors)
+    # The form shows what is shown: the defaults in place of missing or refused values.
+    filters.form = DashboardFilterForm({"year": year, "months": months or "", "category": filters.category,
+                                        "origin": filters.origin, "bank": bank.code if bank else ""},
+                                       today=today, banks=banks)
+    return filters

@@ -332,3 +332,9 @@ def test_a_superuser_without_a_unit_chooses_one(client, org, django_user_model):
     assert '<a href="/dashboard/HG/">Cục THADS tỉnh Hậu Giang</a>' in body
     assert '<a href="/dashboard/ST/">Cục THADS tỉnh Sóc Trăng</a>' in body
     assert 'id="cases-rate"' in page(client, root, "/dashboard/ST/")
+
+
+def test_the_selectors_show_the_period_shown(client, people, fy2019):
+    body = page(client, people["statistician"], "/dashboard/HG/?year=2019&months=abc")
+    assert '<option value="12" selected>12 tháng, đến 30/09/2019</option>' in body
+    assert '<option value="2019" selected>2019</option>' in body
