@@ -50,6 +50,8 @@ def per_case_sql(*, by_year: bool | str, event_filter: str = "", case_filter: st
                   "           CASE WHEN m.last_stat IS NULL OR m.last_stat < c.stat_accepted_on "
                   "THEN c.stat_accepted_on ELSE m.last_stat END AS last_stat_date,\n           "
                   if by_year else "")
+    drill = ("c.id AS case_id, c.case_no AS case_no, eb.status_after AS status_before, "
+             "eb.ground_after AS ground_before,\n           " if not by_year else "")
     return f"""
 marks AS (
     SELECT e.case_id AS case_id, {year_key if many else ""}{last_stat}
@@ -60,7 +62,7 @@ marks AS (
     GROUP BY {group}
 ),
 per_case AS (
-    SELECT {case_extra}c.unit_id AS unit_id, c.category AS category, c.origin AS origin,
+    SELECT {case_extra}{drill}c.unit_id AS unit_id, c.category AS category, c.origin AS origin,
            c.officer_id AS officer_id,
            CASE WHEN c.stat_accepted_on < {start}
                  AND COALESCE(eb.status_after, 'with_conditions')
@@ -86,10 +88,10 @@ per_case AS (
 
 # Classify each counted case of ``source`` (per_case, or the stored facts) by its state at the end and sum the
 # classes per (unit, category, origin, officer).
-_SUMS = """
+_CLASSIFIED = """
 classified AS (
-    SELECT unit_id, category, origin, officer_id, carried, is_new, base_money, collected, reduced,
-           remaining_end, terminated_end, status_end,
+    SELECT {extra}unit_id, category, origin, officer_id, carried, is_new, base_money, collected, reduced,
+           remaining_end, terminated_end, status_end, ground_end,
            CASE WHEN status_end IN ('completed', 'terminated', 'transferred_out') THEN status_end
                 WHEN status_end = 'with_conditions' OR (status_end = 'postponed' AND ground_end = 'c')
                     THEN 'in_progress'
@@ -97,7 +99,9 @@ classified AS (
                 ELSE 'without_conditions' END AS outcome
     FROM {source}
     WHERE carried = 1 OR is_new = 1
-)
+)"""
+
+_AGGREGATE = """
 SELECT unit_id, category, origin, officer_id,
        SUM(carried) AS n_carried_over,
        SUM(is_new) AS n_new,
@@ -119,6 +123,18 @@ SELECT unit_id, category, origin, officer_id,
 FROM classified
 GROUP BY unit_id, category, origin, officer_id
 """
+
+_SUMS = _CLASSIFIED.replace("{extra}", "") + _AGGREGATE
+
+# The per-case classification over the events (the drill-down's source): the aggregate of the event path and
+# case_rows both select from this ``classified``, so a figure and its list of cases cannot disagree.
+CLASSIFIED_SQL = ("WITH " + per_case_sql(by_year=False, case_filter="{case_filter}", event_filter="{event_filter}")
+                  + "," + _CLASSIFIED.replace("{extra}", "case_id, case_no, status_before, ground_before, ")
+                  .replace("{source}", "per_case") + "\n")
+# The aggregate over the events (any period), with the case filters still to place (_filtered).
+_EVENTS_AGGREGATE = ("WITH " + per_case_sql(by_year=False, case_filter="{case_filter}", event_filter="{event_filter}")
+                     + "," + _SUMS.format(source="per_case"))
+
 
 # The stored facts of one fiscal year, shaped as per_case (booleans as 0/1).
 _FACTS_SOURCE = """
@@ -142,6 +158,57 @@ class GroupRow:
     figures: Figures
 
 
+# The cases behind each figure, over the columns of ``classified``: (the cases a count counts, the amount each
+# case adds to the money figure of the same name). Every money figure is a sum of that amount over the cases.
+_NOT_OUT = "outcome <> 'transferred_out'"
+_RESOLVED_MONEY = (f"CASE WHEN {_NOT_OUT} THEN collected + reduced ELSE 0 END"
+                   " + CASE WHEN outcome = 'terminated' THEN terminated_end ELSE 0 END")
+_OPEN = "('in_progress', 'postponed_or_suspended', 'without_conditions')"
+CLASS_SQL = {
+    "carried_over": ("carried = 1", "carried * base_money"),
+    "new": ("is_new = 1", "is_new * base_money"),
+    "accepted": ("1 = 1", "base_money"),
+    "transferred_out": ("outcome = 'transferred_out'",
+                        "CASE WHEN outcome = 'transferred_out' THEN base_money ELSE 0 END"),
+    "to_enforce": (_NOT_OUT, f"CASE WHEN {_NOT_OUT} THEN base_money ELSE 0 END"),
+    "with_conditions": ("outcome IN ('completed', 'terminated', 'in_progress')",
+                        f"{_RESOLVED_MONEY} + CASE WHEN outcome = 'in_progress' THEN remaining_end ELSE 0 END"),
+    "completed": ("outcome = 'completed'", f"CASE WHEN {_NOT_OUT} THEN collected + reduced ELSE 0 END"),
+    "collected": (None, f"CASE WHEN {_NOT_OUT} THEN collected ELSE 0 END"),  # money only
+    "reduced": (None, f"CASE WHEN {_NOT_OUT} THEN reduced ELSE 0 END"),
+    "terminated": ("outcome = 'terminated'", "CASE WHEN outcome = 'terminated' THEN terminated_end ELSE 0 END"),
+    "resolved": ("outcome IN ('completed', 'terminated')", _RESOLVED_MONEY),
+    "in_progress": ("outcome = 'in_progress'", "CASE WHEN outcome = 'in_progress' THEN remaining_end ELSE 0 END"),
+    "postponed_or_suspended": ("outcome = 'postponed_or_suspended'",
+                               "CASE WHEN outcome = 'postponed_or_suspended' THEN remaining_end ELSE 0 END"),
+    "without_conditions": ("outcome = 'without_conditions'",
+                           "CASE WHEN outcome = 'without_conditions' THEN remaining_end ELSE 0 END"),
+    "carried_forward": (f"outcome IN {_OPEN}",
+                        f"CASE WHEN {_NOT_OUT} THEN base_money ELSE 0 END - ({_RESOLVED_MONEY})"),
+}
+CASE_CLASSES = tuple(key for key in CLASS_SQL if key not in ("collected", "reduced"))
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One case of a class, and why: its state before the period (None: accepted within it, or no event
+    before it) and at its end, and the amount it adds to the money figure of the class."""
+    case_id: int
+    case_no: str
+    carried_over: bool
+    new: bool
+    status_before: str | None
+    ground_before: str
+    status_end: str
+    ground_end: str
+    outcome: str
+    base_money: int
+    collected: int
+    reduced: int
+    remaining_end: int
+    amount: int
+
+
 def _in_clause(name: str, values: Iterable, params: dict) -> str:
     keys = []
     for index, value in enumerate(values):
@@ -151,8 +218,36 @@ def _in_clause(name: str, values: Iterable, params: dict) -> str:
     return ", ".join(keys) or "NULL"
 
 
+def _filtered(sql: str, params: dict, *, category, unit_ids, origin, bank_id, officer_id) -> str:
+    """``sql`` with the case filters in place (placeholders only; the values go into ``params``).
+    ``officer_id`` 0 means the cases assigned to nobody."""
+    case_filter = event_filter = ""
+    if category:
+        params["category"] = category
+        case_filter += " AND c.category = %(category)s"
+    if origin:
+        params["origin"] = origin
+        case_filter += " AND c.origin = %(origin)s"
+    if bank_id is not None:
+        params["bank"] = bank_id
+        case_filter += " AND c.creditor_bank_id = %(bank)s"
+    if officer_id is not None:
+        if officer_id == 0:
+            case_filter += " AND c.officer_id IS NULL"
+        else:
+            params["officer"] = officer_id
+            case_filter += " AND c.officer_id = %(officer)s"
+    if unit_ids is not None:
+        case_filter += f" AND c.unit_id IN ({_in_clause('unit', sorted(set(unit_ids)), params)})"
+    if case_filter:
+        # Aggregate only the events of the cases in scope (a unit's report must not scan the country).
+        event_filter = f" AND e.case_id IN (SELECT c.id FROM cases_case c WHERE 1 = 1{case_filter})"  # noqa: S608 (placeholders only)
+    return sql.format(case_filter=case_filter, event_filter=event_filter)
+
+
 def group_rows(*, start: date, end: date, category: str | None = None,
-               unit_ids: Iterable[int] | None = None, source: str | None = None) -> list[GroupRow]:
+               unit_ids: Iterable[int] | None = None, source: str | None = None, origin: str | None = None,
+               bank_id: int | None = None, officer_id: int | None = None) -> list[GroupRow]:
     """Base sums per (unit, category, origin, officer) for [start, end], straight from the database.
     ``unit_ids`` narrows the cases to those units (None: every unit).
 
@@ -161,7 +256,8 @@ def group_rows(*, start: date, end: date, category: str | None = None,
     ``source`` ("facts" or "events") forces one (tests and benchmarks compare them)."""
     params: dict = {"start": start, "end": end}
     if source is None:
-        source = "facts" if facts_answer(start, end) else "events"
+        # The facts carry no creditor bank: a bank's figures come from the events.
+        source = "facts" if bank_id is None and facts_answer(start, end) else "events"
     if source == "facts":
         fiscal_year = fiscal_year_of(end)
         if start != fiscal_year_bounds(fiscal_year)[0]:
@@ -173,28 +269,61 @@ def group_rows(*, start: date, end: date, category: str | None = None,
             fact_filter += " AND f.category = %(category)s"
         if unit_ids is not None:
             fact_filter += f" AND f.unit_id IN ({_in_clause('unit', sorted(set(unit_ids)), params)})"
+        if origin:
+            params["origin"] = origin
+            fact_filter += " AND f.origin = %(origin)s"
+        if officer_id is not None:
+            if officer_id == 0:
+                fact_filter += " AND f.officer_id IS NULL"
+            else:
+                params["officer"] = officer_id
+                fact_filter += " AND f.officer_id = %(officer)s"
+        if bank_id is not None:
+            raise ValueError("the facts hold no creditor bank")
         sql = "WITH " + _FACTS_SOURCE.format(fact_filter=fact_filter) + _SUMS.format(source="facts")
     else:
-        case_filter = event_filter = ""
-        if category:
-            params["category"] = category
-            case_filter += " AND c.category = %(category)s"
-        if unit_ids is not None:
-            case_filter += f" AND c.unit_id IN ({_in_clause('unit', sorted(set(unit_ids)), params)})"
-        if case_filter:
-            # Aggregate only the events of the cases in scope (a unit's report must not scan the country).
-            event_filter = f" AND e.case_id IN (SELECT c.id FROM cases_case c WHERE 1 = 1{case_filter})"  # noqa: S608 (placeholders only)
-        sql = ("WITH " + per_case_sql(by_year=False, case_filter=case_filter, event_filter=event_filter) + ","
-               + _SUMS.format(source="per_case"))  # filters hold placeholders only
+        sql = _filtered(_EVENTS_AGGREGATE, params, category=category, unit_ids=unit_ids, origin=origin,
+                        bank_id=bank_id, officer_id=officer_id)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     result = []
-    for unit_id, row_category, origin, officer_id, *sums in rows:
+    for unit_id, row_category, origin_code, officer, *sums in rows:
         counts = dict(zip(BASE_COUNTS, (int(v or 0) for v in sums[:len(BASE_COUNTS)]), strict=True))
         amounts = dict(zip(BASE_MONEY, (int(v or 0) for v in sums[len(BASE_COUNTS):]), strict=True))
-        result.append(GroupRow(unit_id, row_category, origin, officer_id, Figures(counts, amounts)))
+        result.append(GroupRow(unit_id, row_category, origin_code, officer, Figures(counts, amounts)))
     return result
+
+
+def case_rows(*, start: date, end: date, case_class: str, money: bool = False, category: str | None = None,
+              unit_ids: Iterable[int] | None = None, origin: str | None = None, bank_id: int | None = None,
+              officer_id: int | None = None) -> list[CaseRow]:
+    """The cases behind one figure for [start, end], by case number, with the same filters as ``group_rows``.
+
+    ``money`` False: the cases the count ``case_class`` counts (as many as the figure). ``money`` True: the
+    cases that add a non-zero amount to the money figure ``case_class`` (their amounts sum to the figure):
+    money "completed" is what was collected or reduced on any case, whatever its end. Raises KeyError for an
+    unknown class (and for "collected" or "reduced" as counts: they are money only)."""
+    membership, amount = CLASS_SQL[case_class]
+    if membership is None and not money:
+        raise KeyError(case_class)
+    condition = f"({amount}) <> 0" if money else membership
+    params: dict = {"start": start, "end": end}
+    select = CLASSIFIED_SQL + f"""
+SELECT case_id, case_no, carried, is_new, status_before, ground_before, status_end, ground_end, outcome, base_money,
+       collected, reduced, remaining_end, {amount} AS amount
+FROM classified WHERE {condition} ORDER BY case_no, case_id
+"""  # noqa: S608 (class SQL is a constant; values are placeholders)
+    sql = _filtered(select, params, category=category, unit_ids=unit_ids, origin=origin, bank_id=bank_id,
+                    officer_id=officer_id)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [CaseRow(case_id, case_no, bool(carried), bool(is_new), status_before, ground_before or "", status_end,
+                    ground_end or "", outcome, int(base or 0), int(collected or 0), int(reduced or 0),
+                    int(remaining or 0), int(value or 0))
+            for (case_id, case_no, carried, is_new, status_before, ground_before, status_end, ground_end, outcome, base,
+                 collected, reduced, remaining, value) in rows]
 
 
 def facts_answer(start: date, end: date) -> bool:
@@ -230,10 +359,11 @@ def roll_up(rows: Iterable[GroupRow], hierarchy: Hierarchy, *, key=lambda row: N
     return totals
 
 
-def unit_figures(unit: Unit, *, start: date, end: date, category: str | None = None) -> Figures:
-    """The figures of ``unit`` and its subtree (as it stood at ``end``) for [start, end]."""
+def unit_figures(unit: Unit, *, start: date, end: date, category: str | None = None, **filters) -> Figures:
+    """The figures of ``unit`` and its subtree (as it stood at ``end``) for [start, end]; ``filters``:
+    origin, bank_id, officer_id as in ``group_rows``."""
     hierarchy = Hierarchy(end)
-    rows = group_rows(start=start, end=end, category=category, unit_ids=hierarchy.subtree_of(unit.pk))
+    rows = group_rows(start=start, end=end, category=category, unit_ids=hierarchy.subtree_of(unit.pk), **filters)
     return roll_up(rows, hierarchy).get((unit.pk, None), Figures.zero())
 
 

@@ -40,3 +40,41 @@ def targets_by_unit(fiscal_year: int) -> dict[int, dict[str, Decimal | None]]:
                                                                                                "value"):
         result.setdefault(unit_id, {Metric.CASES: None, Metric.MONEY: None})[metric] = value
     return result
+
+
+# ---- the directors' dashboard: who sees which unit -----------------------------------------------------------
+
+def can_see_dashboard(user) -> bool:
+    """Unit heads, statisticians and central administrators (and superusers) read the dashboard."""
+    from thads.org.models import Role
+    from thads.org.selectors import officer_profile_of, sees_everything
+
+    if sees_everything(user):
+        return True
+    profile = officer_profile_of(user)
+    return profile is not None and profile.role in (Role.UNIT_HEAD, Role.STATISTICIAN, Role.CENTRAL_ADMIN)
+
+
+def dashboard_unit(user, code: str | None) -> Unit | None:
+    """The unit whose dashboard ``user`` asks for: ``code``, or their own unit when None. None when it does not
+    exist or lies outside the user's jurisdiction (thads.org.selectors.readable_unit_ids), so that another
+    province's unit is indistinguishable from a missing one."""
+    from thads.org.selectors import ALL_UNITS, officer_profile_of, readable_unit_ids
+
+    if code is None:
+        profile = officer_profile_of(user)
+        return profile.unit if profile is not None else None
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        return None
+    readable = readable_unit_ids(user)
+    return unit if readable is ALL_UNITS or unit.pk in readable else None
+
+
+def top_units(on: date) -> list[Unit]:
+    """The units without a parent on ``on``: where a superuser without a unit starts."""
+    return list(Unit.objects.active_on(on).filter(parent__isnull=True).order_by("code"))
+
+
+def unit_ids_by_code(codes) -> dict[str, int]:
+    return dict(Unit.objects.filter(code__in=list(codes)).values_list("code", "id"))

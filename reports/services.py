@@ -14,7 +14,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.codes import Category
-from reports.engine import Hierarchy, group_rows, previous_year, roll_up, unit_figures
+from reports.engine import (
+    CASE_CLASSES,
+    CLASS_SQL,
+    CaseRow,
+    Hierarchy,
+    case_rows,
+    group_rows,
+    previous_year,
+    roll_up,
+    unit_figures,
+)
 from reports.facts import facts_check, facts_rollover
 from reports.indicators import Figures, percentage_change
 from reports.models import ClosedPeriod, Metric, Snapshot, StatsJob, Target
@@ -75,21 +85,50 @@ def report_from_figures(unit: Unit, *, start: date, end: date, category: str | N
     }
 
 
-def report_build(*, unit: Unit, start: date, end: date, category: str | None = None) -> dict:
-    """The report of ``unit`` (with its subtree as it stood at ``end``) for [start, end]."""
-    _check_period(start, end, category)
-    figures = unit_figures(unit, start=start, end=end, category=category)
+def report_build(*, unit: Unit, start: date, end: date, category: str | None = None, origin: str | None = None,
+                 bank_id: int | None = None, officer_id: int | None = None, include_previous: bool = False) -> dict:
+    """The report of ``unit`` (with its subtree as it stood at ``end``) for [start, end], optionally narrowed
+    to one origin, one creditor bank's cases or one officer's (0: the cases assigned to nobody).
+    ``include_previous`` adds "previous": the same period one year earlier ({"cases", "money"})."""
+    _check_period(start, end, category, origin)
+    filters = {"origin": origin or None, "bank_id": bank_id, "officer_id": officer_id}
+    figures = unit_figures(unit, start=start, end=end, category=category, **filters)
     previous_start, previous_end = previous_year(start, end)
-    previous = unit_figures(unit, start=previous_start, end=previous_end, category=category)
-    return report_from_figures(unit, start=start, end=end, category=category, figures=figures, previous=previous)
+    previous = unit_figures(unit, start=previous_start, end=previous_end, category=category, **filters)
+    report = report_from_figures(unit, start=start, end=end, category=category, figures=figures,
+                                 previous=previous)
+    if include_previous:
+        report["previous"] = {"period": {"start": previous_start.isoformat(), "end": previous_end.isoformat()},
+                              "cases": _json_figures(previous.cases()), "money": _json_figures(previous.money())}
+    return report
 
 
-def _check_period(start: date, end: date, category: str | None) -> None:
+def report_case_rows(*, unit: Unit, start: date, end: date, case_class: str, money: bool = False,
+                     category: str | None = None, origin: str | None = None, bank_id: int | None = None,
+                     officer_id: int | None = None) -> list[CaseRow]:
+    """The cases behind one figure of ``report_build`` with the same arguments (reports.engine.case_rows):
+    as many as the count, or, with ``money``, the cases whose amounts sum to the money figure."""
+    _check_period(start, end, category, origin)
+    if case_class not in CLASS_SQL or (not money and case_class not in CASE_CLASSES):
+        raise DomainError(_("Unknown class «%(name)s»; use one of: %(valid)s.") % {
+            "name": case_class, "valid": ", ".join(CASE_CLASSES)}, code="invalid_choice", field="class")
+    hierarchy = Hierarchy(end)
+    return case_rows(start=start, end=end, case_class=case_class, money=money, category=category,
+                     unit_ids=hierarchy.subtree_of(unit.pk), origin=origin or None, bank_id=bank_id,
+                     officer_id=officer_id)
+
+
+def _check_period(start: date, end: date, category: str | None, origin: str | None = None) -> None:
+    from cases.codes import Origin
+
     if end < start:
         raise DomainError(_("The period ends before it starts."), code="invalid_period", field="end")
     if category and category not in Category.values:
         raise DomainError(_("Unknown category «%(category)s»; use one of: %(valid)s.") % {
             "category": category, "valid": ", ".join(Category.values)}, code="invalid_choice", field="category")
+    if origin and origin not in Origin.values:
+        raise DomainError(_("Unknown origin «%(origin)s»; use one of: %(valid)s.") % {
+            "origin": origin, "valid": ", ".join(Origin.values)}, code="invalid_choice", field="origin")
 
 
 @dataclass(frozen=True)
@@ -100,12 +139,14 @@ class BreakdownRow:
     money: dict
 
 
-def report_breakdown(*, unit: Unit, start: date, end: date, by: str, category: str | None = None) -> list[BreakdownRow]:
+def report_breakdown(*, unit: Unit, start: date, end: date, by: str, category: str | None = None,
+                     origin: str | None = None, bank_id: int | None = None) -> list[BreakdownRow]:
     """The figures of ``unit`` split by ``by``: "category", "origin", "officer" (forms 4 and 5) or "unit"
-    (its direct children)."""
-    _check_period(start, end, category)
+    (its direct children), optionally narrowed to one origin or one creditor bank's cases."""
+    _check_period(start, end, category, origin)
     hierarchy = Hierarchy(end)
-    rows = group_rows(start=start, end=end, category=category, unit_ids=hierarchy.subtree_of(unit.pk))
+    rows = group_rows(start=start, end=end, category=category, unit_ids=hierarchy.subtree_of(unit.pk),
+                      origin=origin or None, bank_id=bank_id)
     if by == "unit":
         totals = roll_up(rows, hierarchy)
         children = Unit.objects.active_on(end).filter(parent=unit).order_by("code")

@@ -18,5 +18,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("banks.api.urls")),
     path("deadlines/", my_deadlines, name="deadlines"),
+    path("dashboard/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -70,12 +70,12 @@ def test_my_work_query_count_does_not_grow_with_the_queue(client, org, people, c
     assert body.count("VT-MORE-") == 12
 
 
-def test_login_lands_an_officer_on_my_work_and_a_head_on_the_review(client, people):
+def test_login_lands_an_officer_on_my_work_and_a_head_on_the_dashboard(client, people):
     assert client.post("/login/", {"username": "officer", "password": "pw-test-123"})["Location"] == "/"
     assert client.get("/")["Location"] == "/work/"
     client.logout()
     client.post("/login/", {"username": "head", "password": "pw-test-123"})
-    assert client.get("/")["Location"] == "/review/"
+    assert client.get("/")["Location"] == "/dashboard/"
 
 
 def test_anonymous_is_sent_to_the_login_page(client):

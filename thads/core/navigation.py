@@ -7,13 +7,13 @@ from thads.org.selectors import officer_profile_of, sees_everything
 
 
 def home_url_for(user) -> str:
-    """Where a person lands after logging in: officers on their work, unit heads and statisticians on the
-    review of their unit, administrators without a profile in the admin."""
+    """Where a person lands after logging in: officers on their work, unit heads, statisticians and central
+    administrators on their unit's dashboard, administrators without a profile in the admin."""
     profile = officer_profile_of(user)
     if profile is None:
         return reverse("admin:index") if getattr(user, "is_staff", False) else reverse("login")
     if profile.role in (Role.UNIT_HEAD, Role.STATISTICIAN, Role.CENTRAL_ADMIN):
-        return reverse("cases:review")
+        return reverse("reports:dashboard")
     return reverse("cases:work")
 
 
@@ -24,8 +24,11 @@ def navigation(request) -> dict:
     profile = officer_profile_of(user)
     items = []
     if profile is not None:
+        directs = profile.role in (Role.UNIT_HEAD, Role.STATISTICIAN, Role.CENTRAL_ADMIN) or sees_everything(user)
+        if directs:
+            items.append(("reports:dashboard", _("Dashboard")))
         items.append(("cases:work", _("My work")))
-        if profile.role in (Role.UNIT_HEAD, Role.STATISTICIAN, Role.CENTRAL_ADMIN) or sees_everything(user):
+        if directs:
             items.append(("cases:review", _("Case review")))
         if profile.role != Role.STATISTICIAN:
             items.append(("cases:case_new", _("New case")))

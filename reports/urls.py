@@ -1,0 +1,13 @@
+"""URLs of the directors' dashboard."""
+from django.urls import path
+
+from reports.views import cases, dashboard, trend
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("<str:code>/", dashboard.dashboard, name="unit"),
+    path("<str:code>/cases/", cases.case_list, name="cases"),
+    path("<str:code>/trend/", trend.trend, name="trend"),
+]

@@ -1,0 +1,164 @@
+"""Every figure opens its cases: reports.engine.case_rows (through report_case_rows and `stats --cases`) gives
+exactly the cases the per-case reference implementation puts in each class, for a unit, a sub-unit and an
+officer, on a generated ledger; and the list's count and money total equal the report's figures."""
+import io
+import json
+from datetime import date
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from cases.ledger.importer import import_ledger
+from cases.ledger.synthetic import generate_ledger
+from cases.models import Case, CaseEvent
+from cases.services import cases_assign
+from cases.workflow import CaseFacts, EventInput
+from reports.engine import CASE_CLASSES, CLASS_SQL
+from reports.indicators import derive
+from reports.reference import CaseHistory, case_figures
+from reports.services import report_build, report_case_rows
+from thads.core.errors import DomainError
+from thads.org.models import Role, Title, Unit
+from thads.org.services import officer_create
+
+FY2019 = (date(2018, 10, 1), date(2019, 9, 30))
+CLI_CLASSES = ["carried_over", "new", "transferred_out", "with_conditions", "completed", "terminated",
+               "in_progress", "postponed_or_suspended", "without_conditions"]
+
+
+@pytest.fixture
+def generated(db, tmp_path):
+    """400 generated cases in HG and its districts; a third of HG-VT's cases assigned to one officer."""
+    generate_ledger(tmp_path, cases=400, events=1200, seed=11)
+    import_ledger(tmp_path)
+    vi_thanh = Unit.objects.get(code="HG-VT")
+    officer = officer_create(username="chv", password="pw-test-123", full_name="Chấp hành viên", unit=vi_thanh,
+                             title=Title.CHV_TRUNG_CAP, role=Role.OFFICER).user
+    ids = list(Case.objects.filter(unit=vi_thanh).order_by("id").values_list("id", flat=True))
+    cases_assign(actor=None, case_ids=ids[::3], officer=officer)  # through the service: the facts follow
+    return officer
+
+
+def _expected(case_filter, start, end) -> tuple[dict, dict]:
+    """{class: sorted case numbers} for counts, {class: {case number: amount}} for money, per the reference."""
+    events: dict[int, list] = {}
+    for event in CaseEvent.objects.order_by("case_id", "sequence"):
+        events.setdefault(event.case_id, []).append(
+            EventInput(kind=event.kind, date=event.stat_date, amount=event.amount, ground=event.ground))
+    counts: dict = {name: [] for name in CLASS_SQL}
+    money: dict = {name: {} for name in CLASS_SQL}
+    for case in Case.objects.filter(case_filter):
+        history = CaseHistory(CaseFacts(case.case_no, case.category, case.stat_accepted_on, case.amount_due),
+                              tuple(events.get(case.pk, ())))
+        figures = case_figures(history, start, end)
+        per_count, per_money = derive(figures.counts, money=False), derive(figures.amounts, money=True)
+        for name in CLASS_SQL:
+            if name in per_count and per_count[name]:
+                counts[name].append(case.case_no)
+            if per_money[name]:
+                money[name][case.case_no] = per_money[name]
+    return {k: sorted(v) for k, v in counts.items()}, money
+
+
+def _scopes(generated):
+    from django.db.models import Q
+
+    province, vi_thanh = Unit.objects.get(code="HG"), Unit.objects.get(code="HG-VT")
+    return [
+        ("unit", province, {}, Q(unit__code__startswith="HG")),
+        ("sub-unit", vi_thanh, {}, Q(unit=vi_thanh)),
+        ("officer", vi_thanh, {"officer_id": generated.pk}, Q(unit=vi_thanh, officer=generated)),
+        ("unassigned", vi_thanh, {"officer_id": 0}, Q(unit=vi_thanh, officer__isnull=True)),
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("period", [FY2019, (date(2019, 10, 1), date(2020, 3, 31))])
+def test_given_a_generated_ledger_then_every_class_lists_exactly_the_reference_cases(generated, period):
+    start, end = period
+    for scope_name, unit, filters, case_filter in _scopes(generated):
+        expected_counts, expected_money = _expected(case_filter, start, end)
+        report = report_build(unit=unit, start=start, end=end, **filters)
+        assert report["cases"]["accepted"] > 0, scope_name
+        for name in CASE_CLASSES:
+            # when
+            rows = report_case_rows(unit=unit, start=start, end=end, case_class=name, **filters)
+            # then
+            assert [row.case_no for row in rows] == expected_counts[name], (scope_name, name)
+            assert len(rows) == report["cases"][name], (scope_name, name)
+        for name in CLASS_SQL:
+            rows = report_case_rows(unit=unit, start=start, end=end, case_class=name, money=True, **filters)
+            assert {row.case_no: row.amount for row in rows} == expected_money[name], (scope_name, name)
+            assert sum(row.amount for row in rows) == report["money"][name], (scope_name, name)
+
+
+def _stats_cases(*args) -> dict:
+    out = io.StringIO()
+    call_command("stats", *args, "--format", "json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("unit_code", ["HG", "HG-VT"])
+def test_given_a_generated_ledger_when_stats_cases_then_it_prints_the_reference_case_numbers(generated, unit_code):
+    from django.db.models import Q
+
+    case_filter = Q(unit__code__startswith="HG") if unit_code == "HG" else Q(unit__code=unit_code)
+    expected, _money = _expected(case_filter, *FY2019)
+    for name in CLI_CLASSES:
+        # when
+        printed = _stats_cases("--unit", unit_code, "--from", "2018-10-01", "--to", "2019-09-30", "--cases", name)
+        # then
+        assert printed == {"class": name, "case_nos": expected[name]}
+
+
+@pytest.mark.django_db
+def test_given_a_category_when_stats_cases_then_only_that_category(generated):
+    from django.db.models import Q
+
+    expected, _money = _expected(Q(unit__code__startswith="HG", category="ngan_sach"), *FY2019)
+    printed = _stats_cases("--unit", "HG", "--from", "2018-10-01", "--to", "2019-09-30", "--category", "ngan_sach",
+                           "--cases", "completed")
+    assert printed["case_nos"] == expected["completed"]
+    assert printed["case_nos"]
+
+
+@pytest.mark.django_db
+def test_given_an_unknown_class_then_a_clear_error(org):
+    with pytest.raises(CommandError, match="«finished»"):
+        _stats_cases("--unit", "HG", "--from", "2018-10-01", "--to", "2019-09-30", "--cases", "finished")
+    with pytest.raises(DomainError):
+        report_case_rows(unit=org["HG"], start=FY2019[0], end=FY2019[1], case_class="collected")
+
+
+@pytest.mark.django_db
+def test_given_a_generated_ledger_the_dashboard_lists_and_exports_exactly_the_reference_cases(client, generated):
+    """The drill-down page (all its rows, through the xlsx export) for a unit, a sub-unit and an officer, and its
+    count against the figure on the unit's page."""
+    from io import BytesIO
+
+    from django.db.models import Q
+    from openpyxl import load_workbook
+
+    statistician = officer_create(username="tk", password="pw-test-123", full_name="Thẩm tra viên",
+                                  unit=Unit.objects.get(code="HG"), title=Title.THAM_TRA_VIEN,
+                                  role=Role.STATISTICIAN).user
+    client.force_login(statistician)
+    vi_thanh = Unit.objects.get(code="HG-VT")
+    scopes = [("HG", "", Q(unit__code__startswith="HG")), ("HG-VT", "", Q(unit=vi_thanh)),
+              ("HG-VT", f"&officer={generated.pk}", Q(unit=vi_thanh, officer=generated))]
+    with time_machine.travel(date(2020, 11, 20), tick=False):
+        for code, extra, case_filter in scopes:
+            expected, _money = _expected(case_filter, *FY2019)
+            unit_page = client.get(f"/dashboard/{code}/?year=2019{extra}").content.decode()
+            for name in CLI_CLASSES:
+                response = client.get(f"/dashboard/{code}/cases/?year=2019{extra}&class={name}&format=xlsx")
+                rows = list(load_workbook(BytesIO(b"".join(response.streaming_content))).active.iter_rows(
+                    values_only=True))
+                header = next(index for index, row in enumerate(rows) if row and row[0] == "Hồ sơ")
+                assert [row[0] for row in rows[header + 1:]] == expected[name], (code, extra, name)
+                assert rows[3][:2] == ("Số việc", len(expected[name]))
+                shown = f'class={name}" id="cases-{name}">{len(expected[name]):,}<'.replace(",", ".")
+                assert shown in unit_page, (code, extra, name)
