@@ -200,6 +200,8 @@ def _class_filter(name: str, today: date):
         "with_conditions": Q(status=Status.WITH_CONDITIONS) | Q(status=Status.POSTPONED, status_ground="c"),
         "stale": Q(last_event_on__lt=stale_before) | Q(last_event_on__isnull=True, accepted_on__lt=stale_before),
         "old": Q(accepted_on__lt=_years_before(today, 2)),
+        # at least one officer duty past its deadline: the earliest open one is (cached by the services)
+        "overdue": Q(next_due_on__lt=today),
     }[name]
 
 
@@ -210,17 +212,10 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def overdue_case_ids(user, *, unit=None, officer_id=None, today: date) -> set[int]:
-    """Open cases of the scope with at least one officer duty past its deadline."""
-    items = deadlines_due(user, unit_id=unit.pk if unit is not None else None, officer_id=officer_id, today=today,
-                          horizon_days=-1)
-    return {item.case.pk for item in items}
-
-
 def review_rows(user, *, unit, today: date) -> list[dict]:
     """Per officer of the scope (and "not assigned"): open cases, with conditions, with an overdue step, no
-    event for more than 3 months, older than 2 years, money remaining — one aggregate query, plus the
-    overdue duties."""
+    event for more than 3 months, older than 2 years, money remaining — one aggregate query (the overdue
+    count reads the cached next deadline, Case.next_due_on)."""
     from django.contrib.auth import get_user_model
     from django.db.models import Count, Sum
 
@@ -230,18 +225,15 @@ def review_rows(user, *, unit, today: date) -> list[dict]:
         "with_conditions": Count("id", filter=_class_filter("with_conditions", today)),
         "stale": Count("id", filter=_class_filter("stale", today)),
         "old": Count("id", filter=_class_filter("old", today)),
+        "overdue": Count("id", filter=_class_filter("overdue", today)),
         "remaining": Sum("amount_remaining"),
     }
     rows = {row["officer_id"]: row for row in cases.values("officer_id").annotate(**aggregates).order_by()}
-    overdue: dict = {}
-    for _case_id, officer_id in cases.filter(pk__in=overdue_case_ids(user, unit=unit, today=today)).values_list(
-            "pk", "officer_id"):
-        overdue[officer_id] = overdue.get(officer_id, 0) + 1
     names = {u.pk: (u.officer_profile.full_name if hasattr(u, "officer_profile") else u.get_username())
              for u in get_user_model().objects.filter(pk__in=[k for k in rows if k]).select_related("officer_profile")}
     result = []
     for officer_id, row in rows.items():
-        result.append({**row, "overdue": overdue.get(officer_id, 0), "remaining": row["remaining"] or 0,
+        result.append({**row, "remaining": row["remaining"] or 0,
                        "name": names.get(officer_id) if officer_id else str(_("Not assigned"))})
     result.sort(key=lambda r: (r["officer_id"] is None, str(r["name"])))
     return result
@@ -251,8 +243,6 @@ def review_cases(user, *, unit, officer_id, review_class: str, today: date):
     """The cases behind one number of the review (``officer_id`` 0: not assigned)."""
     cases = _review_scope(user, unit, today)
     cases = cases.filter(officer__isnull=True) if officer_id == 0 else cases.filter(officer_id=officer_id)
-    if review_class == "overdue":
-        cases = cases.filter(pk__in=overdue_case_ids(user, unit=unit, officer_id=officer_id or None, today=today))
-    elif review_class in REVIEW_CLASSES:
+    if review_class in REVIEW_CLASSES:
         cases = cases.filter(_class_filter(review_class, today))
     return cases.order_by("accepted_on", "id")

@@ -11,8 +11,8 @@ from cases.models.assets import (
     Seizure,
     Valuation,
 )
-from cases.models.core import Case, CaseChange, CaseEvent, Party, Payout, PublicHoliday
+from cases.models.core import Case, CaseChange, CaseEvent, OpenDeadline, Party, Payout, PublicHoliday
 
 __all__ = ["Asset", "AssetCase", "Auction", "AuctionRound", "Case", "CaseChange", "CaseEvent", "CreditorOffer",
-           "Distribution", "DistributionShare", "EnforcementCost", "Party", "Payout", "PublicHoliday", "Seizure",
-           "Valuation"]
+           "Distribution", "DistributionShare", "EnforcementCost", "OpenDeadline", "Party", "Payout", "PublicHoliday",
+           "Seizure", "Valuation"]

@@ -22,6 +22,7 @@ from cases.selectors import (
     case_state_on,
     unit_is_writable_by,
 )
+from cases.services.deadlines import case_deadlines_refresh
 from reports.selectors import statistics_closed_through
 from thads.core.errors import DomainError, PermissionDeniedError
 from thads.core.money import format_vnd
@@ -153,6 +154,8 @@ def case_create(
         for p in parties
     ])
     CaseChange.objects.create(case=case, kind=CaseChange.Kind.CASE_CREATED)
+    case_deadlines_refresh([case.pk])
+    case.refresh_from_db(fields=["next_due_on", "next_due_kind"])
     return case
 
 
@@ -176,6 +179,9 @@ def case_update(*, actor, case: Case, **changes) -> Case:
     for field, value in changes.items():
         setattr(locked, field, value)
     locked.save(update_fields=[*changes, "updated_at"])
+    if {"received_on", "notified_on"} & set(changes):  # the decision and voluntary-period deadlines move
+        case_deadlines_refresh([locked.pk])
+        locked.refresh_from_db(fields=["next_due_on", "next_due_kind"])
     return locked
 
 
@@ -270,6 +276,7 @@ def case_events_record(*, actor, case: Case, events: list[EventData], source: st
                                     for event in created])
     _write_cache(locked, state)
     locked.save(update_fields=CACHE_FIELDS)
+    case_deadlines_refresh([locked.pk])
     if case is not locked:  # callers holding the case instance see the new state too
         _write_cache(case, state)
     return created
@@ -356,4 +363,5 @@ def payout_record(*, actor, case: Case, paid_on: date, amount: int, recipient: s
     payout = Payout.objects.create(case=locked, paid_on=paid_on, amount=amount, recipient=recipient.strip(),
                                    note=note, recorded_by=actor)
     locked.save(update_fields=["updated_at"])  # readers syncing by updated_at see it
+    case_deadlines_refresh([locked.pk])
     return payout
