@@ -213,19 +213,21 @@ def open_deadlines_for_user(user, *, unit_id: int | None = None, officer_id: int
     for the cases ``user`` may read, optionally narrowed to one unit's jurisdiction or one assigned officer:
     a queryset ordered most urgent first (due date, case number, the duty's place in its case), with the case,
     its unit and officer joined — so a page counts and paginates it in the database."""
-    from cases.codes import ENDED_STATUSES
     from cases.models import OpenDeadline
     from thads.org.models import Unit
     from thads.org.selectors import jurisdiction_unit_ids
 
     today = today or timezone.localdate()
-    rows = OpenDeadline.objects.filter(due_on__lte=today + timedelta(days=horizon_days)).exclude(
-        case__status__in=ENDED_STATUSES)
+    # Only open cases have rows (an ending event clears them in its transaction): no join to filter them.
+    rows = OpenDeadline.objects.filter(due_on__lte=today + timedelta(days=horizon_days))
     unit_ids = readable_unit_ids(user)
     if unit_ids is not ALL_UNITS:
         rows = rows.filter(case__unit_id__in=unit_ids)
     if unit_id is not None:
-        rows = rows.filter(case__unit_id__in=jurisdiction_unit_ids(Unit.objects.get(pk=unit_id), on=today))
+        jurisdiction = jurisdiction_unit_ids(Unit.objects.get(pk=unit_id), on=today)
+        # The national unit's jurisdiction is every unit: filtering by it would only cost a join.
+        if unit_ids is not ALL_UNITS or len(jurisdiction) < Unit.objects.count():
+            rows = rows.filter(case__unit_id__in=jurisdiction)
     if officer_id is not None:
         rows = rows.filter(case__officer_id=officer_id)
     return rows.select_related("case__unit", "case__officer__officer_profile", "case__creditor_bank").order_by(

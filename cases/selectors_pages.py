@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.codes import ENDED_STATUSES, GROUNDS_BY_KIND, EventKind, PartyRole, Status
 from cases.deadlines import DeadlineKind, DeadlineStatus
 from cases.models import Case, CaseEvent, Party
-from cases.selectors import DueItem, case_list_for_user, deadlines_due
+from cases.selectors import DueItem, case_list_for_user
 
 STATUS_GROUND_KIND = {
     Status.POSTPONED: EventKind.HOAN,
@@ -69,6 +69,9 @@ class WorkRow:
         return self.item.deadline
 
 
+WORK_PAGE_SIZE = 50
+
+
 @dataclass
 class MyWork:
     open_cases: int
@@ -77,31 +80,48 @@ class MyWork:
     due_today: int = 0
     due_week: int = 0
     steps: list[tuple[str, str]] = field(default_factory=list)  # (kind, label) present in the queue
+    overdue_total: int = 0
+    overdue_page: object = None  # the django Page of the overdue list
 
     @property
     def overdue_count(self) -> int:
-        return len(self.overdue)
+        return self.overdue_total
 
 
 def my_work(user, *, today: date, step: str = "", status: str = "", category: str = "",
-            horizon_days: int = 7) -> MyWork:
+            horizon_days: int = 7, page: int | str | None = 1) -> MyWork:
     """An officer's queue: the duties on the cases assigned to them that are overdue or fall due within
     ``horizon_days``, overdue first (oldest first), then by due date; optionally one step, status or category.
-    The tiles count the whole queue, the lists what the filters keep."""
+    The tiles count the whole queue, the lists what the filters keep; the overdue list is paginated
+    (WORK_PAGE_SIZE rows). Everything is counted and cut in the database (the duties are cached per case): a
+    constant number of queries, and only the rows shown are read."""
+    from django.core.paginator import Paginator
+    from django.db.models import Count, Q
+
+    from cases.selectors import due_items, open_deadlines_for_user
+
     mine = case_list_for_user(user).filter(officer_id=user.pk)
     open_cases = mine.exclude(status__in=ENDED_STATUSES).count()
-    items = deadlines_due(user, officer_id=user.pk, today=today, horizon_days=horizon_days)
-    result = MyWork(open_cases=open_cases)
-    result.due_today = sum(1 for item in items if item.deadline.due_on == today)
+    queue = open_deadlines_for_user(user, officer_id=user.pk, today=today, horizon_days=horizon_days)
     week_end = today + timedelta(days=7)
-    result.due_week = sum(1 for item in items if today <= item.deadline.due_on <= week_end)
-    present = {item.deadline.kind for item in items}
+    tiles = queue.order_by().aggregate(today=Count("id", filter=Q(due_on=today)),
+                                       week=Count("id", filter=Q(due_on__gte=today, due_on__lte=week_end)))
+    result = MyWork(open_cases=open_cases, due_today=tiles["today"], due_week=tiles["week"])
+    present = set(queue.order_by().values_list("kind", flat=True).distinct())
     result.steps = [(kind, str(DeadlineKind.LABELS[kind])) for kind in DeadlineKind.LABELS if kind in present]
-    kept = [item for item in items
-            if (not step or item.deadline.kind == step) and (not status or item.case.status == status)
-            and (not category or item.case.category == category)]
-    names = debtor_names({item.case.pk for item in kept})
-    for item in kept:
+    kept = queue
+    if step:
+        kept = kept.filter(kind=step)
+    if status:
+        kept = kept.filter(case__status=status)
+    if category:
+        kept = kept.filter(case__category=category)
+    result.overdue_page = Paginator(kept.filter(due_on__lt=today), WORK_PAGE_SIZE).get_page(page)
+    result.overdue_total = result.overdue_page.paginator.count
+    overdue = due_items(result.overdue_page.object_list, today=today)
+    upcoming = due_items(kept.filter(due_on__gte=today), today=today)
+    names = debtor_names({item.case.pk for item in [*overdue, *upcoming]})
+    for item in [*overdue, *upcoming]:
         due_class = ("overdue" if item.deadline.due_on < today else "today" if item.deadline.due_on == today
                      else "soon")
         row = WorkRow(item=item, debtors=names.get(item.case.pk, []), due_class=due_class)

@@ -56,9 +56,11 @@ def case_deadlines_refresh(case_ids: Iterable[int], *, calendar=None) -> int:
 @transaction.atomic
 def _refresh_batch(ids: list[int], calendar, seizure_prefetch) -> int:
     # Locked in id order, so two refreshes (or a refresh and a service) wait for each other instead of one
-    # writing values computed from what the other has just changed. Rows are read as plain tuples and
+    # writing values computed from what the other has just changed (FOR NO KEY UPDATE: rows being inserted
+    # that refer to the case, events or parties, are not held up). Rows are read as plain tuples and
     # grouped here: per-instance prefetching and a CASE-per-row bulk_update cost more than the rules do.
-    cases = list(Case.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk").values_list(
+    locked = Case.objects.select_for_update(of=("self",), no_key=True).filter(pk__in=ids).order_by("pk")
+    cases = list(locked.values_list(
         "id", "case_no", "status", "accepted_on", "origin", "judgment_type", "received_on", "notified_on",
         "next_due_on", "next_due_kind", named=True))
     events, payouts, seizures = defaultdict(list), defaultdict(list), defaultdict(list)

@@ -2,6 +2,7 @@
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,8 +29,11 @@ def my_deadlines(request):
         rows = open_deadlines_for_user(request.user, today=today, horizon_days=horizon)
     else:
         rows = open_deadlines_for_user(request.user, officer_id=request.user.pk, today=today, horizon_days=horizon)
-    # Counted and paginated in the database: only the page's rows are read, whatever the scope.
-    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    # Counted (one aggregate) and paginated in the database: only the page's rows are read, whatever the scope.
+    counts = rows.order_by().aggregate(total=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
+    paginator = Paginator(rows, 100)
+    paginator.count = counts["total"]
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = due_items(page.object_list, today=today)
     context = {
         **admin.site.each_context(request),
@@ -40,6 +44,6 @@ def my_deadlines(request):
         "today": today,
         "unit_view": unit_view,
         "profile": profile,
-        "overdue_count": rows.filter(due_on__lt=today).count(),
+        "overdue_count": counts["overdue"],
     }
     return render(request, "cases/deadlines.html", context)
