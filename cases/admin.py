@@ -393,6 +393,28 @@ class PublicHolidayAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     search_fields = ("name",)
     date_hierarchy = "date"
 
+    # Every working-day deadline may move with the calendar: rebuild the cached deadlines once the change is
+    # committed (a Celery job; in-process when REDIS_URL is unset).
+    def _refresh_deadlines(self, request):
+        from django.db import transaction
+
+        from cases.tasks import refresh_deadlines
+
+        transaction.on_commit(refresh_deadlines.delay)
+        self.message_user(request, _("The deadlines of the open cases are being recalculated on the new calendar."))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._refresh_deadlines(request)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._refresh_deadlines(request)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self._refresh_deadlines(request)
+
 
 @admin.register(Party)
 class PartyAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):

@@ -238,47 +238,56 @@ class DueItem:
     status: str
 
 
-def deadlines_due(user, *, unit_id: int | None = None, officer_id: int | None = None,
-                  today: date | None = None, horizon_days: int = 7) -> list[DueItem]:
-    """The officer duties that are overdue or fall due within ``horizon_days``, for the cases ``user`` may
-    read, optionally narrowed to one unit's jurisdiction or one assigned officer. Most urgent first.
-
-    Reads the open cases of the scope with their events and payouts in three queries; deadlines are computed
-    per case in Python because they depend on the working-day calendar (fine for a unit's few thousand open
-    cases; the nationwide view belongs to the statistics jobs)."""
-    from django.db.models import Prefetch
-
-    from cases.codes import ENDED_STATUSES
-    from cases.deadlines import DeadlineStatus
-    from cases.models import Payout
+def open_deadlines_for_user(user, *, unit_id: int | None = None, officer_id: int | None = None,
+                            today: date | None = None, horizon_days: int = 7):
+    """The officer duties (cached ``OpenDeadline`` rows) that are overdue or fall due within ``horizon_days``,
+    for the cases ``user`` may read, optionally narrowed to one unit's jurisdiction or one assigned officer:
+    a queryset ordered most urgent first (due date, case number, the duty's place in its case), with the case,
+    its unit and officer joined — so a page counts and paginates it in the database."""
+    from cases.models import OpenDeadline
     from thads.org.models import Unit
     from thads.org.selectors import jurisdiction_unit_ids
 
     today = today or timezone.localdate()
-    cases = case_list_for_user(user).exclude(status__in=ENDED_STATUSES)
+    # Only open cases have rows (an ending event clears them in its transaction): no join to filter them.
+    rows = OpenDeadline.objects.filter(due_on__lte=today + timedelta(days=horizon_days))
+    unit_ids = readable_unit_ids(user)
+    if unit_ids is not ALL_UNITS:
+        rows = rows.filter(case__unit_id__in=unit_ids)
     if unit_id is not None:
-        cases = cases.filter(unit_id__in=jurisdiction_unit_ids(Unit.objects.get(pk=unit_id), on=today))
+        jurisdiction = jurisdiction_unit_ids(Unit.objects.get(pk=unit_id), on=today)
+        # The national unit's jurisdiction is every unit: filtering by it would only cost a join.
+        if unit_ids is not ALL_UNITS or len(jurisdiction) < Unit.objects.count():
+            rows = rows.filter(case__unit_id__in=jurisdiction)
     if officer_id is not None:
-        cases = cases.filter(officer_id=officer_id)
-    from cases.models import Seizure
+        rows = rows.filter(case__officer_id=officer_id)
+    return rows.select_related("case__unit", "case__officer__officer_profile", "case__creditor_bank").order_by(
+        "due_on", "case_no", "position")
 
-    cases = cases.select_related("officer__officer_profile").prefetch_related(
-        Prefetch("events", queryset=CaseEvent.objects.order_by("sequence")),
-        Prefetch("payouts", queryset=Payout.objects.order_by("paid_on", "id")),
-        Prefetch("seizures", queryset=Seizure.objects.select_related("asset").prefetch_related(*SEIZURE_PREFETCH)),
-    )
-    calendar = working_calendar()
-    horizon = today + timedelta(days=horizon_days)
+
+def due_items(rows, *, today: date) -> list[DueItem]:
+    """DueItems for OpenDeadline rows (of open_deadlines_for_user), in their order."""
+    from cases.deadlines import Deadline
+
     items = []
-    for case in cases:
-        for deadline in case_deadlines(case, calendar=calendar, events=case.events.all(),
-                                       payouts=case.payouts.all(), seizures=case.seizures.all()):
-            status = deadline.status(today)
-            if not deadline.duty or deadline.met_on is not None or deadline.due_on > horizon:
-                continue
-            items.append(DueItem(case=case, deadline=deadline, status=status))
-    items.sort(key=lambda item: (item.status != DeadlineStatus.OVERDUE, item.deadline.due_on, item.case.case_no))
+    for row in rows:
+        deadline = Deadline(row.kind, row.due_on, None, row.regime, duty=True, reference=row.reference)
+        items.append(DueItem(case=row.case, deadline=deadline, status=deadline.status(today)))
     return items
+
+
+def deadlines_due(user, *, unit_id: int | None = None, officer_id: int | None = None,
+                  today: date | None = None, horizon_days: int = 7) -> list[DueItem]:
+    """The officer duties that are overdue or fall due within ``horizon_days``, for the cases ``user`` may
+    read, optionally narrowed to one unit's jurisdiction or one assigned officer. Most urgent first: overdue
+    before due, each by due date, then case number.
+
+    One query: the duties are cached per case (cases.services.deadlines, kept in step by every service that
+    can move one), so nothing is computed here and the cost follows the rows returned, not the open cases of
+    the scope. Pages listing many use open_deadlines_for_user and paginate it."""
+    today = today or timezone.localdate()
+    return due_items(open_deadlines_for_user(user, unit_id=unit_id, officer_id=officer_id, today=today,
+                                             horizon_days=horizon_days), today=today)
 
 
 # ---- assets and auctions ------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.codes import ENDED_STATUSES, GROUNDS_BY_KIND, EventKind, PartyRole, Status
 from cases.deadlines import DeadlineKind, DeadlineStatus
 from cases.models import Case, CaseEvent, Party
-from cases.selectors import DueItem, case_list_for_user, deadlines_due
+from cases.selectors import DueItem, case_list_for_user
 
 STATUS_GROUND_KIND = {
     Status.POSTPONED: EventKind.HOAN,
@@ -69,6 +69,9 @@ class WorkRow:
         return self.item.deadline
 
 
+WORK_PAGE_SIZE = 50
+
+
 @dataclass
 class MyWork:
     open_cases: int
@@ -77,31 +80,48 @@ class MyWork:
     due_today: int = 0
     due_week: int = 0
     steps: list[tuple[str, str]] = field(default_factory=list)  # (kind, label) present in the queue
+    overdue_total: int = 0
+    overdue_page: object = None  # the django Page of the overdue list
 
     @property
     def overdue_count(self) -> int:
-        return len(self.overdue)
+        return self.overdue_total
 
 
 def my_work(user, *, today: date, step: str = "", status: str = "", category: str = "",
-            horizon_days: int = 7) -> MyWork:
+            horizon_days: int = 7, page: int | str | None = 1) -> MyWork:
     """An officer's queue: the duties on the cases assigned to them that are overdue or fall due within
     ``horizon_days``, overdue first (oldest first), then by due date; optionally one step, status or category.
-    The tiles count the whole queue, the lists what the filters keep."""
+    The tiles count the whole queue, the lists what the filters keep; the overdue list is paginated
+    (WORK_PAGE_SIZE rows). Everything is counted and cut in the database (the duties are cached per case): a
+    constant number of queries, and only the rows shown are read."""
+    from django.core.paginator import Paginator
+    from django.db.models import Count, Q
+
+    from cases.selectors import due_items, open_deadlines_for_user
+
     mine = case_list_for_user(user).filter(officer_id=user.pk)
     open_cases = mine.exclude(status__in=ENDED_STATUSES).count()
-    items = deadlines_due(user, officer_id=user.pk, today=today, horizon_days=horizon_days)
-    result = MyWork(open_cases=open_cases)
-    result.due_today = sum(1 for item in items if item.deadline.due_on == today)
+    queue = open_deadlines_for_user(user, officer_id=user.pk, today=today, horizon_days=horizon_days)
     week_end = today + timedelta(days=7)
-    result.due_week = sum(1 for item in items if today <= item.deadline.due_on <= week_end)
-    present = {item.deadline.kind for item in items}
+    tiles = queue.order_by().aggregate(today=Count("id", filter=Q(due_on=today)),
+                                       week=Count("id", filter=Q(due_on__gte=today, due_on__lte=week_end)))
+    result = MyWork(open_cases=open_cases, due_today=tiles["today"], due_week=tiles["week"])
+    present = set(queue.order_by().values_list("kind", flat=True).distinct())
     result.steps = [(kind, str(DeadlineKind.LABELS[kind])) for kind in DeadlineKind.LABELS if kind in present]
-    kept = [item for item in items
-            if (not step or item.deadline.kind == step) and (not status or item.case.status == status)
-            and (not category or item.case.category == category)]
-    names = debtor_names({item.case.pk for item in kept})
-    for item in kept:
+    kept = queue
+    if step:
+        kept = kept.filter(kind=step)
+    if status:
+        kept = kept.filter(case__status=status)
+    if category:
+        kept = kept.filter(case__category=category)
+    result.overdue_page = Paginator(kept.filter(due_on__lt=today), WORK_PAGE_SIZE).get_page(page)
+    result.overdue_total = result.overdue_page.paginator.count
+    overdue = due_items(result.overdue_page.object_list, today=today)
+    upcoming = due_items(kept.filter(due_on__gte=today), today=today)
+    names = debtor_names({item.case.pk for item in [*overdue, *upcoming]})
+    for item in [*overdue, *upcoming]:
         due_class = ("overdue" if item.deadline.due_on < today else "today" if item.deadline.due_on == today
                      else "soon")
         row = WorkRow(item=item, debtors=names.get(item.case.pk, []), due_class=due_class)
@@ -201,6 +221,8 @@ def _class_filter(name: str, today: date):
         "with_conditions": Q(status=Status.WITH_CONDITIONS) | Q(status=Status.POSTPONED, status_ground="c"),
         "stale": Q(last_event_on__lt=stale_before) | Q(last_event_on__isnull=True, accepted_on__lt=stale_before),
         "old": Q(accepted_on__lt=_years_before(today, 2)),
+        # at least one officer duty past its deadline: the earliest open one is (cached by the services)
+        "overdue": Q(next_due_on__lt=today),
     }[name]
 
 
@@ -211,17 +233,10 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def overdue_case_ids(user, *, unit=None, officer_id=None, today: date) -> set[int]:
-    """Open cases of the scope with at least one officer duty past its deadline."""
-    items = deadlines_due(user, unit_id=unit.pk if unit is not None else None, officer_id=officer_id, today=today,
-                          horizon_days=-1)
-    return {item.case.pk for item in items}
-
-
 def review_rows(user, *, unit, today: date) -> list[dict]:
     """Per officer of the scope (and "not assigned"): open cases, with conditions, with an overdue step, no
-    event for more than 3 months, older than 2 years, money remaining — one aggregate query, plus the
-    overdue duties."""
+    event for more than 3 months, older than 2 years, money remaining — one aggregate query (the overdue
+    count reads the cached next deadline, Case.next_due_on)."""
     from django.contrib.auth import get_user_model
     from django.db.models import Count, Sum
 
@@ -231,18 +246,15 @@ def review_rows(user, *, unit, today: date) -> list[dict]:
         "with_conditions": Count("id", filter=_class_filter("with_conditions", today)),
         "stale": Count("id", filter=_class_filter("stale", today)),
         "old": Count("id", filter=_class_filter("old", today)),
+        "overdue": Count("id", filter=_class_filter("overdue", today)),
         "remaining": Sum("amount_remaining"),
     }
     rows = {row["officer_id"]: row for row in cases.values("officer_id").annotate(**aggregates).order_by()}
-    overdue: dict = {}
-    for _case_id, officer_id in cases.filter(pk__in=overdue_case_ids(user, unit=unit, today=today)).values_list(
-            "pk", "officer_id"):
-        overdue[officer_id] = overdue.get(officer_id, 0) + 1
     names = {u.pk: (u.officer_profile.full_name if hasattr(u, "officer_profile") else u.get_username())
              for u in get_user_model().objects.filter(pk__in=[k for k in rows if k]).select_related("officer_profile")}
     result = []
     for officer_id, row in rows.items():
-        result.append({**row, "overdue": overdue.get(officer_id, 0), "remaining": row["remaining"] or 0,
+        result.append({**row, "remaining": row["remaining"] or 0,
                        "name": names.get(officer_id) if officer_id else str(_("Not assigned"))})
     result.sort(key=lambda r: (r["officer_id"] is None, str(r["name"])))
     return result
@@ -252,8 +264,6 @@ def review_cases(user, *, unit, officer_id, review_class: str, today: date):
     """The cases behind one number of the review (``officer_id`` 0: not assigned)."""
     cases = _review_scope(user, unit, today)
     cases = cases.filter(officer__isnull=True) if officer_id == 0 else cases.filter(officer_id=officer_id)
-    if review_class == "overdue":
-        cases = cases.filter(pk__in=overdue_case_ids(user, unit=unit, officer_id=officer_id or None, today=today))
-    elif review_class in REVIEW_CLASSES:
+    if review_class in REVIEW_CLASSES:
         cases = cases.filter(_class_filter(review_class, today))
     return cases.order_by("accepted_on", "id")

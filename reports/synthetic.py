@@ -151,10 +151,15 @@ def _copy(table: str, columns: list[str], rows: list[tuple]) -> None:
                                rows)
 
 
-def generate(*, cases: int, seed: int, batch: int = 20_000, progress=None) -> dict[str, int]:
-    """Add ``cases`` synthetic cases (and their events) to the database. Returns counts."""
+def generate(*, cases: int, seed: int, batch: int = 20_000, progress=None,
+             refresh_deadlines: bool = True) -> dict[str, int]:
+    """Add ``cases`` synthetic cases (and their events) to the database, with their cached deadlines unless
+    ``refresh_deadlines`` is False (then run ``manage.py deadlines_refresh`` afterwards). Returns counts."""
+    from cases.selectors import working_calendar
+    from cases.services.deadlines import case_deadlines_refresh
     from reports.facts import facts_invalidate
 
+    calendar = working_calendar()
     rng = random.Random(seed)
     facts_invalidate()  # rows written here bypass the services: the facts wait for facts_rebuild
     units = build_hierarchy()
@@ -197,12 +202,15 @@ def generate(*, cases: int, seed: int, batch: int = 20_000, progress=None) -> di
                       "status": state.status, "status_ground": state.ground, "amount_collected": state.collected,
                       "amount_reduced": state.reduced, "amount_terminated": state.terminated_amount,
                       "amount_remaining": state.remaining, "last_event_on": state.last_event_on,
-                      "ended_on": state.ended_on, "event_count": state.event_count, "created_at": now,
+                      "ended_on": state.ended_on, "event_count": state.event_count, "next_due_on": None,
+                      "next_due_kind": "", "created_at": now,
                       "updated_at": now, "created_by_id": None}
             case_rows.append(tuple(values[c] for c in case_columns))
         with transaction.atomic():
             _copy(Case._meta.db_table, case_columns, case_rows)
             _copy(CaseEvent._meta.db_table, event_columns, event_rows)
+            if refresh_deadlines:  # the cached deadlines, as the services keep them
+                case_deadlines_refresh([row[-1] for row in case_rows], calendar=calendar)
         written_cases += size
         written_events += len(event_rows)
         if progress:

@@ -21,4 +21,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=1, minute=30),
         "options": {"queue": "stats"},
     },
+    # Every night at 01:00: rebuild the cached deadlines of every open case (Case.next_due_on and the open
+    # duties the deadline lists read). The services keep them in step as they write; this is the safety net
+    # for anything written around them (bulk loads, a holiday calendar edited outside the admin).
+    "nightly-deadlines-refresh": {
+        "task": "cases.tasks.refresh_deadlines",
+        "schedule": crontab(hour=1, minute=0),
+        "options": {"queue": "default"},
+    },
 }

@@ -37,6 +37,7 @@ from cases.services import (
     events_apply,
     party_values,
 )
+from cases.services.deadlines import case_deadlines_refresh
 from reports.facts import case_facts_refresh, facts_deferred
 from reports.selectors import statistics_closed_through
 from thads.core.errors import DomainError, PermissionDeniedError
@@ -391,6 +392,7 @@ class _Importer:
                         + [{"case_id": event["case_id"], "kind": CaseChange.Kind.EVENT_RECORDED, "event_id": event_id}
                            for event, event_id in zip(events, event_ids, strict=True)])
             case_facts_refresh([case.pk for case in cases])  # deferred: one set-based refresh at the end
+            case_deadlines_refresh([case.pk for case in cases])  # the cached open duties, as the services keep
             self.summary.cases += len(cases)
             self.summary.case_ids.extend(case.pk for case in cases)
             done += len(cases) + len(events)

@@ -11,8 +11,17 @@ from cases.models.assets import (
     Seizure,
     Valuation,
 )
-from cases.models.core import Case, CaseChange, CaseEvent, Party, PartyCorrection, Payout, PublicHoliday
+from cases.models.core import (
+    Case,
+    CaseChange,
+    CaseEvent,
+    OpenDeadline,
+    Party,
+    PartyCorrection,
+    Payout,
+    PublicHoliday,
+)
 
 __all__ = ["Asset", "AssetCase", "Auction", "AuctionRound", "Case", "CaseChange", "CaseEvent", "CreditorOffer",
-           "Distribution", "DistributionShare", "EnforcementCost", "Party", "PartyCorrection", "Payout",
-           "PublicHoliday", "Seizure", "Valuation"]
+           "Distribution", "DistributionShare", "EnforcementCost", "OpenDeadline", "Party", "PartyCorrection",
+           "Payout", "PublicHoliday", "Seizure", "Valuation"]

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.codes import (
+    ENDED_STATUSES,
     Category,
     EventKind,
     EventSource,
@@ -63,6 +64,11 @@ class Case(models.Model):
     last_event_on = models.DateField(_("date of the latest event"), null=True, blank=True)
     ended_on = models.DateField(_("end date"), null=True, blank=True)
     event_count = models.PositiveIntegerField(_("number of events"), default=0)
+    # Cache of the earliest officer duty not yet met (cases.deadlines on the working-day calendar), null when
+    # none or when the case has ended; kept in step by cases.services.deadlines.case_deadlines_refresh in the
+    # transaction of every write that can move a deadline, with the open duties themselves in OpenDeadline.
+    next_due_on = models.DateField(_("next deadline"), null=True, blank=True)
+    next_due_kind = models.CharField(_("next deadline's step"), max_length=32, blank=True)
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -95,6 +101,13 @@ class Case(models.Model):
             models.Index(fields=["creditor_bank", "accepted_on"], name="case_bank_accepted"),
             models.Index(fields=["accepted_on"], name="case_accepted_on"),
             models.Index(fields=["stat_accepted_on"], name="case_stat_accepted_on"),
+            models.Index(fields=["officer", "next_due_on"], name="case_officer_next_due"),
+            models.Index(fields=["unit", "next_due_on"], name="case_unit_next_due"),
+            # The review (cases.selectors_pages.review_rows) counts a unit's open cases per officer from this
+            # index alone on PostgreSQL (an index-only scan: no visit to a million-row table's pages).
+            models.Index(fields=["unit", "officer"], name="case_open_review", condition=~Q(status__in=sorted(
+                ENDED_STATUSES)), include=["id", "status", "status_ground", "last_event_on", "accepted_on",
+                                           "next_due_on", "amount_remaining"]),
         ]
 
     def __str__(self) -> str:
@@ -222,6 +235,34 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.sequence} {self.kind} {self.date}"
+
+
+class OpenDeadline(models.Model):
+    """An officer duty of an open case not yet met (cases.deadlines: ``duty and met_on is None``), cached so
+    the deadline lists filter, count, order and paginate in the database. Derived data: written only by
+    cases.services.deadlines.case_deadlines_refresh, in the same transaction as the change that moved it, and
+    rebuilt by ``manage.py deadlines_refresh``. ``position`` is the duty's place in the case's own list (by due
+    date, then step), which orders duties of one case falling due on the same day as the computation does."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="open_deadlines")
+    kind = models.CharField(_("step"), max_length=32)
+    due_on = models.DateField(_("due date"))
+    regime = models.CharField(_("legal regime"), max_length=32)
+    reference = models.CharField(_("reference"), max_length=255, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"))
+    # The case number, copied (it never changes) so the national list orders by (due date, case number) on
+    # one index without joining a million cases.
+    case_no = models.CharField(_("case number"), max_length=64)
+
+    class Meta:
+        verbose_name = _("open deadline")
+        verbose_name_plural = _("open deadlines")
+        ordering = ["due_on", "case_no", "position"]
+        indexes = [models.Index(fields=["due_on", "case_no", "position"], name="open_deadline_order")]
+        constraints = [models.UniqueConstraint(fields=["case", "position"], name="open_deadline_position_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.case_no} {self.kind} {self.due_on}"
 
 
 class PublicHoliday(models.Model):

@@ -25,6 +25,7 @@ from cases.selectors import (
     case_state_on,
     unit_is_writable_by,
 )
+from cases.services.deadlines import case_deadlines_refresh
 from reports.facts import case_facts_refresh
 from reports.selectors import statistics_closed_through
 from thads.core.errors import DomainError, PermissionDeniedError
@@ -181,6 +182,8 @@ def case_create(
     Party.objects.bulk_create(party_rows(case, parties, created_by=_audit_actor(actor)))
     CaseChange.objects.create(case=case, kind=CaseChange.Kind.CASE_CREATED)
     case_facts_refresh([case.pk])
+    case_deadlines_refresh([case.pk])
+    case.refresh_from_db(fields=["next_due_on", "next_due_kind"])
     return case
 
 
@@ -240,6 +243,9 @@ def case_update(*, actor, case: Case, **changes) -> Case:
     locked.save(update_fields=[*changes, "updated_at"])
     if "officer" in changes:
         case_facts_refresh([locked.pk])
+    if {"received_on", "notified_on"} & set(changes):  # the decision and voluntary-period deadlines move
+        case_deadlines_refresh([locked.pk])
+        locked.refresh_from_db(fields=["next_due_on", "next_due_kind"])
     return locked
 
 
@@ -321,6 +327,7 @@ def case_events_record(*, actor, case: Case, events: list[EventData], source: st
     _write_cache(locked, state)
     locked.save(update_fields=CACHE_FIELDS)
     case_facts_refresh([locked.pk])
+    case_deadlines_refresh([locked.pk])
     if case is not locked:  # callers holding the case instance see the new state too
         _write_cache(case, state)
     return created
@@ -446,6 +453,7 @@ def case_event_cancel(*, actor, case: Case, event: CaseEvent | None, reason: str
     _write_cache(locked, state)
     locked.save(update_fields=CACHE_FIELDS)
     case_facts_refresh([locked.pk])
+    case_deadlines_refresh([locked.pk])
     if case is not locked:  # callers holding the case instance see the new state too
         _write_cache(case, state)
     return row
@@ -594,4 +602,5 @@ def payout_record(*, actor, case: Case, paid_on: date, amount: int, recipient: s
     payout = Payout.objects.create(case=locked, paid_on=paid_on, amount=amount, recipient=recipient.strip(),
                                    note=note, recorded_by=actor)
     locked.save(update_fields=["updated_at"])  # readers syncing by updated_at see it
+    case_deadlines_refresh([locked.pk])
     return payout

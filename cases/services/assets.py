@@ -6,6 +6,7 @@ Money that reaches a case (a sale, a hand-over, a collection from the asset) is 
 ``thu_tien`` event through cases.services.case_events_record, so the case's state, statistics and payout
 deadline follow from the same event history as any other collection.
 """
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -58,6 +59,7 @@ from cases.selectors import (
     working_calendar,
 )
 from cases.services import EventData, _check_choice, _require, case_events_record
+from cases.services.deadlines import case_deadlines_refresh
 from thads.core.dates import nearest_lunar_new_year
 from thads.core.errors import DomainError, PermissionDeniedError
 from thads.core.money import format_vnd
@@ -102,6 +104,29 @@ def _lock_asset(asset: Asset) -> Asset:
 
 
 # ---- assets and collateral ----------------------------------------------------------------------------------
+
+def _asset_id_of(result) -> int:
+    """The asset a step's result belongs to (a seizure, valuation, auction, round, offer or distribution)."""
+    for path in (("asset_id",), ("seizure", "asset_id"), ("auction", "seizure", "asset_id")):
+        value = result
+        for name in path:
+            value = getattr(value, name, None)
+        if value is not None:
+            return value
+    raise TypeError(f"no asset behind {result!r}")
+
+
+def _deadlines_follow(service):
+    """Every asset step can move a deadline of the cases the asset was seized in (cases.deadlines'
+    asset deadlines): refresh their cached deadlines in the step's transaction (the decorator goes under
+    ``transaction.atomic``). Cases receiving money are refreshed by case_events_record already."""
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        result = service(*args, **kwargs)
+        case_deadlines_refresh(Seizure.objects.filter(asset_id=_asset_id_of(result)).values_list("case_id", flat=True))
+        return result
+    return wrapper
+
 
 @dataclass(frozen=True)
 class AssetData:
@@ -229,6 +254,7 @@ def collateral_register(*, actor, asset: Asset, bank: Bank, loan_contract_no: st
 # ---- seizure and valuation ----------------------------------------------------------------------------------
 
 @transaction.atomic
+@_deadlines_follow
 def seizure_record(*, actor, asset: Asset, case: Case, seized_on: date, minutes_no: str, officer=None,
                    with_mobilised_forces: bool = False, today: date | None = None) -> Seizure:
     """Kê biên: seize ``asset`` in ``case`` (one the asset answers for, open, and with conditions for
@@ -261,6 +287,7 @@ def seizure_record(*, actor, asset: Asset, case: Case, seized_on: date, minutes_
 
 
 @transaction.atomic
+@_deadlines_follow
 def seizure_release(*, actor, seizure: Seizure, released_on: date, reason: str, today: date | None = None) -> Seizure:
     """Release a seizure (giải tỏa kê biên). Refused while its auction is open."""
     _lock_asset(seizure.asset)
@@ -282,6 +309,7 @@ def _seizure_in_force(seizure: Seizure) -> None:
 
 
 @transaction.atomic
+@_deadlines_follow
 def valuation_record(*, actor, seizure: Seizure, method: str, value: int, valued_on: date, firm_name: str = "",
                      contract_signed_on: date | None = None, notified_on: date | None = None,
                      today: date | None = None) -> Valuation:
@@ -319,6 +347,7 @@ def valuation_record(*, actor, seizure: Seizure, method: str, value: int, valued
 
 
 @transaction.atomic
+@_deadlines_follow
 def valuation_notify(*, actor, valuation: Valuation, notified_on: date, today: date | None = None) -> Valuation:
     """Record the day the parties were notified of the valuation (once): the re-valuation window runs
     from it."""
@@ -343,6 +372,7 @@ def revaluation_deadline(valuation: Valuation, calendar=None) -> date | None:
 
 
 @transaction.atomic
+@_deadlines_follow
 def revaluation_record(*, actor, valuation: Valuation, requested_on: date, requested_by: str, method: str,
                        value: int, valued_on: date, firm_name: str = "", contract_signed_on: date | None = None,
                        notified_on: date | None = None, today: date | None = None) -> Valuation:
@@ -383,6 +413,7 @@ def revaluation_record(*, actor, valuation: Valuation, requested_on: date, reque
 # ---- auctions -----------------------------------------------------------------------------------------------
 
 @transaction.atomic
+@_deadlines_follow
 def auction_create(*, actor, seizure: Seizure, organisation: str, contract_no: str, contract_signed_on: date,
                    today: date | None = None) -> Auction:
     """Contract an auction organisation to sell a seized, valued asset (real estate always; movables above
@@ -422,6 +453,7 @@ def _open_auction(auction: Auction) -> Auction:
 
 
 @transaction.atomic
+@_deadlines_follow
 def auction_round_record(*, actor, auction: Auction, held_on: date, starting_price: int, outcome: str,
                          price_set_by: str | None = None, sale_price: int | None = None, buyer_name: str = "",
                          today: date | None = None) -> AuctionRound:
@@ -479,6 +511,7 @@ def _pending_sale(auction_round: AuctionRound) -> AuctionRound:
 
 
 @transaction.atomic
+@_deadlines_follow
 def auction_sale_paid(*, actor, auction_round: AuctionRound, paid_on: date, source: str = EventSource.WEB,
                       today: date | None = None) -> Distribution:
     """The buyer paid: the auction closes as sold and the sale price is distributed in the legal order,
@@ -502,6 +535,7 @@ def auction_sale_paid(*, actor, auction_round: AuctionRound, paid_on: date, sour
 
 
 @transaction.atomic
+@_deadlines_follow
 def auction_sale_default(*, actor, auction_round: AuctionRound, defaulted_on: date,
                          today: date | None = None) -> AuctionRound:
     """The winner refused to buy or did not pay: the round counts as failed (winner_did_not_pay) and the
@@ -527,6 +561,7 @@ def creditor_of_auction(auction: Auction) -> Case:
 
 
 @transaction.atomic
+@_deadlines_follow
 def creditor_offer_make(*, actor, auction: Auction, offered_on: date, today: date | None = None) -> CreditorOffer:
     """Offer the asset to the creditor against the debt, at the last round's starting price: due once the
     auction at the twice-reduced price has failed, and not before (Điều 104)."""
@@ -546,6 +581,7 @@ def creditor_offer_make(*, actor, auction: Auction, offered_on: date, today: dat
 
 
 @transaction.atomic
+@_deadlines_follow
 def creditor_offer_answer(*, actor, offer: CreditorOffer, accepted: bool, answered_on: date,
                           today: date | None = None) -> CreditorOffer:
     """The creditor's answer. Accepting opens the debtor's redemption window (30 days); the hand-over is
@@ -573,6 +609,7 @@ def _accepted_offer(auction: Auction) -> CreditorOffer:
 
 
 @transaction.atomic
+@_deadlines_follow
 def auction_handover(*, actor, auction: Auction, handed_on: date, source: str = EventSource.WEB,
                      today: date | None = None) -> Distribution:
     """The redemption window has passed without the debtor paying: the asset goes to the creditor at the
@@ -595,6 +632,7 @@ def auction_handover(*, actor, auction: Auction, handed_on: date, source: str = 
 
 
 @transaction.atomic
+@_deadlines_follow
 def auction_redeem(*, actor, auction: Auction, paid_on: date, amount: int, source: str = EventSource.WEB,
                    today: date | None = None) -> Auction:
     """The debtor paid within the redemption window to keep the asset: the payment is a collection on the
@@ -629,6 +667,7 @@ def reductions_exhausted(auction: Auction, state=None, *, on: date | None = None
 
 
 @transaction.atomic
+@_deadlines_follow
 def auction_return_to_debtor(*, actor, auction: Auction, returned_on: date, source: str = EventSource.WEB,
                              today: date | None = None) -> Auction:
     """Reductions have reached the floor and the creditor did not take the asset: it returns to the debtor,
@@ -785,6 +824,7 @@ def _creditor_name(case: Case) -> str:
 
 
 @transaction.atomic
+@_deadlines_follow
 def asset_collection_distribute(*, actor, asset: Asset, received_on: date, amount: int,
                                 source: str = EventSource.WEB, today: date | None = None) -> Distribution:
     """Money collected from an asset without an auction (a seized bank account, rent, shares sold on the

@@ -2,11 +2,12 @@
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.selectors import deadlines_due
+from cases.selectors import due_items, open_deadlines_for_user
 from thads.org.models import Role
 from thads.org.selectors import officer_profile_of
 
@@ -21,22 +22,28 @@ def my_deadlines(request):
     except ValueError:
         horizon = 14
     unit_view = request.GET.get("scope") == "unit" or (profile is None) or profile.role != Role.OFFICER
+    today = timezone.localdate()
     if unit_view and profile is not None:
-        items = deadlines_due(request.user, unit_id=profile.unit_id, horizon_days=horizon)
+        rows = open_deadlines_for_user(request.user, unit_id=profile.unit_id, today=today, horizon_days=horizon)
     elif unit_view:
-        items = deadlines_due(request.user, horizon_days=horizon)
+        rows = open_deadlines_for_user(request.user, today=today, horizon_days=horizon)
     else:
-        items = deadlines_due(request.user, officer_id=request.user.pk, horizon_days=horizon)
-    page = Paginator(items, 100).get_page(request.GET.get("page"))
+        rows = open_deadlines_for_user(request.user, officer_id=request.user.pk, today=today, horizon_days=horizon)
+    # Counted (one aggregate) and paginated in the database: only the page's rows are read, whatever the scope.
+    counts = rows.order_by().aggregate(total=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
+    paginator = Paginator(rows, 100)
+    paginator.count = counts["total"]
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = due_items(page.object_list, today=today)
     context = {
         **admin.site.each_context(request),
         "title": _("Legal deadlines"),
         "items": page.object_list,
         "page": page,
         "horizon": horizon,
-        "today": timezone.localdate(),
+        "today": today,
         "unit_view": unit_view,
         "profile": profile,
-        "overdue_count": sum(1 for item in items if item.status == "overdue"),
+        "overdue_count": counts["overdue"],
     }
     return render(request, "cases/deadlines.html", context)

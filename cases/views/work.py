@@ -1,4 +1,6 @@
 """Home routing and "Việc của tôi" (my work), the officers' landing page."""
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,7 +32,8 @@ def work(request):
     step = request.GET.get("step", "")
     status = request.GET.get("status", "") if request.GET.get("status", "") in Status.values else ""
     category = request.GET.get("category", "") if request.GET.get("category", "") in Category.values else ""
-    queue = my_work(request.user, today=today, step=step, status=status, category=category)
+    queue = my_work(request.user, today=today, step=step, status=status, category=category,
+                    page=request.GET.get("page"))
     for row in [*queue.overdue, *queue.upcoming]:
         row.action_url, row.action_label = deadline_action(row.deadline, row.case.pk)
     context = {
@@ -42,5 +45,7 @@ def work(request):
         "category_choices": Category.choices,
         "recent": recent_cases(request.user, request.session.get(RECENT_SESSION_KEY, [])),
         "filtered": bool(step or status or category),
+        "querystring": urlencode({key: value for key, value in (("step", step), ("status", status),
+                                                               ("category", category)) if value}),
     }
     return render(request, "cases/pages/work.html", context)

@@ -59,6 +59,8 @@ def test_my_work_filters_by_category(client, people, cases):
 def test_my_work_query_count_does_not_grow_with_the_queue(client, org, people, cases, django_assert_num_queries):
     client.force_login(people["officer"])
     client.get("/work/")
+    # The tiles (one aggregate), the steps present, the overdue count and page, the upcoming rows: each one
+    # query over the cached duties, whatever the length of the queue.
     with django_assert_num_queries(14) as captured:
         client.get("/work/")
     baseline = len(captured.captured_queries)
@@ -68,6 +70,26 @@ def test_my_work_query_count_does_not_grow_with_the_queue(client, org, people, c
     with django_assert_num_queries(baseline):
         body = client.get("/work/").content.decode()
     assert body.count("VT-MORE-") == 12
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_my_work_pages_a_long_overdue_list_and_keeps_the_filters(client, org, people, cases):
+    # Given 55 overdue verifications besides VT-OWN (all due 11/3/2024, so ordered by case number)
+    for number in range(55):
+        make_case(unit=org["HG-VT"], officer=people["officer"], case_no=f"VT-LATE-{number:02d}",
+                  accepted_on=date(2024, 3, 1), origin="chu_dong", category="ngan_sach", today=TODAY)
+    client.force_login(people["officer"])
+    # When the officer opens the first and the second page of the overdue list
+    first = client.get("/work/").content.decode()
+    second = client.get("/work/?category=ngan_sach&page=2").content.decode()
+    # Then the tile counts all 56, the first page shows 50, the second the 6 left, and upcoming stays on both
+    assert '<strong id="count-overdue">56</strong>' in first
+    assert first.split('id="queue-overdue"')[1].split("</table>")[0].count("/verify/") == 50
+    overdue_two = second.split('id="queue-overdue"')[1].split("</table>")[0]
+    assert overdue_two.count("/verify/") == 6 and "VT-LATE-54" in overdue_two and "VT-LATE-00" not in overdue_two
+    assert "Trang 1/2" in first and "Trang 2/2" in second
+    assert "?category=ngan_sach&page=1#overdue" in second
+    assert "VT-SOON" in first and "VT-SOON" not in second  # the filter keeps ngan_sach only
 
 
 def test_login_lands_an_officer_on_my_work_and_a_head_on_the_dashboard(client, people):

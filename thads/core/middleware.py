@@ -18,3 +18,19 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class ScopeMemoMiddleware:
+    """Within a GET or HEAD request, compute each unit's jurisdiction once (thads.org.selectors.scope_memo):
+    the pages ask for it several times, and the organisation does not change while a page is read."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        from thads.org.selectors import scope_memo
+
+        with scope_memo():
+            return self.get_response(request)

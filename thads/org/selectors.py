@@ -3,6 +3,8 @@
 Every other selector that scopes by unit (cases, reports) asks these functions; no view, admin or API
 decides scope on its own.
 """
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from django.utils import timezone
@@ -10,6 +12,21 @@ from django.utils import timezone
 from thads.org.models import OfficerProfile, Role, Unit
 
 ALL_UNITS = None  # returned by readable_unit_ids for people who see everything
+
+# Jurisdictions computed while reading one page (thads.core.middleware.ScopeMemoMiddleware, GET requests
+# only): a page asks for the same unit's jurisdiction several times (what the person reads, may assign, the
+# unit shown); the organisation does not change while a page is read. Outside it, nothing is remembered.
+_scope_memo: ContextVar[dict | None] = ContextVar("thads_scope_memo", default=None)
+
+
+@contextmanager
+def scope_memo():
+    """Remember jurisdictions computed inside the block (for read-only work: a GET request)."""
+    token = _scope_memo.set({})
+    try:
+        yield
+    finally:
+        _scope_memo.reset(token)
 
 
 def unit_subtree_ids(unit: Unit | int, *, on: date) -> set[int]:
@@ -37,6 +54,16 @@ def jurisdiction_unit_ids(unit: Unit, *, on: date) -> set[int]:
     day — a unit split in two leaves its cases to both successors). A regional office created on 1/7/2025
     thus answers for the cases of the Chi cục it replaced, and a province whose districts were all retired
     still answers for theirs. For a unit that no longer exists on ``on``, its jurisdiction on its last day."""
+    memo = _scope_memo.get()
+    if memo is not None:
+        key = (unit.pk, on)
+        if key not in memo:
+            memo[key] = frozenset(_jurisdiction_unit_ids(unit, on=on))
+        return set(memo[key])
+    return _jurisdiction_unit_ids(unit, on=on)
+
+
+def _jurisdiction_unit_ids(unit: Unit, *, on: date) -> set[int]:
     from thads.org.hierarchy import Hierarchy
 
     if unit.valid_to is not None and unit.valid_to < on:
