@@ -5,6 +5,10 @@ measured in the same run.
     python benchmarks/pages_bench.py --database-url sqlite:////tmp/thads-pages.sqlite3 [--cases 20000]
     python benchmarks/pages_bench.py --database-url postgres://postgres@127.0.0.1:5432/thads_bench \\
         [--cases 1000000] [--requests 20]
+    python benchmarks/pages_bench.py --database-url sqlite:///var/thads.sqlite3 --demo   # the loaded demo
+
+With --demo the database is the demo as `manage.py demo` loaded it (nothing generated) and the people are the
+demo's own logins: chv.vithanh, truong.vithanh, thongke.haugiang (the city's statistician) and admin.
 
 Loads the national synthetic dataset (generate_synthetic) up to --cases if the database holds fewer (its cached
 deadlines are written with it; a database loaded before they existed gets ``deadlines_refresh`` once), gives
@@ -111,6 +115,19 @@ def ensure_people():
     return people, case
 
 
+def demo_people():
+    """The demo's own logins (reports.demo.logins) and the officer's case with the longest history."""
+    from django.contrib.auth import get_user_model
+
+    from cases.models import Case
+
+    users = get_user_model().objects
+    people = {"officer": users.get(username="chv.vithanh"), "head": users.get(username="truong.vithanh"),
+              "statistician": users.get(username="thongke.haugiang"), "central": users.get(username="admin")}
+    case = Case.objects.filter(officer=people["officer"]).order_by("-event_count", "id").first()
+    return people, case
+
+
 def measure(client, path: str, requests: int):
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
@@ -145,6 +162,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--demo", action="store_true", help="measure the loaded demo with its own logins")
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = args.database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.pages_settings"
@@ -162,7 +180,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     have = Case.objects.count()
-    if have < args.cases:
+    if not args.demo and have < args.cases:
         started = time.perf_counter()
         result = generate(cases=args.cases - have, seed=args.seed + have)
         print(f"loaded {result['cases']:,} cases, {result['events']:,} events in "
@@ -172,11 +190,14 @@ def main() -> None:
         result = deadlines_refresh_all()
         print(f"deadlines cached for {result['cases']:,} open cases ({result['changed']:,} with a duty) in "
               f"{time.perf_counter() - started:.0f} s")
-    started = time.perf_counter()
-    added = ensure_parties()
-    if added:
-        print(f"added {added:,} parties in {time.perf_counter() - started:.0f} s")
-    people, case = ensure_people()
+    if args.demo:
+        people, case = demo_people()
+    else:
+        started = time.perf_counter()
+        added = ensure_parties()
+        if added:
+            print(f"added {added:,} parties in {time.perf_counter() - started:.0f} s")
+        people, case = ensure_people()
     officer = people["officer"]
     office_id = officer.officer_profile.unit_id
     debtor = Party.objects.filter(case__officer=officer, role="debtor").order_by("id").first()

@@ -125,7 +125,7 @@ def effective_events(events) -> list[CaseEvent]:
 
     events = list(events)
     cancelled = {event.cancels_id for event in events if event.cancels_id is not None}
-    return [event for event in events if event.kind != EventKind.DINH_CHINH and event.pk not in cancelled]
+    return [event for event in events if event.kind != EventKind.DINH_CHINH and event.id not in cancelled]
 
 
 def case_timeline(case: Case) -> list[CaseEvent]:

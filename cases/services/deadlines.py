@@ -65,7 +65,8 @@ def _refresh_batch(ids: list[int], calendar, seizure_prefetch) -> int:
         "next_due_on", "next_due_kind", named=True))
     events, payouts, seizures = defaultdict(list), defaultdict(list), defaultdict(list)
     for event in CaseEvent.objects.filter(case_id__in=ids).order_by("case_id", "sequence").values_list(
-            "case_id", "sequence", "kind", "date", "amount", "ground", "ground_arose_on", named=True):
+            "case_id", "id", "sequence", "kind", "date", "amount", "ground", "ground_arose_on", "cancels_id",
+            named=True):
         events[event.case_id].append(event)
     for payout in Payout.objects.filter(case_id__in=ids).order_by("case_id", "paid_on", "id").values_list(
             "case_id", "paid_on", "amount", named=True):
