@@ -128,3 +128,31 @@ def test_an_officer_works_a_day_on_the_demo(browser, live_server, tmp_path):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.locator("#amount-remaining").is_visible()
     phone.close()
+
+    # the city's statistician reads the province's FY2019 as the director gave it, then opens Vị Thanh, one
+    # officer, and the cases behind that officer's "completed" count: as many as the count shown
+    director = browser.new_context(locale="en-US", viewport={"width": 1440, "height": 900})
+    page = director.new_page()
+    page.set_default_timeout(20_000)
+    login(page, live_server, "thongke.haugiang")
+    assert page.url.endswith("/dashboard/")
+    page.goto(f"{live_server.url}/dashboard/HG/?year=2019&months=12")
+    expected = {"cases-rate": "74,38 %", "money-rate": "51,25 %", "cases-target": "73 %", "money-target": "33 %",
+                "cases-gap": "+1,38", "money-gap": "+18,25", "bank-cases-share": "3,50 %",
+                "bank-money-share": "47,13 %", "bank-cases-rate": "17,53 %", "bank-money-rate": "29,77 %",
+                "bank-resolved-change": "+10,94 %", "cases-to-enforce-change": "+21,72 %",
+                "money-to-enforce-change": "+12,57 %"}
+    for element, text in expected.items():
+        assert text in page.locator(f"#{element}").inner_text(), element
+    page.click("#sub-HG-VT a >> nth=0")
+    page.wait_for_load_state()
+    assert "/dashboard/HG-VT/" in page.url
+    page.click("#sub-table tbody tr >> nth=0 >> a >> nth=0")  # the first officer
+    page.wait_for_load_state()
+    shown = int(page.locator("#cases-completed").inner_text().replace(".", ""))
+    assert shown > 0
+    page.click("#cases-completed")
+    page.wait_for_load_state()
+    listed = int(page.locator("#result-count strong").first.inner_text().split()[0].replace(".", ""))
+    assert listed == shown
+    director.close()
