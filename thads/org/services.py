@@ -3,6 +3,8 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -110,6 +112,11 @@ def officer_create(*, username: str, password: str, full_name: str, unit: Unit, 
     if role not in Role.values or title not in Title.values:
         raise DomainError(_("Invalid role or title."), code="invalid_role", field="role")
     first, _sep, last = full_name.rpartition(" ")
+    try:  # the project's password validators (settings.AUTH_PASSWORD_VALIDATORS), as for any password set
+        validate_password(password, user=user_model(username=username, email=email, first_name=last,
+                                                   last_name=first))
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages), code="weak_password", field="password") from None
     user = user_model.objects.create_user(username=username, password=password, email=email,
                                           first_name=last, last_name=first, is_staff=True)
     return officer_profile_save(user=user, unit=unit, title=title, role=role, full_name=full_name)
