@@ -13,6 +13,8 @@ import, after the holiday calendar changes), which goes through every case in ba
 """
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connection, transaction
 
@@ -33,6 +35,26 @@ def _open_duties(case, calendar, events, payouts, seizures) -> list:
             if deadline.duty and deadline.met_on is None]
 
 
+_deferred: ContextVar[set | None] = ContextVar("deadlines_deferred", default=None)
+
+
+@contextmanager
+def deadlines_deferred():
+    """Collect the services' deadline refreshes and run them once, set-based, on leaving (a loader recording
+    thousands of payouts). Nested uses join the outermost one. Nothing is refreshed if the block raises (its
+    transaction is rolled back anyway). Call it inside the transaction of the writes."""
+    if _deferred.get() is not None:
+        yield
+        return
+    pending: set = set()
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    case_deadlines_refresh(pending)
+
+
 def case_deadlines_refresh(case_ids: Iterable[int], *, calendar=None) -> int:
     """Recompute the cached deadlines of the cases ``case_ids`` from their events, payouts and seizures;
     returns how many cases changed. Call it inside the transaction that changed them.
@@ -43,6 +65,10 @@ def case_deadlines_refresh(case_ids: Iterable[int], *, calendar=None) -> int:
     calling it many times in a row to save the holiday query."""
     from cases.selectors import SEIZURE_PREFETCH, working_calendar
 
+    pending = _deferred.get()
+    if pending is not None:  # inside deadlines_deferred(): done once, on leaving it
+        pending.update(int(pk) for pk in case_ids)
+        return 0
     ids = sorted({int(pk) for pk in case_ids})
     if not ids:
         return 0
