@@ -6,10 +6,17 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import ClosedPeriod, Snapshot, StatsJob, Target
+from reports.selectors import closed_periods_for_user, snapshots_for_user, stats_jobs_for_user, targets_for_user
 from reports.services import period_close, target_set
 from thads.core.admin import DayFirstMoneyAdminMixin, use_admin_date_inputs
 from thads.core.errors import DomainError
 from thads.core.forms import thads_formfield
+from thads.org.models import Unit
+from thads.org.selectors import ALL_UNITS, readable_unit_ids, writable_unit_ids
+
+
+def _units_in(unit_ids):
+    return Unit.objects.all() if unit_ids is ALL_UNITS else Unit.objects.filter(pk__in=unit_ids)
 
 
 @admin.register(Target)
@@ -19,6 +26,14 @@ class TargetAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     search_fields = ("unit__code", "unit__name", "decision_ref")
     autocomplete_fields = ("unit",)
     exclude = ("set_by",)
+
+    def get_queryset(self, request):
+        return targets_for_user(request.user).select_related("unit", "set_by")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit":  # targets are set by unit heads and central administrators
+            kwargs["queryset"] = _units_in(writable_unit_ids(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         saved = target_set(actor=request.user, unit=obj.unit, fiscal_year=obj.fiscal_year, metric=obj.metric,
@@ -41,6 +56,14 @@ class ClosedPeriodAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     search_fields = ("unit__code", "unit__name")
     autocomplete_fields = ("unit",)
 
+    def get_queryset(self, request):
+        return closed_periods_for_user(request.user).select_related("unit", "closed_by")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit":  # statisticians close their scope's periods (period_close checks the role)
+            kwargs["queryset"] = _units_in(readable_unit_ids(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def has_change_permission(self, request, obj=None):
         return False
 
@@ -50,6 +73,7 @@ class ClosedPeriodAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     def add_view(self, request, form_url="", extra_context=None):
         if request.method == "POST":
             form = use_admin_date_inputs(ClosedPeriodForm(request.POST))
+            form.fields["unit"].queryset = _units_in(readable_unit_ids(request.user))
             if form.is_valid():
                 try:
                     period_close(actor=request.user, unit=form.cleaned_data["unit"], end=form.cleaned_data["end"],
@@ -69,6 +93,9 @@ class SnapshotAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     search_fields = ("unit__code",)
     list_select_related = ("unit", "job")
 
+    def get_queryset(self, request):
+        return snapshots_for_user(request.user)
+
     def has_add_permission(self, request):
         return False
 
@@ -81,7 +108,10 @@ class SnapshotAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
 
 @admin.register(StatsJob)
 class StatsJobAdmin(SnapshotAdmin):
-    list_display = ("pk", "kind", "status", "progress", "message", "worker", "created_at", "finished_at")
+    list_display = ("pk", "kind", "unit", "status", "progress", "message", "worker", "created_at", "finished_at")
     list_filter = ("status", "kind")
     search_fields = ("kind", "message", "error")
-    list_select_related = ()
+    list_select_related = ("unit",)
+
+    def get_queryset(self, request):
+        return stats_jobs_for_user(request.user)

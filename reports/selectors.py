@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db.models import Max
 
-from reports.models import ClosedPeriod, Metric, Target
+from reports.models import ClosedPeriod, Metric, Snapshot, StatsJob, Target
 from thads.org.models import Unit
 
 
@@ -40,6 +40,34 @@ def targets_by_unit(fiscal_year: int) -> dict[int, dict[str, Decimal | None]]:
                                                                                                "value"):
         result.setdefault(unit_id, {Metric.CASES: None, Metric.MONEY: None})[metric] = value
     return result
+
+
+# ---- the admin's lists: each person reads the rows of the units they read --------------------------------------
+
+def _in_readable_units(user, rows, field: str = "unit_id"):
+    """``rows`` narrowed to the units ``user`` reads (thads.org.selectors.readable_unit_ids)."""
+    from thads.org.selectors import ALL_UNITS, readable_unit_ids
+
+    unit_ids = readable_unit_ids(user)
+    return rows if unit_ids is ALL_UNITS else rows.filter(**{f"{field}__in": unit_ids})
+
+
+def targets_for_user(user):
+    return _in_readable_units(user, Target.objects.all())
+
+
+def closed_periods_for_user(user):
+    return _in_readable_units(user, ClosedPeriod.objects.all())
+
+
+def snapshots_for_user(user):
+    return _in_readable_units(user, Snapshot.objects.all())
+
+
+def stats_jobs_for_user(user):
+    """Jobs of the units ``user`` reads; a job without a unit (a national refresh) only for those who read
+    every unit."""
+    return _in_readable_units(user, StatsJob.objects.all())
 
 
 # ---- the directors' dashboard: who sees which unit -----------------------------------------------------------

@@ -324,8 +324,9 @@ def statistics_refresh(*, job: StatsJob, today: date | None = None) -> int:
     return written
 
 
-def job_create(*, kind: str, params: dict | None = None, actor=None) -> StatsJob:
-    return StatsJob.objects.create(kind=kind, params=params or {}, requested_by=actor)
+def job_create(*, kind: str, params: dict | None = None, actor=None, unit: Unit | None = None) -> StatsJob:
+    """A job for ``unit``, or for every unit when None (a national refresh)."""
+    return StatsJob.objects.create(kind=kind, params=params or {}, requested_by=actor, unit=unit)
 
 
 def job_update(job: StatsJob, **fields) -> None:
