@@ -10,8 +10,6 @@ Coverage (``FactsCoverage``): the facts are complete for every fiscal year up to
 fiscal year's rows for cases carried into it are created by the rollover (``facts_rollover``, idempotent,
 run by the nightly job and `manage.py facts_rebuild`); until then the engine reads that year from the events.
 """
-import contextlib
-import contextvars
 import logging
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +20,7 @@ from django.utils import timezone
 from reports.engine import per_case_sql
 from reports.models import CaseYearFact, FactsCoverage
 from thads.core.dates import fiscal_year_bounds, fiscal_year_of
+from thads.core.deferral import Deferral
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +35,6 @@ _SELECT = ("SELECT case_id, fiscal_year, unit_id, officer_id, category, origin, 
            "FROM per_case WHERE carried = 1 OR is_new = 1")
 CHUNK = 2000  # case ids per statement (well under SQLite's and psycopg's parameter limits)
 
-_deferred: contextvars.ContextVar[set | None] = contextvars.ContextVar("facts_deferred", default=None)
 
 
 def _ids_clause(prefix: str, ids: list[int], params: dict) -> str:
@@ -98,9 +96,7 @@ def case_facts_refresh(case_ids) -> int:
     ids = sorted({int(pk) for pk in case_ids})
     if not ids:
         return 0
-    pending = _deferred.get()
-    if pending is not None:
-        pending.update(ids)
+    if _DEFERRAL.collect(ids):
         return 0
     written = 0
     for index in range(0, len(ids), CHUNK):
@@ -133,21 +129,13 @@ def _refresh_chunk(ids: list[int], years: list[int] | None = None) -> int:
         return cursor.rowcount
 
 
-@contextlib.contextmanager
+_DEFERRAL = Deferral("facts_deferred", lambda ids: case_facts_refresh(ids))
+
+
 def facts_deferred():
     """Collect the services' fact refreshes and run them once, set-based, on leaving (an import recording
-    thousands of cases). Nested uses join the outermost one. Nothing is refreshed if the block raises (its
-    transaction is rolled back anyway)."""
-    if _deferred.get() is not None:
-        yield
-        return
-    pending: set = set()
-    token = _deferred.set(pending)
-    try:
-        yield
-    finally:
-        _deferred.reset(token)
-    case_facts_refresh(pending)
+    thousands of cases): thads.core.deferral."""
+    return _DEFERRAL.deferred()
 
 
 def _lock_facts() -> None:

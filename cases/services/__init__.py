@@ -324,12 +324,7 @@ def case_events_record(*, actor, case: Case, events: list[EventData], source: st
     # (SQLite ≥ 3.35 and PostgreSQL return the new ids from a bulk insert.)
     CaseChange.objects.bulk_create([CaseChange(case=locked, kind=CaseChange.Kind.EVENT_RECORDED, event=event)
                                     for event in created])
-    _write_cache(locked, state)
-    locked.save(update_fields=CACHE_FIELDS)
-    case_facts_refresh([locked.pk])
-    case_deadlines_refresh([locked.pk])
-    if case is not locked:  # callers holding the case instance see the new state too
-        _write_cache(case, state)
+    _state_changed(case, locked, state)
     return created
 
 
@@ -373,6 +368,17 @@ def event_values(data: EventData, after: workflow.CaseState, *, closed_through: 
         "note": data.note, "source": source, "status_after": after.status, "ground_after": after.ground,
         "collected_after": after.collected, "reduced_after": after.reduced,
         "terminated_after": after.terminated_amount, "remaining_after": after.remaining}
+
+
+def _state_changed(case: Case, locked: Case, state: workflow.CaseState) -> None:
+    """After events were appended to the locked case: its cached state, its statistical facts and its cached
+    deadlines brought in step, in the same transaction; a caller's own instance of the case sees it too."""
+    _write_cache(locked, state)
+    locked.save(update_fields=CACHE_FIELDS)
+    case_facts_refresh([locked.pk])
+    case_deadlines_refresh([locked.pk])
+    if case is not locked:
+        _write_cache(case, state)
 
 
 def case_event_record(
@@ -450,12 +456,7 @@ def case_event_cancel(*, actor, case: Case, event: CaseEvent | None, reason: str
         reduced_after=state.reduced, terminated_after=state.terminated_amount, remaining_after=state.remaining,
         recorded_by=_audit_actor(actor))
     CaseChange.objects.create(case=locked, kind=CaseChange.Kind.EVENT_RECORDED, event=row)
-    _write_cache(locked, state)
-    locked.save(update_fields=CACHE_FIELDS)
-    case_facts_refresh([locked.pk])
-    case_deadlines_refresh([locked.pk])
-    if case is not locked:  # callers holding the case instance see the new state too
-        _write_cache(case, state)
+    _state_changed(case, locked, state)
     return row
 
 

@@ -13,13 +13,12 @@ import, after the holiday calendar changes), which goes through every case in ba
 """
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 
 from django.db import connection, transaction
 
 from cases.codes import ENDED_STATUSES
 from cases.models import Case, CaseEvent, OpenDeadline, Payout, Seizure
+from thads.core.deferral import Deferral
 
 BATCH_SIZE = 2000
 
@@ -35,24 +34,13 @@ def _open_duties(case, calendar, events, payouts, seizures) -> list:
             if deadline.duty and deadline.met_on is None]
 
 
-_deferred: ContextVar[set | None] = ContextVar("deadlines_deferred", default=None)
+_DEFERRAL = Deferral("deadlines_deferred", lambda ids: case_deadlines_refresh(ids))
 
 
-@contextmanager
 def deadlines_deferred():
     """Collect the services' deadline refreshes and run them once, set-based, on leaving (a loader recording
-    thousands of payouts). Nested uses join the outermost one. Nothing is refreshed if the block raises (its
-    transaction is rolled back anyway). Call it inside the transaction of the writes."""
-    if _deferred.get() is not None:
-        yield
-        return
-    pending: set = set()
-    token = _deferred.set(pending)
-    try:
-        yield
-    finally:
-        _deferred.reset(token)
-    case_deadlines_refresh(pending)
+    thousands of payouts): thads.core.deferral."""
+    return _DEFERRAL.deferred()
 
 
 def case_deadlines_refresh(case_ids: Iterable[int], *, calendar=None) -> int:
@@ -65,9 +53,7 @@ def case_deadlines_refresh(case_ids: Iterable[int], *, calendar=None) -> int:
     calling it many times in a row to save the holiday query."""
     from cases.selectors import SEIZURE_PREFETCH, working_calendar
 
-    pending = _deferred.get()
-    if pending is not None:  # inside deadlines_deferred(): done once, on leaving it
-        pending.update(int(pk) for pk in case_ids)
+    if _DEFERRAL.collect(case_ids):  # inside deadlines_deferred(): done once, on leaving it
         return 0
     ids = sorted({int(pk) for pk in case_ids})
     if not ids:
