@@ -97,7 +97,7 @@ def _history(rng: random.Random, facts: workflow.CaseFacts, count: int, end: dat
     events: list[workflow.EventInput] = []
     for step in range(count):
         last = step == count - 1
-        kinds = [k for k in workflow.allowed_kinds(state) if last or k not in ENDING]
+        kinds = [k for k in sorted(workflow.allowed_kinds(state)) if last or k not in ENDING]  # sorted: no hash order
         kinds = [k for k in kinds if k not in (EventKind.THU_TIEN, EventKind.GIAM) or state.remaining > 0]
         kinds = [k for k in kinds if k != EventKind.GIAM or facts.category == Category.NGAN_SACH]
         kinds = [k for k in kinds if k != EventKind.XONG or state.remaining == 0]
