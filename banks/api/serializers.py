@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from banks.filters import API_STATUS_OF, API_STATUSES
-from banks.models import Collateral
+from banks.models import ApiScope, Collateral
 from cases.codes import (
     AssetKind,
     AuctionClosure,
@@ -256,9 +256,40 @@ class BankChangeFeedSerializer(serializers.Serializer):
 
 
 class ApiErrorBodySerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
+    code = serializers.CharField(help_text="Stable, for programs: e.g. invalid_request, invalid_cursor, "
+                                           "not_found, invalid_key, key_expired, insufficient_scope, throttled.")
+    message = serializers.CharField(help_text="For people, in the language of Accept-Language (vi by default).")
+    field = serializers.CharField(allow_null=True, help_text="The query parameter at fault, or null.")
+    request_id = serializers.CharField(allow_null=True, help_text="Also the X-Request-Id header; quote it to us.")
 
 
 class ApiErrorSerializer(serializers.Serializer):
     error = ApiErrorBodySerializer()
+
+
+class BankMeBankSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The bank's code.")
+    name = serializers.CharField(help_text="The credit institution's name.")
+
+
+class BankMeKeySerializer(serializers.Serializer):
+    prefix = serializers.CharField(help_text="The key's first characters (not secret), to recognise it.")
+    label = serializers.CharField(allow_blank=True, help_text="What the agency called the key.")
+    scopes = serializers.ListField(child=serializers.ChoiceField(choices=ApiScope.choices),
+                                   help_text="What the key may do.")
+    created_at = serializers.DateTimeField(help_text="When the key was created.")
+    expires_at = serializers.DateTimeField(allow_null=True, help_text="When the key stops working; null: never.")
+
+
+class BankMeLimitSerializer(serializers.Serializer):
+    name = serializers.ChoiceField(choices=["burst", "sustained"], help_text="Which window.")
+    limit = serializers.IntegerField(help_text="Requests allowed per window.")
+    window_seconds = serializers.IntegerField(help_text="Length of the window in seconds.")
+    remaining = serializers.IntegerField(help_text="Requests left in the current window (after this one).")
+    reset_seconds = serializers.IntegerField(help_text="Seconds until the current window ends.")
+
+
+class BankMeSerializer(serializers.Serializer):
+    bank = BankMeBankSerializer(help_text="The bank the key belongs to.")
+    key = BankMeKeySerializer(help_text="The key of this request.")
+    limits = BankMeLimitSerializer(many=True, help_text="The key's rate limits, as they stand.")

@@ -48,15 +48,23 @@ def bearer(key: str) -> dict:
 
 
 def assert_error(response, status: int, code: str) -> dict:
-    """The response is ``status`` with exactly {"error": {"code": code, "message": <non-empty text>}}."""
+    """The response is ``status`` with exactly {"error": {"code": code, "message": <non-empty text>, "field": …,
+    "request_id": <the X-Request-Id header>}}."""
     assert response.status_code == status, response.content
     assert response["Content-Type"] == "application/json"
     body = response.json()
     assert list(body) == ["error"]
-    assert sorted(body["error"]) == ["code", "message"]
+    assert sorted(body["error"]) == ["code", "field", "message", "request_id"]
+    assert body["error"]["request_id"] == response["X-Request-Id"] and len(body["error"]["request_id"]) >= 8
     assert body["error"]["code"] == code
     assert isinstance(body["error"]["message"], str) and body["error"]["message"].strip()
     return body
+
+
+def without_request_id(response_or_body) -> dict:
+    """An error body with its request id (different for every request) left out."""
+    body = response_or_body if isinstance(response_or_body, dict) else response_or_body.json()
+    return {"error": {k: v for k, v in body["error"].items() if k != "request_id"}}
 
 
 # ---- 401: no key, malformed header, unknown key, wrong key, revoked key -------------------------------------
@@ -160,7 +168,8 @@ def test_given_another_banks_key_then_our_case_is_404_with_the_same_body_as_a_ca
     # then
     body = assert_error(for_them, 404, "not_found")
     assert_error(missing, 404, "not_found")
-    assert for_them.json() == missing.json() == body
+    assert without_request_id(for_them) == without_request_id(missing) == without_request_id(body)
+    assert for_them.json()["error"]["request_id"] != missing.json()["error"]["request_id"]
     assert "ETag" not in for_them
     # and the other bank does see its own case
     assert client.get(f"/api/v1/cases/{THEIRS}/", **bearer(world["their_key"])).status_code == 200
@@ -188,7 +197,7 @@ def test_given_a_case_without_a_bank_then_no_bank_sees_it(client, world, key_nam
 
     # then
     assert_error(detail, 404, "not_found")
-    assert detail.json() == missing.json()
+    assert without_request_id(detail) == without_request_id(missing)
     assert NO_BANK not in [row["case_no"] for row in listing["results"]]
     assert NO_BANK not in [change["case_no"] for change in feed["results"]]
 

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "thads.core.middleware.LanguageMiddleware",
+    "thads.api.middleware.ApiMiddleware",  # /api/ only: request id, Accept-Language, JSON errors, log line
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
