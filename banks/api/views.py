@@ -64,6 +64,11 @@ class BankApiView(APIView):
     throttle_classes = []  # check_throttles: thads.api.throttles.KeyRateLimit
     required_scope: str | None = None
 
+    def perform_authentication(self, request):
+        super().perform_authentication(request)
+        if isinstance(request.user, BankPrincipal):
+            request._request.api_principal = request.user  # for the log line (thads.api.middleware)
+
     def check_throttles(self, request):
         limit = KeyRateLimit(request.user.key.pk)
         request.rate_limit = limit
@@ -80,7 +85,6 @@ class BankApiView(APIView):
         response = super().finalize_response(request, response, *args, **kwargs)
         principal = getattr(request, "_user", None)
         if isinstance(principal, BankPrincipal):
-            request._request.api_principal = principal  # for the log line (thads.api.middleware)
             limit = getattr(request, "rate_limit", None)
             if limit is None:  # refused before the limits were checked (a missing scope)
                 limit = KeyRateLimit(principal.key.pk)

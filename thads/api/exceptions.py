@@ -80,6 +80,22 @@ def _field(exc) -> str | None:
     return None
 
 
+def _own_message(exc, request) -> str | None:
+    """Our words (and translations: DRF's Vietnamese catalogue lacks most) for DRF's generic refusals."""
+    if isinstance(exc, exceptions.NotAuthenticated):
+        return _("No API key: send the header «Authorization: Bearer <key>».")
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        return _("The method %(method)s is not allowed here; the API is read-only.") % {
+            "method": getattr(request, "method", "")}
+    if isinstance(exc, exceptions.NotAcceptable):
+        return _("The API answers only in JSON (Accept: application/json).")
+    if isinstance(exc, exceptions.UnsupportedMediaType | exceptions.ParseError):
+        return _("The request body could not be read.")
+    if type(exc) is exceptions.PermissionDenied and exc.get_codes() == "permission_denied":
+        return _("This key may not do this.")
+    return None
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         exc = exceptions.ValidationError({exc.field or "request": exc.message}, code=exc.code)
@@ -96,7 +112,7 @@ def exception_handler(exc, context):
         detail_codes = exc.get_codes()
         if isinstance(detail_codes, str) and detail_codes not in ("invalid", "error", "not_found", "throttled"):
             code = detail_codes
-        message = _message(exc.detail)
+        message = _own_message(exc, context.get("request")) or _message(exc.detail)
     else:
         message = _message(response.data)
     request = context.get("request")
