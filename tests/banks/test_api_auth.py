@@ -1,11 +1,11 @@
 """Who may read what through the bank API (thads/api/authentication.py, banks/selectors.py, throttles,
 the error handler): the authorization matrix of every endpoint, error bodies, throttling per key, logging."""
 import logging
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from django.core.cache import cache
-from rest_framework.throttling import SimpleRateThrottle
 
 from banks.services import api_key_create, api_key_revoke
 from cases.codes import Category, EventKind
@@ -236,14 +236,14 @@ def test_given_any_or_no_key_then_the_schema_and_docs_are_public(client, db, hea
 # ---- throttling per key -------------------------------------------------------------------------------------
 
 @pytest.fixture
-def low_rates(settings, monkeypatch):
-    """DRF copies DEFAULT_THROTTLE_RATES onto SimpleRateThrottle.THROTTLE_RATES when the class is defined, so
-    overriding the setting alone does not reach the throttles: patch the class attribute as well."""
+def low_rates(settings):
+    """Set the rates (read at each request: thads/api/throttles.py), on a stopped clock 20 s into a minute, so
+    the fixed windows do not turn over mid-test."""
     def set_rates(burst: str, sustained: str):
         rates = {"bank_burst": burst, "bank_sustained": sustained}
         settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
-        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
-    return set_rates
+    with time_machine.travel(datetime(2026, 11, 30, 10, 0, 20, tzinfo=UTC), tick=False):
+        yield set_rates
 
 
 def test_given_a_burst_of_3_a_minute_then_the_4th_request_of_a_key_is_429_with_retry_after(client, world,
@@ -259,7 +259,7 @@ def test_given_a_burst_of_3_a_minute_then_the_4th_request_of_a_key_is_429_with_r
     # then
     assert statuses == [200, 200, 200]
     assert_error(fourth, 429, "throttled")
-    assert 1 <= int(fourth["Retry-After"]) <= 60
+    assert fourth["Retry-After"] == "40"  # the minute's window ends 40 s later
 
 
 def test_given_one_key_throttled_then_another_banks_key_and_another_key_of_the_same_bank_are_not(client, world,
