@@ -45,18 +45,23 @@ API_STATUSES = {
     "separate_book": Status.SEPARATE_BOOK,
 }
 API_STATUS_OF = {internal: api for api, internal in API_STATUSES.items()}
+# The API's statuses with their labels: one named enum (StatusEnum) for the filter and the fields.
+API_STATUS_CHOICES = [(api, Status(internal).label) for api, internal in API_STATUSES.items()]
 
 
 class BankCaseFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=[(k, k) for k in API_STATUSES], method="filter_status",
+    status = django_filters.ChoiceFilter(choices=API_STATUS_CHOICES, method="filter_status",
                                          help_text=_("Case status, as the API names it."))
-    category = django_filters.ChoiceFilter(choices=Category.choices)
+    category = django_filters.ChoiceFilter(choices=Category.choices, help_text=_("Category of the case."))
     unit = django_filters.CharFilter(method="filter_unit",
                                      help_text=_("Unit code; includes the units below it and those it replaced."))
     # ISO dates only: the API does not follow the reader's language (docs/api.md)
-    accepted_from = django_filters.DateFilter(field_name="accepted_on", lookup_expr="gte", input_formats=["%Y-%m-%d"])
-    accepted_to = django_filters.DateFilter(field_name="accepted_on", lookup_expr="lte", input_formats=["%Y-%m-%d"])
-    updated_since = InRangeIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    accepted_from = django_filters.DateFilter(field_name="accepted_on", lookup_expr="gte", input_formats=["%Y-%m-%d"],
+                                              help_text=_("Cases accepted on or after this date (YYYY-MM-DD)."))
+    accepted_to = django_filters.DateFilter(field_name="accepted_on", lookup_expr="lte", input_formats=["%Y-%m-%d"],
+                                            help_text=_("Cases accepted on or before this date (YYYY-MM-DD)."))
+    updated_since = InRangeIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte",
+                                             help_text=_("Cases changed at or after this moment (ISO 8601)."))
     q = django_filters.CharFilter(method="filter_q", help_text=_("Case number, decision number or debtor name."))
 
     class Meta:

@@ -3,7 +3,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from banks.filters import API_STATUS_OF, API_STATUSES
+from banks.filters import API_STATUS_CHOICES, API_STATUS_OF
 from banks.models import ApiScope, Collateral
 from cases.codes import (
     AssetKind,
@@ -21,7 +21,7 @@ from cases.codes import (
     ValuationMethod,
 )
 
-STATUS_FIELD = serializers.ChoiceField(choices=list(API_STATUSES))
+STATUS_FIELD = serializers.ChoiceField(choices=API_STATUS_CHOICES)
 
 
 class BankCaseSerializer(serializers.Serializer):
@@ -232,9 +232,12 @@ class BankChangeEventSerializer(serializers.Serializer):
         return event.cancels.sequence if event.cancels_id is not None else None
 
 
+CHANGE_KINDS = [("case_created", "Case accepted"), ("event_recorded", "Event recorded")]
+
+
 class BankChangeSerializer(serializers.Serializer):
     cursor = serializers.SerializerMethodField()
-    kind = serializers.ChoiceField(choices=["case_created", "event_recorded"])
+    kind = serializers.ChoiceField(choices=CHANGE_KINDS, help_text="What happened.")
     case_no = serializers.CharField(source="case.case_no")
     status = serializers.SerializerMethodField()
     recorded_at = serializers.DateTimeField()
@@ -281,8 +284,12 @@ class BankMeKeySerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField(allow_null=True, help_text="When the key stops working; null: never.")
 
 
+RATE_WINDOWS = [("burst", "Requests per minute (API_THROTTLE_BURST)"),
+                ("sustained", "Requests per day (API_THROTTLE_SUSTAINED)")]
+
+
 class BankMeLimitSerializer(serializers.Serializer):
-    name = serializers.ChoiceField(choices=["burst", "sustained"], help_text="Which window.")
+    name = serializers.ChoiceField(choices=RATE_WINDOWS, help_text="Which window.")
     limit = serializers.IntegerField(help_text="Requests allowed per window.")
     window_seconds = serializers.IntegerField(help_text="Length of the window in seconds.")
     remaining = serializers.IntegerField(help_text="Requests left in the current window (after this one).")

@@ -109,7 +109,7 @@ class BankCaseListView(BankApiView, generics.ListAPIView):
             return Case.objects.none()
         return bank_case_list(self.request.user.bank)
 
-    @extend_schema(operation_id="cases_list",
+    @extend_schema(operation_id="cases_list", summary="List the bank's cases",
                    responses={200: BankCaseSerializer(many=True), 304: NOT_MODIFIED,
                               400: OpenApiResponse(ApiErrorSerializer,
                                                    description="A filter, the cursor or page_size is invalid."),
@@ -123,7 +123,7 @@ class BankCaseListView(BankApiView, generics.ListAPIView):
 class BankCaseDetailView(BankApiView):
     required_scope = ApiScope.CASES_READ
 
-    @extend_schema(operation_id="cases_retrieve",
+    @extend_schema(operation_id="cases_retrieve", summary="One case in detail",
                    parameters=[IF_NONE_MATCH],
                    responses={200: BankCaseDetailSerializer, 304: NOT_MODIFIED,
                               404: OpenApiResponse(ApiErrorSerializer, description="Not one of the bank's cases."),
@@ -150,7 +150,7 @@ class BankCaseDetailView(BankApiView):
 class BankChangeFeedView(BankApiView):
     required_scope = ApiScope.CHANGES_READ
 
-    @extend_schema(operation_id="changes_list",
+    @extend_schema(operation_id="changes_list", summary="The change feed",
                    parameters=[OpenApiParameter("after", str, description="The last cursor you processed "
                                                 "(next_after); omit to start from the beginning."),
                                OpenApiParameter("limit", int, description="1–500, default 100; anything else is "
@@ -177,8 +177,8 @@ class BankChangeFeedView(BankApiView):
 class BankMeView(BankApiView):
     """Who is calling: the key's bank, the key (label, scopes, expiry) and its rate limits now."""
 
-    @extend_schema(operation_id="me_retrieve", parameters=[IF_NONE_MATCH],
-                   responses={200: BankMeSerializer, 304: NOT_MODIFIED, **ERRORS})
+    @extend_schema(operation_id="me_retrieve", summary="Who is calling: the key, its bank and limits",
+                   parameters=[IF_NONE_MATCH], responses={200: BankMeSerializer, 304: NOT_MODIFIED, **ERRORS})
     def get(self, request):
         key = request.user.key
         return Response(BankMeSerializer({
