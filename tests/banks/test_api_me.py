@@ -207,3 +207,26 @@ def test_given_a_bad_scope_or_expiry_then_create_bank_key_fails_and_creates_noth
 
 def test_the_scopes_are_the_documented_four():
     assert ApiScope.values == ["cases:read", "changes:read", "webhooks:manage", "dialogues:write"]
+
+
+# ---- the admin page -------------------------------------------------------------------------------------------------
+
+def test_given_the_admin_form_then_a_key_is_created_with_the_chosen_scopes_and_expiry(admin_client, banks):
+    # when
+    response = admin_client.post("/admin/banks/apikey/add/", {
+        "bank": banks["agr"].pk, "label": "from admin", "scopes": ["cases:read", "webhooks:manage"],
+        "expires_at_0": "31/12/2099", "expires_at_1": "08:00:00"}, follow=True)
+
+    # then
+    assert response.status_code == 200
+    record = ApiKey.objects.get()
+    assert record.scopes == ["cases:read", "webhooks:manage"] and record.label == "from admin"
+    assert record.expires_at is not None and record.expires_at.year == 2099
+
+
+@pytest.mark.parametrize("data", [{"scopes": []}, {"scopes": ["cases:read"], "expires_at_0": "01/01/2020",
+                                                   "expires_at_1": "00:00:00"}])
+def test_given_no_scope_or_a_past_expiry_in_the_admin_form_then_no_key_is_created(admin_client, banks, data):
+    response = admin_client.post("/admin/banks/apikey/add/", {"bank": banks["agr"].pk, "label": "x", **data})
+    assert response.status_code == 200  # the form again, with its error
+    assert not ApiKey.objects.exists()
