@@ -176,26 +176,24 @@ def _walk(node):
             yield from _walk(value)
 
 
-def _ref_type(ref: str, components: dict) -> str:
-    target = components.get(ref.rsplit("/", 1)[-1], {})
-    return target.get("type", "object")
-
-
 def postprocess(result, generator, request, public):
     components = result.get("components", {}).get("schemas", {})
-    # nullable with a type: a nullable reference (object or enum) says its type; a choice that may be null is
-    # one of its enum or NullEnum (which says null), so it is not also nullable itself
+    # A value that may be null: a plain nullable schema says its type (OpenAPI 3.0.3 ignores ``nullable``
+    # without one); a nullable reference (an object, an enum) becomes "one of it or NullEnum" — the form
+    # generators read as optional (openapi-python-client: ``X | None``) — and is not also nullable itself.
+    components["NullEnum"] = {"enum": [None], "type": "string", "nullable": True, "description": "No value (null)."}
     for schema in _walk(result.get("components", {})):
-        if any(part.get("$ref", "").endswith("/NullEnum") for part in schema.get("oneOf", [])):
-            schema.pop("nullable", None)
+        if schema is components["NullEnum"]:
             continue
-        if schema.get("nullable") and "type" not in schema:
-            refs = [part["$ref"] for key in ("allOf", "oneOf", "anyOf") for part in schema.get(key, [])
-                    if "$ref" in part and not part["$ref"].endswith("/NullEnum")]
-            schema["type"] = _ref_type(refs[0], components) if refs else "string"
-    null_enum = components.get("NullEnum")
-    if null_enum is not None:
-        null_enum.update({"type": "string", "nullable": True, "description": "No value (null)."})
+        parts = schema.get("oneOf", []) + schema.get("allOf", [])
+        refs = [part["$ref"] for part in parts if "$ref" in part and not part["$ref"].endswith("/NullEnum")]
+        if any(part.get("$ref", "").endswith("/NullEnum") for part in parts) or (schema.get("nullable") and refs):
+            schema.pop("nullable", None)
+            schema.pop("allOf", None)
+            schema.pop("type", None)
+            schema["oneOf"] = [{"$ref": refs[0]}, {"$ref": "#/components/schemas/NullEnum"}]
+        elif schema.get("nullable") and "type" not in schema:
+            schema["type"] = "string"
     # money: 64-bit integers; fields: a description
     for component in components.values():
         for name, prop in (component.get("properties") or {}).items():
