@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from cases.codes import Category
 from reports.exports import dashboard_xlsx
+from reports.forecast import forecast_context
 from reports.forms import read_filters
 from reports.indicators import LABELS, percentage_change, rate
 from reports.selectors import (
@@ -182,4 +183,5 @@ def dashboard(request, code: str | None = None):
         "drill": reverse("reports:cases", args=[unit.code]) + "?" + (query + "&" if query else ""),
         "unit_query": unit_query, "sort_query": filters.query(),
         "sort_headers": _sort_headers(sub_table["kind"]) if sub_table else [],
+        "forecast": forecast_context(unit=unit, filters=filters, report=report),
     })
