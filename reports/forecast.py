@@ -166,32 +166,103 @@ def answering_units(unit: Unit, on: date) -> list[Unit]:
     return found
 
 
-def figures_to(unit: Unit, end: date, filters: dict) -> Figures:
+def figures_to(unit: Unit, end: date, filters: dict, memo: dict | None = None) -> Figures:
     """The engine's figures from 1 October of ``end``'s fiscal year to ``end``, for ``unit`` or, before it
-    existed, the units it replaced. ``filters``: category, origin, bank_id, officer_id."""
+    existed, the units it replaced. ``filters``: category, origin, bank_id, officer_id. ``memo`` ({end:
+    Figures}) keeps what was computed, for callers that ask for the same dates again (the backtest)."""
+    if memo is not None and end in memo:
+        return memo[end]
     start = fiscal_year_bounds(fiscal_year_of(end))[0]
     total = Figures.zero()
     for answering in answering_units(unit, end):
         total.add(unit_figures(answering, start=start, end=end, **filters))
+    if memo is not None:
+        memo[end] = total
     return total
 
 
+def learning_year(unit: Unit, fiscal_year: int, cutoff: date, filters: dict,
+                  memo: dict | None = None) -> LearningYear | None:
+    """``fiscal_year``'s figures at the cut-off's point of the year and at its 30/9; None when it carried no case
+    over from the year before: that is the unit's first year in the register, a ramp-up whose pattern is not
+    the unit's."""
+    end = figures_to(unit, fiscal_year_bounds(fiscal_year)[1], filters, memo)
+    if not end.counts["carried_over"]:
+        return None
+    cut = figures_to(unit, same_point(cutoff, fiscal_year), filters, memo)
+    return LearningYear(fiscal_year, {m: Point.of(cut, m) for m in METRICS}, {m: Point.of(end, m) for m in METRICS})
+
+
 def learning_years(unit: Unit, cutoff: date, filters: dict, *, count: int = LEARNING_YEARS,
-                   year_ends: dict | None = None) -> list[LearningYear]:
-    """Up to ``count`` fiscal years before the cut-off's, the latest first, that carried cases over from the year
-    before: a year without carried-over cases is the unit's first in the register, a ramp-up whose pattern is
-    not the unit's. ``year_ends`` ({fiscal year: Figures}) saves recomputing known year ends."""
+                   memo: dict | None = None) -> list[LearningYear]:
+    """The ``count`` fiscal years before the cut-off's, the latest first, less those without carried-over cases
+    (``learning_year``)."""
     fiscal_year = fiscal_year_of(cutoff)
-    years = []
-    for year in range(fiscal_year - 1, fiscal_year - 1 - count, -1):
-        end = year_ends.get(year) if year_ends else None
-        if end is None:
-            end = figures_to(unit, fiscal_year_bounds(year)[1], filters)
-        if not end.counts["carried_over"]:
-            continue
-        cut = figures_to(unit, same_point(cutoff, year), filters)
-        years.append(LearningYear(year, {m: Point.of(cut, m) for m in METRICS}, {m: Point.of(end, m) for m in METRICS}))
-    return years
+    years = [learning_year(unit, year, cutoff, filters, memo)
+             for year in range(fiscal_year - 1, fiscal_year - 1 - count, -1)]
+    return [year for year in years if year is not None]
+
+
+@dataclass
+class BacktestRow:
+    cutoff: date
+    projections: dict[str, Projection]   # per metric, projected from the cut-off
+    actual: dict[str, Decimal | None]    # per metric, the actual rate at 30/9
+
+    def error(self, metric: str) -> Decimal | None:
+        projected, actual = self.projections[metric].rate, self.actual[metric]
+        return None if projected is None or actual is None else projected - actual
+
+    def covered(self, metric: str) -> bool | None:
+        """Whether the actual rate fell within the projection's range (None: no range)."""
+        projection, actual = self.projections[metric], self.actual[metric]
+        if projection.low is None or actual is None:
+            return None
+        return projection.low <= actual <= projection.high
+
+
+@dataclass
+class Backtest:
+    fiscal_year: int
+    years: list[int]                 # the learning years used
+    skipped: list[int]               # earlier years left out: no case carried over
+    rows: list[BacktestRow]
+
+    def mean_absolute_error(self, metric: str) -> Decimal | None:
+        errors = [abs(row.error(metric)) for row in self.rows if row.error(metric) is not None]
+        return (sum(errors) / len(errors)).quantize(CENT, rounding=ROUND_HALF_UP) if errors else None
+
+
+def backtest(unit: Unit, fiscal_year: int, *, learn_from: list[int] | None = None, filters: dict | None = None,
+             memo: dict | None = None) -> Backtest:
+    """``fiscal_year`` projected from each month's end, October to August, against its actual rates at 30/9:
+    from the years the dashboard would use (``learning_years``), or from ``learn_from`` (leave-one-out across
+    years, later ones included)."""
+    filters = filters or {}
+    memo = {} if memo is None else memo
+    year_end = fiscal_year_bounds(fiscal_year)[1]
+    final = figures_to(unit, year_end, filters, memo)
+    actual = {metric: Point.of(final, metric).rate for metric in METRICS}
+    candidates = learn_from if learn_from is not None else list(range(fiscal_year - 1,
+                                                                      fiscal_year - 1 - LEARNING_YEARS, -1))
+    rows, used, skipped = [], [], []
+    for months in range(1, 12):
+        cutoff = month_end(fiscal_year, months)
+        figures = figures_to(unit, cutoff, filters, memo)
+        years = []
+        for year in candidates:
+            learned = learning_year(unit, year, cutoff, filters, memo)
+            if learned is None:
+                # a year with cases but none carried over is left out; a year without cases is simply absent
+                if months == 1 and figures_to(unit, fiscal_year_bounds(year)[1], filters, memo).counts["new"]:
+                    skipped.append(year)
+                continue
+            years.append(learned)
+        if months == 1:
+            used = [year.fiscal_year for year in years]
+        rows.append(BacktestRow(cutoff, {metric: project(Point.of(figures, metric), years, metric)
+                                         for metric in METRICS}, actual))
+    return Backtest(fiscal_year, used, skipped, rows)
 
 
 # ---- what would close the gap ------------------------------------------------------------------------------------
