@@ -44,8 +44,10 @@ class Command(BaseCommand):
                 write("  " + _("Fewer than two years to learn from: no error range (± —)."))
             if not result.years:
                 write("  " + _("No earlier year to learn a pattern from: no projection."))
-            write(f"  {_('Cut-off'):<11} {_('Cases: projected'):>17} {_('actual'):>9} {_('deviation'):>9} {'±':>6}"
-                  f"   {_('Money: projected'):>17} {_('actual'):>9} {_('deviation'):>9} {'±':>6}")
+            cut_off, actual, deviation = _("Cut-off"), _("actual"), _("deviation")
+            cases_projected, money_projected = _("Cases: projected"), _("Money: projected")
+            write(f"  {cut_off:<11} {cases_projected:>17} {actual:>9} {deviation:>9} {'±':>6}"
+                  f"   {money_projected:>17} {actual:>9} {deviation:>9} {'±':>6}")
             for row in result.rows:
                 cells = []
                 for metric in METRICS:
