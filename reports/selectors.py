@@ -1,5 +1,5 @@
 """Reads for statistics: targets, closures, snapshots, jobs."""
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Max
@@ -81,6 +81,36 @@ def can_see_dashboard(user) -> bool:
         return True
     profile = officer_profile_of(user)
     return profile is not None and profile.role in (Role.UNIT_HEAD, Role.STATISTICIAN, Role.CENTRAL_ADMIN)
+
+
+def can_refresh_statistics(user) -> bool:
+    """Statisticians and central administrators (and superusers) may run the statistics refresh from the
+    dashboard; unit heads read the figures only."""
+    from thads.org.models import Role
+    from thads.org.selectors import officer_profile_of, sees_everything
+
+    if sees_everything(user):
+        return True
+    profile = officer_profile_of(user)
+    return profile is not None and profile.role in (Role.STATISTICIAN, Role.CENTRAL_ADMIN)
+
+
+def refresh_in_flight():
+    """The statistics refresh that is queued or running, if any (one at a time: a second request joins it).
+    A job left pending or running for longer than Celery's hard time limit is not waited for."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    since = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    return (StatsJob.objects.filter(kind__in=("manual_refresh", "nightly_refresh"), created_at__gte=since,
+                                    status__in=(StatsJob.Status.PENDING, StatsJob.Status.RUNNING))
+            .order_by("-created_at").first())
+
+
+def last_refresh():
+    """The latest statistics refresh that succeeded (nightly or asked for), or None."""
+    return (StatsJob.objects.filter(kind__in=("manual_refresh", "nightly_refresh"),
+                                    status=StatsJob.Status.SUCCEEDED).order_by("-finished_at").first())
 
 
 def dashboard_unit(user, code: str | None) -> Unit | None:
