@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from cases.codes import Category
 from reports.exports import dashboard_xlsx
+from reports.forecast import forecast_context
 from reports.forms import read_filters
 from reports.indicators import LABELS, percentage_change, rate
 from reports.seized import seized_totals
@@ -189,4 +190,5 @@ def dashboard(request, code: str | None = None):
         "gap_chart": gap_chart(sub_table["rows"]) if sub_table else None,
         "seized": seized_totals(unit=unit, start=filters.start, end=filters.end, **filters.engine_filters()),
         "can_refresh": can_refresh_statistics(request.user), "last_refresh": last_refresh(),
+        "forecast": forecast_context(unit=unit, filters=filters, report=report),
     })
