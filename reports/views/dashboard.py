@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from cases.codes import Category
 from reports.exports import dashboard_xlsx
-from reports.forecast import forecast_context
 from reports.forms import read_filters
 from reports.indicators import LABELS, percentage_change, rate
 from reports.seized import seized_totals
@@ -24,6 +23,7 @@ from reports.selectors import (
 from reports.services import report_breakdown, report_build
 from reports.views.charts import gap_chart
 from reports.views.common import band, gap, unit_for
+from reports.views.forecast import forecast_url
 from thads.core.dates import fiscal_year_of
 from thads.org.models import OfficerProfile
 
@@ -190,5 +190,5 @@ def dashboard(request, code: str | None = None):
         "gap_chart": gap_chart(sub_table["rows"]) if sub_table else None,
         "seized": seized_totals(unit=unit, start=filters.start, end=filters.end, **filters.engine_filters()),
         "can_refresh": can_refresh_statistics(request.user), "last_refresh": last_refresh(),
-        "forecast": forecast_context(unit=unit, filters=filters, report=report),
+        "forecast_url": forecast_url(unit, filters),
     })

@@ -1,6 +1,9 @@
 """The dashboard's "Dự báo đến 30/9" section (templates/reports/_forecast.html) on the hand-built ledger of
 tests/reports/test_forecast.py: what it shows for the year to date, for a past shorter period and for a whole
 year, in both languages; every filter and bad parameter gives a page, never a 500."""
+import html
+import re
+
 import pytest
 import time_machine
 
@@ -16,11 +19,19 @@ def ledger(org):
 
 
 def page(client, user, url, language="vi"):
+    """The dashboard as its reader sees it: the page, then the forecast section it fetches (static/js/fragments.js)
+    in place of its slot."""
     client.force_login(user)
     client.cookies["django_language"] = language
     response = client.get(url)
     assert response.status_code == 200, response.status_code
-    return response.content.decode()
+    body = response.content.decode()
+    slot = re.search(r'data-fragment="([^"]+)"', body)
+    if slot is None:
+        return body
+    fragment = client.get(html.unescape(slot.group(1)))
+    assert fragment.status_code == 200, fragment.status_code
+    return body + fragment.content.decode()
 
 
 def test_the_year_to_date_shows_the_projection_its_range_and_what_would_close_the_gap(client, people, ledger):
@@ -76,3 +87,22 @@ def test_an_officer_of_another_province_reaches_no_forecast(client, people, ledg
     assert client.get("/dashboard/HG-VT/").status_code == 404
     body = page(client, people["outsider_head"], "/dashboard/")  # their own province: nothing of HG-VT's
     assert f'/cases/{ledger["P"].pk}/' not in body
+
+
+def test_the_forecast_is_a_page_of_its_own_without_javascript_and_is_scoped(client, people, ledger):
+    body = page(client, people["head"], "/dashboard/HG-VT/forecast/")
+    assert 'id="forecast-cases-rate"' in body and "<html" in body  # the whole page, with the section
+    client.force_login(people["outsider_head"])
+    assert client.get("/dashboard/HG-VT/forecast/?fragment=1").status_code == 404
+    client.force_login(people["officer"])
+    assert client.get("/dashboard/HG-VT/forecast/?fragment=1").status_code == 403
+
+
+def test_the_dashboard_itself_does_not_compute_the_forecast(client, people, ledger, monkeypatch):
+    def refuse(**kwargs):
+        raise AssertionError("the unit page must not wait for the forecast")
+
+    monkeypatch.setattr("reports.views.forecast.forecast_context", refuse)
+    client.force_login(people["head"])
+    body = client.get("/dashboard/").content.decode()
+    assert 'id="forecast-slot"' in body and 'id="cases-rate"' in body
