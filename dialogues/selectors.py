@@ -79,15 +79,12 @@ def overdue_commitments(commitments: QuerySet[Commitment], *, today: date) -> Qu
 
 
 def open_commitments_of_officer(user, *, today: date | None = None) -> QuerySet[Commitment]:
-    """The open commitments ``user`` is responsible for (as the named officer), most urgent first, each
-    annotated ``overdue``. Only commitments on cases the user may still read."""
-    from cases.selectors import case_list_for_user
-
-    today = today or timezone.localdate()
-    if not getattr(user, "is_authenticated", False):
+    """The open commitments ``user`` is responsible for (as the named officer), most urgent first. The
+    commitment names them, so they read it (and its case number) whatever the case's unit: the organiser chose
+    them among the officers of its jurisdiction (dialogues.services.commitment_record). One query."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Commitment.objects.none()
-    rows = Commitment.objects.filter(owner_user_id=user.pk, status=CommitmentStatus.OPEN,
-                                     case__in=case_list_for_user(user).values("pk"))
+    rows = Commitment.objects.filter(owner_user_id=user.pk, status=CommitmentStatus.OPEN)
     return rows.select_related("case", "session", "session__organiser").order_by("due_on", "id")
 
 

@@ -219,7 +219,8 @@ def agenda_add(*, actor, session: Session, case: Case, issue_category: str = "",
              _("The case's creditor is not one of the banks of this dialogue."), code="not_session_bank", field="case")
     _require(case.unit_id in jurisdiction_unit_ids(session.organiser, on=session.held_on),
              _("The case is outside the organising unit's jurisdiction."), code="out_of_scope", field="case")
-    _require(case.status not in ENDED_STATUSES, _("The case has ended."), code="case_ended", field="case")
+    _require(_status_on_eve(case, session.held_on) not in ENDED_STATUSES,
+             _("The case had ended before the dialogue."), code="case_ended", field="case")
     existing = AgendaItem.objects.filter(session=session, case=case).first()
     if existing is not None:
         _require(existing.removed, _("The case is already on the agenda."), code="duplicate", field="case")
@@ -233,6 +234,15 @@ def agenda_add(*, actor, session: Session, case: Case, issue_category: str = "",
         created_by=_actor(actor))
     _add_officer(session, case)
     return item
+
+
+def _status_on_eve(case: Case, held_on: date) -> str:
+    """The case's status on the eve of the session (from its events, as the agenda builder reads it)."""
+    from cases.models import CaseEvent
+
+    status = (CaseEvent.objects.filter(case=case, date__lt=held_on).order_by("-sequence")
+              .values_list("status_after", flat=True).first())
+    return status or "with_conditions"
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from cases.services.assets import creditor_offer_answer, creditor_offer_make
 from dialogues.agenda import propose
 from dialogues.models import Reason
 from dialogues.services import BankData, session_create
-from tests.dialogues.conftest import TODAY, stuck_auction
+from tests.dialogues.histories import TODAY, stuck_auction
 from tests.factories import record
 
 
