@@ -301,8 +301,11 @@ def commitment_new(request, pk: int):
             attach_error(form, error)
         else:
             return _done(request, session, _("Commitment recorded."))
-    return render(request, "dialogues/commitment_form.html", {
-        "title": _("Record a commitment"), "session": session, "form": form})
+    return render(request, "cases/pages/step.html", {
+        "title": _("Record a commitment"), "form": form, "submit_label": _("Save the commitment"),
+        "intro": _("Name who is responsible according to who commits: the bank, an officer, a unit or another body. "
+                   "The due date must be a working day; or count it in working days from the dialogue."),
+        "cancel_url": reverse("dialogues:session", args=[session.pk])})
 
 
 @login_required
