@@ -113,3 +113,34 @@ def test_session_list_query_count_does_not_grow(client, org, people, banks, djan
                        banks=[BankData(banks["AGR"]), BankData(banks["VCB"])])
     with django_assert_num_queries(baseline):
         assert client.get("/dialogues/").content.decode().count("Vietcombank Hậu Giang") == 6
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_session_page_query_count_does_not_grow_with_the_agenda(client, org, people, banks, bank_case,
+                                                                django_assert_num_queries):
+    from dialogues.models import CommitmentKind, CommitmentParty
+    from dialogues.services import BankData, agenda_add, commitment_record, session_create, session_hold
+
+    head = people["province_head"]
+    session = session_create(actor=head, organiser=org["HG"], held_on=date(2019, 12, 3), place="A",
+                             banks=[BankData(banks["AGR"])])
+    session_hold(actor=head, session=session)
+
+    def add_case(number):
+        item = agenda_add(actor=head, session=session, case=bank_case(accepted_on=date(2019, 3, 1 + number)))
+        commitment_record(actor=head, item=item, party=CommitmentParty.OFFICER, owner_user=people["officer"],
+                          kind=CommitmentKind.COERCE, text=f"Cưỡng chế {number}", due_in_working_days=5)
+        commitment_record(actor=head, item=item, party=CommitmentParty.BANK, owner_bank=banks["AGR"],
+                          kind=CommitmentKind.SUPPLY_DOCUMENTS, text=f"Hồ sơ {number}", due_in_working_days=5)
+
+    add_case(0)
+    client.force_login(head)
+    client.get(f"/dialogues/{session.pk}/")
+    with django_assert_num_queries(26) as captured:
+        client.get(f"/dialogues/{session.pk}/")
+    baseline = len(captured.captured_queries)
+    for number in range(1, 6):
+        add_case(number)
+    with django_assert_num_queries(baseline):
+        body = client.get(f"/dialogues/{session.pk}/").content.decode()
+    assert body.count("Cưỡng chế ") == 6
