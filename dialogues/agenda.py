@@ -70,8 +70,9 @@ def _asset_link(case_ref: str = "pk"):
 
 def stuck_cases(*, organiser, bank_ids, held_on: date, failed_rounds: int = 3, idle_months: int = 6,
                 large_amount: int = 1_000_000_000):
-    """The annotated queryset behind ``propose``: the banks' open cases in ``organiser``'s jurisdiction on
-    the eve of ``held_on`` that show at least one blocking reason, largest remaining amount first."""
+    """The annotated queryset behind ``propose`` — the banks' open cases in ``organiser``'s jurisdiction on
+    the eve of ``held_on`` that show at least one blocking reason (``BLOCKING``), largest remaining amount
+    first — and the limits it was built with (for ``_reasons``)."""
     eve = held_on - timedelta(days=1)
     idle_since = add_months(held_on, -idle_months)
     unit_ids = jurisdiction_unit_ids(organiser, on=eve)
