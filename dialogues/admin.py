@@ -4,9 +4,10 @@ from django.contrib import admin
 
 from dialogues.models import AgendaItem, Commitment, Participant, Session, SessionBank
 from dialogues.selectors import session_list_for_user
+from thads.core.admin import DayFirstMoneyAdminMixin
 
 
-class _ReadOnlyInline(admin.TabularInline):
+class _ReadOnlyInline(DayFirstMoneyAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
 
@@ -37,7 +38,7 @@ class AgendaItemInline(_ReadOnlyInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     list_display = ("held_on", "organiser", "place", "status")
     list_filter = ("status",)
     search_fields = ("place", "title", "organiser__code", "organiser__name")
@@ -57,7 +58,7 @@ class SessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     list_display = ("due_on", "case", "party", "kind", "status", "session")
     list_filter = ("status", "party", "kind")
     search_fields = ("case__case_no", "text")
