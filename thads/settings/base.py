@@ -140,6 +140,8 @@ REST_FRAMEWORK = {
     },
     "UNAUTHENTICATED_USER": None,
 }
+# Ledger import (cases.ledger.reader): a file larger than this is refused before it is read.
+LEDGER_MAX_FILE_BYTES = int(os.environ.get("LEDGER_MAX_FILE_MB", "256")) * 1024 * 1024
 API_CHANGES_SETTLE_SECONDS = int(os.environ.get("API_CHANGES_SETTLE_SECONDS", "5"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "THADS bank API",
