@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "thads.org",
     "banks",
     "cases",
@@ -58,9 +59,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "thads.core.middleware.IdleSessionMiddleware",
     "thads.core.middleware.ScopeMemoMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused while paused into the login page with status 429 (thads.org.login).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "thads.urls"
@@ -121,6 +125,36 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+
+# Log-in defence (thads.org.login, django-axes keeps the counts in the database): see docs/operations.md.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses any attempt while the account or address is paused
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # counted per account and per address
+AXES_FAILURE_LIMIT = "thads.org.login.failure_limit"  # the two limits above
+AXES_COOLOFF_TIME = "thads.org.login.cool_off"
+AXES_LOCKOUT_CALLABLE = "thads.org.login.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # a success does not wipe an address's failures (another account may be guessed)
+AXES_DISABLE_ACCESS_LOG = True  # successful log-ins are not logged by axes; lockouts are (org.LoginLockout)
+AXES_ENABLE_ADMIN = False  # unlocking goes through thads.org.services.login_unlock, which records who did it
+# The client's address: REMOTE_ADDR unless the app sits behind N trusted proxies that set X-Forwarded-For.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]  # a forged X-Forwarded-For cannot dodge the limit
+
+# Sessions end after SESSION_IDLE_MINUTES without a request (thads.core.middleware.IdleSessionMiddleware) and
+# at the latest SESSION_COOKIE_AGE after the last time the session was written.
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_ACTIVITY_RESOLUTION = 60
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_MAX_HOURS", "10")) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -197,4 +231,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # django-axes logs every failed log-in at INFO; its lockouts (WARNING) are what an operator needs.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
