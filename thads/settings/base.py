@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "thads.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "thads.api.address_limit.UnauthenticatedApiLimitMiddleware",  # /api/ only: refusals (401) per address
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "thads.core.middleware.IdleSessionMiddleware",
     "thads.core.middleware.ScopeMemoMiddleware",
@@ -176,6 +177,8 @@ REST_FRAMEWORK = {
 }
 # Ledger import (cases.ledger.reader): a file larger than this is refused before it is read.
 LEDGER_MAX_FILE_BYTES = int(os.environ.get("LEDGER_MAX_FILE_MB", "256")) * 1024 * 1024
+# Requests under /api/ refused for want of a valid key, per client address (thads.api.address_limit); "" = off.
+API_THROTTLE_UNAUTHENTICATED = os.environ.get("API_THROTTLE_UNAUTHENTICATED", "60/min")
 API_CHANGES_SETTLE_SECONDS = int(os.environ.get("API_CHANGES_SETTLE_SECONDS", "5"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "THADS bank API",
@@ -195,9 +198,12 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Throttle counters live in the cache: Redis when configured (shared by every web worker), else local memory.
+# When Redis stops answering, the cache falls back to each process's memory and says so in the log
+# (thads.core.cache); short socket timeouts keep a dead Redis from stalling requests.
 if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": os.environ["REDIS_URL"]}}
+    CACHES = {"default": {"BACKEND": "thads.core.cache.FallbackRedisCache",
+                          "LOCATION": os.environ["REDIS_URL"],
+                          "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -220,6 +226,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SOFT_TIME_LIMIT = 30 * 60
 CELERY_TASK_TIME_LIMIT = 35 * 60
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# A broker that does not answer is known within seconds (not minutes): see thads.core.broker.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_TASK_ROUTES = {
     "reports.tasks.*": {"queue": "stats"},
 }
