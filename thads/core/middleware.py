@@ -70,3 +70,23 @@ class IdleSessionMiddleware:
             if last is None or now - last >= settings.SESSION_ACTIVITY_RESOLUTION:
                 session[LAST_ACTIVITY] = now
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send ``settings.CONTENT_SECURITY_POLICY`` (None: no header) with every response that has none yet; a path
+    starting with a key of ``settings.CONTENT_SECURITY_POLICY_PATHS`` gets that policy instead (the API's
+    Swagger page, whose bootstrap script is inline). Production sets both (thads.settings.production)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = settings.CONTENT_SECURITY_POLICY
+        for prefix, path_policy in settings.CONTENT_SECURITY_POLICY_PATHS.items():
+            if request.path_info.startswith(prefix):
+                policy = path_policy
+                break
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
+        return response

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "thads.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "thads.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,6 +68,20 @@ MIDDLEWARE = [
     # Last: turns a login refused while paused into the login page with status 429 (thads.org.login).
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy header (thads.core.middleware): none in development; production sets one.
+CONTENT_SECURITY_POLICY = None
+CONTENT_SECURITY_POLICY_PATHS: dict[str, str] = {}
+# Production's default: everything from this site only (static files are served by WhiteNoise, no CDN). The one
+# inline script of the pages is the language selectors' onchange handler, allowed by its hash alone
+# (tests/core/test_deploy_settings.py fails when a template gains a handler that is not listed here).
+_INLINE_SUBMIT = "'sha256-osjxnKEPL/pQJbFk1dKsF7PYFmTyMWGmVSiL9inhxJY='"  # this.form.submit()
+PRODUCTION_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; "
+    f"script-src 'self' 'unsafe-hashes' {_INLINE_SUBMIT}; "
+    "style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 ROOT_URLCONF = "thads.urls"
 WSGI_APPLICATION = "thads.wsgi.application"
