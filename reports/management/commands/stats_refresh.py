@@ -54,7 +54,7 @@ class Command(BaseCommand):
             job_fail(job, BrokerUnreachable(problem))
             raise CommandError(_("The task queue (Celery broker, REDIS_URL) is unreachable: %(problem)s. Job %(job)s "
                                  "is recorded as failed; start Redis, or run with --in-process.") % {
-                "problem": problem, "job": job.pk})
+                "problem": problem.rstrip("."), "job": job.pk})
         self.stdout.write(f"job {job.pk} queued")
         if not wait:
             return
