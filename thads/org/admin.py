@@ -96,7 +96,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(LoginLockout)
-class LoginLockoutAdmin(admin.ModelAdmin):
+class LoginLockoutAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     """The lockouts of the login form, read-only; an administrator may lift a running one early."""
 
     list_display = ("locked_at", "username", "ip_address", "reason", "failures", "locked_until", "unlocked_at",
@@ -105,6 +105,7 @@ class LoginLockoutAdmin(admin.ModelAdmin):
     search_fields = ("username", "ip_address")
     list_select_related = ("unlocked_by",)
     actions = ["unlock"]
+    add_form = None  # read-only records, written by thads.org.login
 
     def has_add_permission(self, request):
         return False
