@@ -5,10 +5,12 @@ reference rules are checked by the services during the import, exactly as for th
 """
 import csv
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from cases.codes import Category, EventKind, JudgmentType, Origin
@@ -48,6 +50,26 @@ MAX_AMOUNT = 2**63 - 1  # the database's BIGINT; no judgment comes near it
 # Longest text each column may hold (the model fields' max_length).
 MAX_LENGTHS = {"code": 32, "parent_code": 32, "unit_code": 32, "bank_code": 64, "case_no": 64, "decision_no": 64,
                "name": 255, "debtor_name": 255, "creditor_name": 255, "ground": 32}
+# Any other cell (an event's note): long enough for any real remark, short enough that a runaway cell (a whole
+# document pasted into one field, a file that is not CSV at all) is named instead of being stored.
+MAX_CELL_CHARS = 4000
+# The csv module stops at a cell longer than its field limit; above MAX_CELL_CHARS, so that a cell of any length
+# up to this one is reported on its own row and column, and a longer one refuses the rest of its file.
+CSV_FIELD_LIMIT = 1024 * 1024
+# Control characters no ledger cell may hold: NUL (PostgreSQL cannot store it in text) and the other C0
+# controls and DEL. Tab, line feed and carriage return are allowed (a quoted note may span lines).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def max_file_bytes() -> int:
+    """The largest ledger file read (settings.LEDGER_MAX_FILE_BYTES): a bigger one is refused before reading."""
+    return settings.LEDGER_MAX_FILE_BYTES
+
+
+def shown(value: str, limit: int = 40) -> str:
+    """``value`` as an error message may quote it: control characters written as escapes, cut to ``limit``."""
+    value = CONTROL_CHARACTERS.sub(lambda match: f"\\x{ord(match.group()):02x}", value)
+    return value if len(value) <= limit else value[:limit] + "…"
 
 
 @dataclass
@@ -89,12 +111,19 @@ class _RowParser:
         value = (self.raw.get(column) or "").strip()
         if required and not value:
             self.error(column, _("required, but empty"), "required")
-        limit = MAX_LENGTHS.get(column)
-        if limit is not None and self.file == "banks.csv" and column == "code":
+        limit = MAX_LENGTHS.get(column, MAX_CELL_CHARS)
+        if self.file == "banks.csv" and column == "code":
             limit = MAX_LENGTHS["bank_code"]
-        if limit is not None and len(value) > limit:
+        if len(value) > limit:
             self.error(column, _("%(length)s characters, at most %(limit)s") % {"length": len(value), "limit": limit},
                        "too_long")
+            value = ""  # not quoted again by the checks that follow
+        control = CONTROL_CHARACTERS.search(value)
+        if control:
+            self.error(column, _("contains a control character (code %(code)s) at position %(position)s; "
+                                 "save the file again as plain CSV text") % {
+                "code": f"0x{ord(control.group()):02X}", "position": control.start() + 1}, "control_character")
+            value = ""
         self.values[column] = value
         return value
 
@@ -102,7 +131,7 @@ class _RowParser:
         value = self.text(column, required=required)
         if value and value not in choices:
             self.error(column, _("“%(value)s” is not valid; use one of: %(valid)s") % {
-                "value": value, "valid": ", ".join(choices)}, "invalid_choice")
+                "value": shown(value), "valid": ", ".join(choices)}, "invalid_choice")
         return value
 
     def iso_date(self, column: str, *, required: bool) -> date | None:
@@ -114,7 +143,7 @@ class _RowParser:
                     raise ValueError
                 parsed = date.fromisoformat(value)
             except ValueError:
-                self.error(column, _("“%(value)s” is not a valid date (YYYY-MM-DD)") % {"value": value},
+                self.error(column, _("“%(value)s” is not a valid date (YYYY-MM-DD)") % {"value": shown(value)},
                            "invalid_date")
         self.values[column] = parsed
         return parsed
@@ -126,21 +155,28 @@ class _RowParser:
             if value.isascii() and value.isdigit() and int(value) <= MAX_AMOUNT:
                 parsed = int(value)
             elif value.isascii() and value.isdigit():
-                self.error(column, _("the amount %(value)s is too large") % {"value": value}, "amount_too_large")
+                self.error(column, _("the amount %(value)s is too large") % {"value": shown(value)}, "amount_too_large")
             else:
                 self.error(column, _("“%(value)s” is not a whole amount (đồng, digits only)") % {
-                    "value": value}, "invalid_amount")
+                    "value": shown(value)}, "invalid_amount")
         self.values[column] = parsed
         return parsed
 
 
 def _read_file(ledger: ParsedLedger, directory: Path, name: str) -> list[tuple[int, dict[str, str]]] | None:
     path = directory / name
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         if name in REQUIRED_FILES:
             ledger.issues.append(LedgerIssue(name, 0, "", _("file missing"), "missing_file"))
             ledger.refused_files.add(name)
         return None
+    refusal = _refuse_file(path)
+    if refusal is not None:
+        # Refused before a byte is read: the message names the file only, never what it points to.
+        ledger.issues.append(LedgerIssue(name, 0, "", *refusal))
+        ledger.refused_files.add(name)
+        return None
+    reader = None
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.reader(handle)
@@ -154,14 +190,14 @@ def _read_file(ledger: ParsedLedger, directory: Path, name: str) -> list[tuple[i
             problems = False
             for column in header:
                 if column not in required | optional:
-                    ledger.issues.append(LedgerIssue(name, 1, column, _("unknown column"), "unknown_column"))
+                    ledger.issues.append(LedgerIssue(name, 1, shown(column), _("unknown column"), "unknown_column"))
                     problems = True
             for column in sorted(required - set(header)):
                 ledger.issues.append(LedgerIssue(name, 1, column, _("required column missing"), "missing_column"))
                 problems = True
             duplicates = {column for column in header if header.count(column) > 1}
             for column in sorted(duplicates):
-                ledger.issues.append(LedgerIssue(name, 1, column, _("repeated column"), "duplicate_column"))
+                ledger.issues.append(LedgerIssue(name, 1, shown(column), _("repeated column"), "duplicate_column"))
                 problems = True
             if problems:
                 ledger.refused_files.add(name)
@@ -184,11 +220,35 @@ def _read_file(ledger: ParsedLedger, directory: Path, name: str) -> list[tuple[i
         ledger.issues.append(LedgerIssue(name, 0, "", _("not UTF-8 text"), "not_utf8"))
         ledger.refused_files.add(name)
         return None
+    except csv.Error:
+        # The only csv.Error the reader's dialect can raise here is a cell beyond the field limit (NUL bytes are
+        # read as characters since Python 3.11 and refused per cell). Its row is the one being read.
+        row = (reader.line_num if reader is not None else 0) or 1
+        ledger.issues.append(LedgerIssue(name, row, "", _(
+            "a cell longer than %(limit)s characters: the rest of the file was not read") % {
+            "limit": f"{CSV_FIELD_LIMIT:,}"}, "cell_too_long"))
+        ledger.refused_files.add(name)
+        return None
+
+
+def _refuse_file(path: Path) -> tuple[str, str] | None:
+    """Why ``path`` is not read at all (message, code), or None. Checked on the link itself (lstat): a symbolic
+    link is refused whatever it points to, so an import can never read, or quote, a file outside the ledger."""
+    info = path.lstat()
+    if stat.S_ISLNK(info.st_mode):
+        return _("a symbolic link; copy the file itself into the ledger directory"), "symlink"
+    if not stat.S_ISREG(info.st_mode):
+        return _("not a regular file"), "not_a_file"
+    if info.st_size > max_file_bytes():
+        return _("%(size)s bytes, at most %(limit)s per file") % {
+            "size": f"{info.st_size:,}", "limit": f"{max_file_bytes():,}"}, "file_too_large"
+    return None
 
 
 def read_ledger(directory: str | Path) -> ParsedLedger:
     directory = Path(directory)
     ledger = ParsedLedger()
+    csv.field_size_limit(CSV_FIELD_LIMIT)
     if not directory.is_dir():
         ledger.issues.append(LedgerIssue(str(directory), 0, "", _("not a directory"), "not_a_directory"))
         ledger.refused_files.update(REQUIRED_FILES)

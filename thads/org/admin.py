@@ -3,13 +3,14 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from thads.core.admin import DayFirstMoneyAdminMixin
 from thads.core.errors import DomainError
 from thads.core.forms import thads_formfield
-from thads.org.models import OfficerProfile, Unit
+from thads.org.models import LoginLockout, OfficerProfile, Unit
 from thads.org.selectors import ALL_UNITS, readable_unit_ids
-from thads.org.services import officer_profile_save, unit_save
+from thads.org.services import login_unlock, officer_profile_save, unit_save
 
 
 class UnitForm(forms.ModelForm):
@@ -92,3 +93,38 @@ class UserAdmin(DjangoUserAdmin):
             if data and profile_form.has_changed():
                 officer_profile_save(user=form.instance, unit=data["unit"], title=data["title"], role=data["role"],
                                      full_name=data["full_name"])
+
+
+@admin.register(LoginLockout)
+class LoginLockoutAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
+    """The lockouts of the login form, read-only; an administrator may lift a running one early."""
+
+    list_display = ("locked_at", "username", "ip_address", "reason", "failures", "locked_until", "unlocked_at",
+                    "unlocked_by")
+    list_filter = ("reason",)
+    search_fields = ("username", "ip_address")
+    list_select_related = ("unlocked_by",)
+    actions = ["unlock"]
+    add_form = None  # read-only records, written by thads.org.login
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_unlock_permission(self, request):
+        return request.user.is_superuser or request.user.has_perm("org.change_loginlockout")
+
+    @admin.action(description=_("Unlock now (allow logging in again)"), permissions=["unlock"])
+    def unlock(self, request, queryset):
+        lifted = 0
+        for lockout in queryset:
+            account = lockout.reason == "account"
+            lifted += login_unlock(actor=request.user, username=lockout.username if account else "",
+                                   ip_address="" if account else (lockout.ip_address or ""), via="admin")
+        self.message_user(request, ngettext("%(count)d lockout lifted.", "%(count)d lockouts lifted.", lifted)
+                          % {"count": lifted})

@@ -12,6 +12,15 @@ class OrgConfig(AppConfig):
 
         post_migrate.connect(_sync_roles, dispatch_uid="thads.org.roles_sync")
 
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in
+
+        from thads.core.middleware import session_activity_start
+        from thads.org.login import locked_out
+
+        user_locked_out.connect(locked_out, dispatch_uid="thads.org.login_locked_out")
+        user_logged_in.connect(session_activity_start, dispatch_uid="thads.core.session_activity_start")
+
 
 def _sync_roles(sender, **kwargs):
     """After migrate, keep the role groups' permissions in step with thads.org.services.ROLE_PERMISSIONS."""

@@ -97,3 +97,30 @@ class OfficerProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.get_title_display()}, {self.unit.code})"
+
+
+class LoginLockout(models.Model):
+    """One lockout of the login form (thads.org.login): who was refused, from where, until when, and who lifted
+    it early. Written by the services only; the admin shows it read-only (an unlock is an action)."""
+
+    username = models.CharField(_("username tried"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=16, choices=[
+        ("account", _("too many failures for this account")),
+        ("address", _("too many failures from this address"))])
+    failures = models.PositiveIntegerField(_("failures counted"))
+    locked_at = models.DateTimeField(_("locked at"))
+    locked_until = models.DateTimeField(_("locked until"))
+    unlocked_at = models.DateTimeField(_("unlocked at"), null=True, blank=True)
+    unlocked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("unlocked by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    unlocked_via = models.CharField(_("unlocked through"), max_length=16, blank=True)  # "admin" or "command"
+
+    class Meta:
+        verbose_name = _("login lockout")
+        verbose_name_plural = _("login lockouts")
+        ordering = ["-locked_at"]
+        indexes = [models.Index(fields=["username", "-locked_at"]), models.Index(fields=["ip_address", "-locked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username or '-'} @ {self.ip_address or '-'} {self.locked_at:%Y-%m-%d %H:%M}"

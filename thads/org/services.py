@@ -6,10 +6,11 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thads.core.errors import DomainError
-from thads.org.models import OfficerProfile, Role, Title, Unit, UnitLevel
+from thads.org.models import LoginLockout, OfficerProfile, Role, Title, Unit, UnitLevel
 
 # Model permissions given to each role's group, so the admin shows each person what their role allows.
 # Which rows they see and may change is decided by the selectors (thads.org.selectors), not here.
@@ -179,3 +180,42 @@ def unit_predecessors_add(*, unit: Unit, predecessors: list[Unit]) -> None:
                 % {"predecessor": predecessor.code, "unit": unit.code},
                 code="invalid_predecessor", field="predecessors")
     unit.predecessors.add(*predecessors)
+
+
+@transaction.atomic
+def login_lockout_record(*, username: str, ip_address: str | None, reason: str, failures: int,
+                         until) -> LoginLockout:
+    """Record that the login form paused an account (``reason`` "account": ``username``) or an address ("address":
+    ``ip_address``) until ``until`` (thads.org.login). One row per lockout: while a lockout of the same account or
+    address is still running, a further refused attempt extends it instead."""
+    same = {"username": username} if reason == "account" else {"ip_address": ip_address}
+    running = (LoginLockout.objects.select_for_update()
+               .filter(reason=reason, unlocked_at__isnull=True, locked_until__gt=timezone.now(), **same).first())
+    if running is not None:
+        running.locked_until, running.failures = until, max(failures, running.failures)
+        running.save(update_fields=["locked_until", "failures"])
+        return running
+    return LoginLockout.objects.create(username=username, ip_address=ip_address, reason=reason, failures=failures,
+                                       locked_at=timezone.now(), locked_until=until)
+
+
+@transaction.atomic
+def login_unlock(*, actor, username: str = "", ip_address: str = "", via: str = "admin") -> int:
+    """Lift the login pause of an account (``username``) and/or an address (``ip_address``) now: their failed
+    attempts are forgotten and every running lockout naming them is marked unlocked by ``actor`` (None from the
+    command line). Returns how many lockouts were lifted."""
+    from axes.utils import reset
+
+    if not username and not ip_address:
+        raise DomainError(_("Name an account or an address to unlock."), code="required", field="username")
+    if username:
+        reset(username=username)
+    if ip_address:
+        reset(ip=ip_address)
+    running = LoginLockout.objects.filter(unlocked_at__isnull=True, locked_until__gt=timezone.now())
+    named = running.none()
+    if username:
+        named = named | running.filter(username=username)
+    if ip_address:
+        named = named | running.filter(ip_address=ip_address)
+    return named.update(unlocked_at=timezone.now(), unlocked_by=actor, unlocked_via=via)

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "thads.org",
     "banks",
     "cases",
@@ -53,16 +54,35 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "thads.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "thads.core.middleware.LanguageMiddleware",
     "thads.api.middleware.ApiMiddleware",  # /api/ only: request id, Accept-Language, JSON errors, log line
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "thads.api.address_limit.UnauthenticatedApiLimitMiddleware",  # /api/ only: refusals (401) per address
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "thads.core.middleware.IdleSessionMiddleware",
     "thads.core.middleware.ScopeMemoMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused while paused into the login page with status 429 (thads.org.login).
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy header (thads.core.middleware): none in development; production sets one.
+CONTENT_SECURITY_POLICY = None
+CONTENT_SECURITY_POLICY_PATHS: dict[str, str] = {}
+# Production's default: everything from this site only (static files are served by WhiteNoise, no CDN). The one
+# inline script of the pages is the language selectors' onchange handler, allowed by its hash alone
+# (tests/core/test_deploy_settings.py fails when a template gains a handler that is not listed here).
+_INLINE_SUBMIT = "'sha256-osjxnKEPL/pQJbFk1dKsF7PYFmTyMWGmVSiL9inhxJY='"  # this.form.submit()
+PRODUCTION_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; "
+    f"script-src 'self' 'unsafe-hashes' {_INLINE_SUBMIT}; "
+    "style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 ROOT_URLCONF = "thads.urls"
 WSGI_APPLICATION = "thads.wsgi.application"
@@ -123,6 +143,36 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 
+# Log-in defence (thads.org.login, django-axes keeps the counts in the database): see docs/operations.md.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses any attempt while the account or address is paused
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # counted per account and per address
+AXES_FAILURE_LIMIT = "thads.org.login.failure_limit"  # the two limits above
+AXES_COOLOFF_TIME = "thads.org.login.cool_off"
+AXES_LOCKOUT_CALLABLE = "thads.org.login.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # a success does not wipe an address's failures (another account may be guessed)
+AXES_DISABLE_ACCESS_LOG = True  # successful log-ins are not logged by axes; lockouts are (org.LoginLockout)
+AXES_ENABLE_ADMIN = False  # unlocking goes through thads.org.services.login_unlock, which records who did it
+# The client's address: REMOTE_ADDR unless the app sits behind N trusted proxies that set X-Forwarded-For.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]  # a forged X-Forwarded-For cannot dodge the limit
+
+# Sessions end after SESSION_IDLE_MINUTES without a request (thads.core.middleware.IdleSessionMiddleware) and
+# at the latest SESSION_COOKIE_AGE after the last time the session was written.
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_ACTIVITY_RESOLUTION = 60
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_MAX_HOURS", "10")) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -141,6 +191,10 @@ REST_FRAMEWORK = {
     },
     "UNAUTHENTICATED_USER": None,
 }
+# Ledger import (cases.ledger.reader): a file larger than this is refused before it is read.
+LEDGER_MAX_FILE_BYTES = int(os.environ.get("LEDGER_MAX_FILE_MB", "256")) * 1024 * 1024
+# Requests under /api/ refused for want of a valid key, per client address (thads.api.address_limit); "" = off.
+API_THROTTLE_UNAUTHENTICATED = os.environ.get("API_THROTTLE_UNAUTHENTICATED", "60/min")
 API_CHANGES_SETTLE_SECONDS = int(os.environ.get("API_CHANGES_SETTLE_SECONDS", "5"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "THADS bank API",
@@ -184,9 +238,12 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Throttle counters live in the cache: Redis when configured (shared by every web worker), else local memory.
+# When Redis stops answering, the cache falls back to each process's memory and says so in the log
+# (thads.core.cache); short socket timeouts keep a dead Redis from stalling requests.
 if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": os.environ["REDIS_URL"]}}
+    CACHES = {"default": {"BACKEND": "thads.core.cache.FallbackRedisCache",
+                          "LOCATION": os.environ["REDIS_URL"],
+                          "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -209,6 +266,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SOFT_TIME_LIMIT = 30 * 60
 CELERY_TASK_TIME_LIMIT = 35 * 60
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# A broker that does not answer is known within seconds (not minutes): see thads.core.broker.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_TASK_ROUTES = {
     "reports.tasks.*": {"queue": "stats"},
 }
@@ -220,4 +280,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # django-axes logs every failed log-in at INFO; its lockouts (WARNING) are what an operator needs.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -1,0 +1,132 @@
+"""Without Redis the site degrades instead of failing: the cache answers from each process's memory (logged),
+the bank API keeps serving and keeps limiting, requests without a valid key are limited per address, and
+stats_refresh says in one line that the broker is unreachable (the job is recorded failed, never left pending)
+or runs in-process when asked. "Redis down" is a closed port: nothing listens on 127.0.0.1:1."""
+import logging
+from datetime import date
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from rest_framework.throttling import SimpleRateThrottle
+
+from banks.services import api_key_create
+from cases.codes import Category
+from reports.models import StatsJob
+from tests.factories import BankFactory, make_case
+from thads.celery import app
+from thads.core.cache import FallbackRedisCache
+
+DEAD_REDIS = "redis://127.0.0.1:1/0"
+DEAD_CACHE = {"default": {"BACKEND": "thads.core.cache.FallbackRedisCache", "LOCATION": DEAD_REDIS,
+                          "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
+LIST = "/api/v1/cases/"
+
+
+@pytest.fixture(autouse=True)
+def _clear_counters():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_given_redis_down_then_the_cache_answers_from_memory_and_logs_the_outage_once(caplog):
+    dead = FallbackRedisCache(DEAD_REDIS, {"OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}})
+    with caplog.at_level(logging.WARNING, logger="thads.cache"):
+        assert dead.add("counter", 0, timeout=60) is True
+        assert [dead.incr("counter") for _ in range(3)] == [1, 2, 3]
+        assert dead.decr("counter") == 2
+        assert dead.get_many(["counter", "other"]) == {"counter": 2}
+        dead.set("memo", "x")
+        assert dead.get("memo") == "x"
+    assert dead.degraded
+    outages = [record for record in caplog.records if "Redis unreachable" in record.getMessage()]
+    assert len(outages) == 1 and "ConnectionError" in outages[0].getMessage()
+
+
+@pytest.fixture
+def bank_key(org, settings):
+    settings.API_CHANGES_SETTLE_SECONDS = 0
+    bank = BankFactory(code="AGR")
+    make_case(unit=org["HG-VT"], category=Category.TIN_DUNG_NGAN_HANG, bank=bank, case_no="AGR-1",
+              accepted_on=date(2024, 1, 5))
+    _record, key = api_key_create(bank=bank, label="test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+@pytest.fixture
+def burst_of_three(settings, monkeypatch):
+    rates = {"bank_burst": "3/min", "bank_sustained": "1000/day"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+
+
+@pytest.mark.django_db
+def test_given_redis_down_then_the_bank_api_serves_and_still_limits_each_key(client, bank_key, burst_of_three,
+                                                                           settings, caplog):
+    # given: the cache points at a Redis that does not answer
+    settings.CACHES = DEAD_CACHE
+    # when
+    with caplog.at_level(logging.WARNING, logger="thads.cache"):
+        statuses = [client.get(LIST, **bank_key).status_code for _ in range(4)]
+    # then: served, and the fourth request of the minute is refused by the local limit
+    assert statuses == [200, 200, 200, 429]
+    assert any("Redis unreachable" in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("redis", ["up (local memory)", "down"])
+def test_given_requests_without_a_valid_key_then_an_address_is_limited(client, bank_key, settings, redis):
+    # given: at most 3 refused requests a minute per address
+    settings.API_THROTTLE_UNAUTHENTICATED = "3/min"
+    if redis == "down":
+        settings.CACHES = DEAD_CACHE
+    # when: no key, a wrong key, no key again, then a fourth
+    refused = [client.get(LIST).status_code, client.get(LIST, HTTP_AUTHORIZATION="Bearer nope").status_code,
+               client.get(LIST, REMOTE_ADDR="127.0.0.1").status_code]
+    fourth = client.get(LIST)
+    # then
+    assert refused == [401, 401, 401]
+    assert fourth.status_code == 429 and fourth.json()["error"]["code"] == "throttled"
+    assert 1 <= int(fourth["Retry-After"]) <= 60
+    # another address is not affected
+    assert client.get(LIST, REMOTE_ADDR="10.1.1.1").status_code == 401
+
+
+@pytest.mark.django_db
+def test_given_a_valid_key_then_its_requests_never_count_against_the_address(client, bank_key, settings):
+    settings.API_THROTTLE_UNAUTHENTICATED = "2/min"
+    assert [client.get(LIST, **bank_key).status_code for _ in range(5)] == [200] * 5
+    assert [client.get(LIST).status_code for _ in range(3)] == [401, 401, 429]
+
+
+@pytest.fixture
+def broker_down(monkeypatch, settings):
+    """Celery as in production (a real broker), with the broker's Redis stopped. (Celery reads its settings
+    through Django's, so the settings fixture reaches it; the broker's address is patched where it is used.)"""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    connect = type(app).connection_for_write
+    monkeypatch.setattr(app, "connection_for_write", lambda url=None, **options: connect(app, DEAD_REDIS, **options))
+
+
+@pytest.mark.django_db
+def test_given_no_broker_when_stats_refresh_runs_then_it_says_so_in_one_line_and_the_job_is_failed(
+        org, broker_down):
+    with pytest.raises(CommandError) as refused:
+        call_command("stats_refresh")
+    message = str(refused.value)
+    assert "\n" not in message and "REDIS_URL" in message and "Connection refused" in message
+    assert "--in-process" in message
+    job = StatsJob.objects.get()
+    assert job.status == StatsJob.Status.FAILED and job.finished_at is not None
+    assert "BrokerUnreachable" in job.error
+    assert not StatsJob.objects.filter(status=StatsJob.Status.PENDING).exists()
+
+
+@pytest.mark.django_db
+def test_given_no_broker_when_stats_refresh_runs_in_process_then_the_job_succeeds(org, broker_down, capsys):
+    call_command("stats_refresh", "--in-process", "--today", "2019-11-15")
+    job = StatsJob.objects.get()
+    assert job.status == StatsJob.Status.SUCCEEDED and job.progress == 100
+    assert f"job {job.pk} succeeded 100%" in capsys.readouterr().out
