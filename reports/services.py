@@ -344,6 +344,8 @@ def job_fail(job: StatsJob, error: Exception) -> None:
 def period_close(*, actor, unit: Unit, end: date, note: str = "", today: date | None = None) -> ClosedPeriod:
     """Close the cumulative period of ``unit`` ending ``end``: store its snapshots (unit and subtree, every
     category) and freeze them. Later events dated inside it count from the next day on (cases.services).
+    For an interagency period (3, 6, 10, 12 months) the reports of the unit and its subtree are prepared
+    (reports.signoff.services.period_reports_prepare).
 
     Statisticians close periods for units in their scope; central administrators anywhere."""
     today = today or timezone.localdate()
@@ -361,4 +363,9 @@ def period_close(*, actor, unit: Unit, end: date, note: str = "", today: date | 
     if is_closed(unit.pk, end):
         raise DomainError(_("This period is already closed."), code="already_closed", field="end")
     snapshots_write(start=fiscal_year_bounds(fiscal_year_of(end))[0], end=end)
-    return ClosedPeriod.objects.create(unit=unit, end=end, closed_by=actor, note=note)
+    closed = ClosedPeriod.objects.create(unit=unit, end=end, closed_by=actor, note=note)
+    # An interagency period (3, 6, 10 or 12 months) gets its report, to be signed off with the procuracy.
+    from reports.signoff.services import period_reports_prepare
+
+    period_reports_prepare(actor=actor, closed=closed)
+    return closed
