@@ -257,6 +257,10 @@ class PeriodReportEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.report_id} {self.action}"
 
+    @property
+    def status_to_label(self) -> str:
+        return PeriodReport.Status(self.status_to).label
+
 
 class ReportDifference(models.Model):
     """An indicator on which the procuracy holds another figure than the report: both figures, and, once

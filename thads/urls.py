@@ -19,5 +19,6 @@ urlpatterns = [
     path("api/v1/", include("banks.api.urls")),
     path("deadlines/", my_deadlines, name="deadlines"),
     path("dashboard/", include("reports.urls")),
+    path("sign-off/", include("reports.signoff.urls")),
     path("admin/", admin.site.urls),
 ]

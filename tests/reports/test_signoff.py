@@ -317,3 +317,15 @@ def test_a_statistician_of_another_unit_sees_nothing_and_may_do_nothing(org, peo
     with at(date(2019, 1, 2)), pytest.raises(PermissionDeniedError):
         report_send(actor=people["head"], report=reports["HG-VT"])
     assert PeriodReport.objects.filter(status="closed").count() == 3
+
+
+def test_the_admin_lists_only_the_reports_in_scope(client, org, people, data, other_statistician):
+    close(people, org, Q1_END)
+    client.force_login(people["statistician"])
+    body = client.get("/admin/reports/periodreport/").content.decode()
+    assert body.count("/change/") >= 3 and "Cục THADS tỉnh Hậu Giang" in body
+    client.force_login(other_statistician)
+    response = client.get("/admin/reports/periodreport/")
+    assert response.status_code == 200 and "Cục THADS tỉnh Hậu Giang" not in response.content.decode()
+    report = PeriodReport.objects.get(unit=org["HG"])
+    assert client.get(f"/admin/reports/periodreport/{report.pk}/change/").status_code == 302  # not found → index
