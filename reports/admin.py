@@ -16,7 +16,7 @@ from reports.models import (
     Target,
 )
 from reports.selectors import closed_periods_for_user, snapshots_for_user, stats_jobs_for_user, targets_for_user
-from reports.services import period_close, target_set
+from reports.services import period_close, target_set, targets_import_file
 from reports.signoff.selectors import adjustments_for_user, period_reports_for_user
 from reports.signoff.services import report_send
 from thads.core.admin import DayFirstMoneyAdminMixin, use_admin_date_inputs
@@ -30,8 +30,15 @@ def _units_in(unit_ids):
     return Unit.objects.all() if unit_ids is ALL_UNITS else Unit.objects.filter(pk__in=unit_ids)
 
 
+class TargetImportForm(forms.Form):
+    file = forms.FileField(label=_("File (.xlsx or .csv)"), help_text=_(
+        "Excel: one row per unit and year with the columns Mã đơn vị, Năm, Chỉ tiêu việc (%), Chỉ tiêu tiền (%) "
+        "[, Số quyết định]. CSV: unit_code, fiscal_year, metric, value[, decision_ref]. All or nothing."))
+
+
 @admin.register(Target)
 class TargetAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
+    change_list_template = "admin/reports/target/change_list.html"
     list_display = ("unit", "fiscal_year", "metric", "value", "decision_ref", "set_by", "set_at")
     list_filter = ("fiscal_year", "metric")
     search_fields = ("unit__code", "unit__name", "decision_ref")
@@ -50,6 +57,44 @@ class TargetAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
         saved = target_set(actor=request.user, unit=obj.unit, fiscal_year=obj.fiscal_year, metric=obj.metric,
                            value=obj.value, decision_ref=obj.decision_ref)
         obj.pk = saved.pk
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [path("import/", self.admin_site.admin_view(self.import_view), name="reports_target_import"),
+                *super().get_urls()]
+
+    def import_view(self, request):
+        """Upload targets (.xlsx or .csv) through reports.services.targets_import_file, as the person
+        uploading: they set only the targets of the units they write; all or nothing."""
+        import tempfile
+        from pathlib import Path
+
+        from django.core.exceptions import PermissionDenied
+        from django.template.response import TemplateResponse
+
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = TargetImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / f"targets{suffix}"
+                with path.open("wb") as handle:
+                    for chunk in upload.chunks():
+                        handle.write(chunk)
+                try:
+                    count = targets_import_file(path, actor=request.user)
+                except DomainError as error:
+                    for line in error.message.splitlines():
+                        form.add_error(None, line)
+                else:
+                    messages.success(request, _("%(count)s targets imported.") % {"count": count})
+                    return HttpResponseRedirect("../")
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+                   "title": _("Import targets")}
+        return TemplateResponse(request, "admin/reports/target/import.html", context)
 
 
 class ClosedPeriodForm(forms.ModelForm):

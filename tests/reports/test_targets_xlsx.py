@@ -126,3 +126,24 @@ def test_the_command_reads_xlsx(org, tmp_path, capsys):
     with pytest.raises(CommandError):
         call_command("import_targets", str(workbook(tmp_path / "bad.xlsx", [["HG", 2019, "=1", 33]])))
     assert Target.objects.count() == 2
+
+
+def test_the_admin_imports_an_xlsx_or_shows_every_problem(client, org, people, tmp_path):
+    client.force_login(people["central"])
+    path = workbook(tmp_path / "t.xlsx", [["HG", 2019, 73, 33], ["XX", 2019, "=1", 33]])
+    with path.open("rb") as handle:
+        response = client.post("/admin/reports/target/import/", {"file": handle})
+    body = response.content.decode()
+    assert response.status_code == 200 and "dòng 5, cột Chỉ tiêu việc (%): một công thức (=1)" in body
+    assert Target.objects.count() == 0
+    with workbook(tmp_path / "ok.xlsx", [["HG", 2019, 73, 33]]).open("rb") as handle:
+        response = client.post("/admin/reports/target/import/", {"file": handle})
+    assert response.status_code == 302 and Target.objects.count() == 2
+    assert 'id="import-targets"' in client.get("/admin/reports/target/").content.decode()
+
+
+def test_a_statistician_may_not_import_targets_in_the_admin(client, org, people, tmp_path):
+    client.force_login(people["statistician"])
+    with workbook(tmp_path / "t.xlsx", [["HG", 2019, 73, 33]]).open("rb") as handle:
+        assert client.post("/admin/reports/target/import/", {"file": handle}).status_code == 403
+    assert Target.objects.count() == 0
