@@ -111,19 +111,27 @@ def _check_day(day: date, *, after: date | None, field: str, today: date) -> Non
                           code="date_too_early", field=field)
 
 
-@transaction.atomic
-def report_send(*, actor, report: PeriodReport, sent_on: date | None = None, note: str = "") -> PeriodReport:
-    """The statistician sent the report to the procuracy of the same level (on ``sent_on``, default today)."""
+def _dated_step(*, actor, report: PeriodReport, action: str, history: str, field: str, day: date | None,
+                after_field: str, note: str) -> PeriodReport:
+    """A step that records the day it happened (``field``, default today): not in the future, not before
+    ``after_field``'s day."""
     report = _locked(report)
     check_statistician(actor, report.unit)
     today = timezone.localdate()
-    sent_on = sent_on or today
-    _check_day(sent_on, after=report.period_end, field="sent_on", today=today)
-    before, report.status = report.status, _advance(report, "send")
-    report.sent_on = sent_on
-    report.save(update_fields=["status", "sent_on"])
-    _history(report, Action.SENT, actor, before, note)
+    day = day or today
+    _check_day(day, after=getattr(report, after_field), field=field, today=today)
+    before, report.status = report.status, _advance(report, action)
+    setattr(report, field, day)
+    report.save(update_fields=["status", field])
+    _history(report, history, actor, before, note)
     return report
+
+
+@transaction.atomic
+def report_send(*, actor, report: PeriodReport, sent_on: date | None = None, note: str = "") -> PeriodReport:
+    """The statistician sent the report to the procuracy of the same level (on ``sent_on``, default today)."""
+    return _dated_step(actor=actor, report=report, action="send", history=Action.SENT, field="sent_on", day=sent_on,
+                       after_field="period_end", note=note)
 
 
 @transaction.atomic
@@ -220,18 +228,10 @@ def report_consolidate(*, actor, report: PeriodReport, consolidated_on: date | N
                        note: str = "") -> PeriodReport:
     """The province's report, countersigned, is consolidated and sent to the Ministry and the Supreme
     Procuracy."""
-    report = _locked(report)
-    check_statistician(actor, report.unit)
     if report.unit.level != UnitLevel.PROVINCE:
         raise DomainError(_("Only a province's report is consolidated."), code="not_a_province", field="unit")
-    today = timezone.localdate()
-    consolidated_on = consolidated_on or today
-    _check_day(consolidated_on, after=report.countersigned_on, field="consolidated_on", today=today)
-    before, report.status = report.status, _advance(report, "consolidate")
-    report.consolidated_on = consolidated_on
-    report.save(update_fields=["status", "consolidated_on"])
-    _history(report, Action.CONSOLIDATED, actor, before, note)
-    return report
+    return _dated_step(actor=actor, report=report, action="consolidate", history=Action.CONSOLIDATED,
+                       field="consolidated_on", day=consolidated_on, after_field="countersigned_on", note=note)
 
 
 def next_open_period_end(report: PeriodReport) -> date | None:

@@ -329,3 +329,35 @@ def test_the_admin_lists_only_the_reports_in_scope(client, org, people, data, ot
     assert response.status_code == 200 and "Cục THADS tỉnh Hậu Giang" not in response.content.decode()
     report = PeriodReport.objects.get(unit=org["HG"])
     assert client.get(f"/admin/reports/periodreport/{report.pk}/change/").status_code == 302  # not found → index
+
+
+def test_a_province_consolidates_its_countersigned_report_and_a_district_may_not(org, people, data):
+    reports = close(people, org, Q1_END)
+    statistician = people["statistician"]
+    with at(date(2019, 1, 2)):
+        for code in ("HG", "HG-VT"):
+            report_send(actor=statistician, report=reports[code])
+            report_countersign(actor=statistician, report=reports[code], signed_by="KSV", signed_on=date(2019, 1, 2))
+    with at(date(2019, 1, 7)):
+        # before the countersignature's day: refused; then on time
+        with pytest.raises(DomainError) as refused:
+            report_consolidate(actor=statistician, report=reports["HG"], consolidated_on=date(2019, 1, 1))
+        assert refused.value.code == "date_too_early"
+        report_consolidate(actor=statistician, report=reports["HG"])
+        with pytest.raises(DomainError) as refused:
+            report_consolidate(actor=statistician, report=reports["HG-VT"])
+        assert refused.value.code == "not_a_province"
+    hg, vt = (PeriodReport.objects.get(pk=reports[code].pk) for code in ("HG", "HG-VT"))
+    assert (hg.status, hg.consolidated_on, vt.status) == ("consolidated", date(2019, 1, 7), "countersigned")
+    assert actions(hg)[-1] == ("consolidated", "countersigned", "consolidated", "statistician")
+
+
+def test_the_admin_action_marks_reports_sent(client, org, people, data):
+    reports = close(people, org, Q1_END)
+    client.force_login(people["statistician"])
+    with at(date(2019, 1, 2)):
+        response = client.post("/admin/reports/periodreport/", {
+            "action": "mark_sent", "_selected_action": [reports["HG"].pk, reports["HG-VT"].pk]})
+    assert response.status_code == 302
+    assert dict(PeriodReport.objects.values_list("unit__code", "status")) == {
+        "HG": "sent", "HG-VT": "sent", "HG-NB": "closed"}
