@@ -8,7 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports.indicators import CASE_INDICATORS, LABELS, MONEY_INDICATORS
-from reports.models import ClosedPeriod, PeriodReport, PeriodReportEvent, ReportAdjustment, ReportDifference
+from reports.models import (
+    ClosedPeriod,
+    PeriodReport,
+    PeriodReportEvent,
+    ReportAdjustment,
+    ReportDifference,
+    Snapshot,
+)
 from reports.selectors import is_closed
 from reports.signoff import workflow
 from thads.core.dates import fiscal_year_bounds, fiscal_year_of
@@ -46,17 +53,14 @@ def _history(report: PeriodReport, action: str, actor, status_from: str, note: s
                                      status_to=report.status, note=note)
 
 
-def _json(values: dict) -> dict:
-    return {key: float(value) if value is not None and not isinstance(value, int) else value
-            for key, value in values.items()}
-
-
 def period_reports_prepare(*, actor, closed: ClosedPeriod) -> list[PeriodReport]:
-    """Called by reports.services.period_close in its transaction. When the closed period is an interagency
-    one (3, 6, 10 or 12 months), prepare the report of the closed unit and of every unit below it (as it
-    stood at the end) that has none: the engine's figures (report_build) and the sub-units' (report_breakdown)
-    frozen as JSON, plus the corrections of earlier periods counted in it. Otherwise nothing."""
-    from reports.services import report_breakdown, report_build
+    """Called by reports.services.period_close in its transaction, after it wrote the period's snapshots.
+    When the closed period is an interagency one (3, 6, 10 or 12 months), prepare the report of the closed
+    unit and of every unit below it (as it stood at the end) that has none: the engine's figures — the
+    report_build contract, read from the snapshot just written for the unit (the same engine pass for every
+    unit at once; report_build when a snapshot is missing) — its sub-units' rows as report_breakdown(by="unit")
+    gives them, and the corrections of earlier periods counted in it, frozen as JSON. Otherwise nothing."""
+    from reports.services import report_build
 
     end = closed.end
     if not workflow.is_interagency_end(end):
@@ -64,15 +68,31 @@ def period_reports_prepare(*, actor, closed: ClosedPeriod) -> list[PeriodReport]
     start = fiscal_year_bounds(fiscal_year_of(end))[0]
     unit_ids = unit_subtree_ids(closed.unit_id, on=end)
     done = set(PeriodReport.objects.filter(unit_id__in=unit_ids, period_end=end).values_list("unit_id", flat=True))
+    snapshots = dict(Snapshot.objects.filter(unit_id__in=unit_ids, period_start=start, period_end=end, category="")
+                     .values_list("unit_id", "figures"))
+    units = list(Unit.objects.active_on(end).filter(pk__in=unit_ids).order_by("code"))
+    children: dict[int, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+
+    def figures_of(unit: Unit) -> dict:
+        if unit.pk not in snapshots:
+            snapshots[unit.pk] = report_build(unit=unit, start=start, end=end)
+        return snapshots[unit.pk]
+
+    pending = {}
+    for adjustment in ReportAdjustment.objects.filter(report__unit_id__in=unit_ids, counted_in_end=end,
+                                                      counted_in__isnull=True).select_related("report"):
+        pending.setdefault(adjustment.report.unit_id, []).append(adjustment)
     reports = []
-    for unit in Unit.objects.filter(pk__in=unit_ids - done).order_by("code"):
-        sub_units = [{"code": row.key, "name": row.label, "cases": _json(row.cases), "money": _json(row.money)}
-                     for row in report_breakdown(unit=unit, start=start, end=end, by="unit")]
-        adjustments = list(ReportAdjustment.objects.filter(report__unit=unit, counted_in_end=end,
-                                                           counted_in__isnull=True).select_related("report"))
+    for unit in units:
+        if unit.pk in done:
+            continue
+        adjustments = pending.get(unit.pk, [])
         figures = {
-            "report": report_build(unit=unit, start=start, end=end),
-            "sub_units": sub_units,
+            "report": figures_of(unit),
+            "sub_units": [{"code": child.code, "name": child.name, "cases": figures_of(child)["cases"],
+                           "money": figures_of(child)["money"]} for child in children.get(unit.pk, [])],
             "adjustments": [{"id": a.pk, "corrected_period_end": a.report.period_end.isoformat(),
                              "description": a.description, "case_numbers": a.case_numbers, "deltas": a.deltas}
                             for a in adjustments],

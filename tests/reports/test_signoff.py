@@ -10,7 +10,7 @@ from django.utils import timezone
 from cases.codes import EventKind
 from cases.selectors import working_calendar
 from reports.models import ClosedPeriod, PeriodReport, PeriodReportEvent, ReportAdjustment, ReportDifference
-from reports.services import period_close, report_build
+from reports.services import period_close, report_breakdown, report_build
 from reports.signoff import workflow
 from reports.signoff.selectors import adjustments_for_user, period_report_for_user, period_reports_for_user
 from reports.signoff.services import (
@@ -80,9 +80,14 @@ def test_closing_an_interagency_period_prepares_the_reports_of_the_unit_and_its_
     assert hg.closed_period == ClosedPeriod.objects.get(unit=org["HG"], end=Q1_END)
     # the engine's figures, frozen as JSON, with the sub-units as rows
     assert hg.figures["report"] == report_build(unit=org["HG"], start=FY2019_START, end=Q1_END)
-    assert [row["code"] for row in hg.figures["sub_units"]] == ["HG-NB", "HG-VT"]
-    vt = next(row for row in hg.figures["sub_units"] if row["code"] == "HG-VT")
-    assert vt["cases"] == reports["HG-VT"].figures["report"]["cases"]
+    breakdown = report_breakdown(unit=org["HG"], start=FY2019_START, end=Q1_END, by="unit")
+    assert [(row["code"], row["name"]) for row in hg.figures["sub_units"]] == [(b.key, b.label) for b in breakdown]
+    assert [(row["cases"], row["money"]) for row in hg.figures["sub_units"]] == [
+        ({k: float(v) if k == "rate" and v is not None else v for k, v in b.cases.items()},
+         {k: float(v) if k == "rate" and v is not None else v for k, v in b.money.items()}) for b in breakdown]
+    assert hg.figures["sub_units"][1]["cases"] == reports["HG-VT"].figures["report"]["cases"]
+    assert reports["HG-VT"].figures["report"] == report_build(unit=org["HG-VT"], start=FY2019_START, end=Q1_END)
+    assert hg.figures["report"]["cases"]["new"] > 0
     assert actions(hg) == [("prepared", "", "closed", "statistician")]
 
 
