@@ -5,9 +5,20 @@ from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import ClosedPeriod, Snapshot, StatsJob, Target
+from reports.models import (
+    ClosedPeriod,
+    PeriodReport,
+    PeriodReportEvent,
+    ReportAdjustment,
+    ReportDifference,
+    Snapshot,
+    StatsJob,
+    Target,
+)
 from reports.selectors import closed_periods_for_user, snapshots_for_user, stats_jobs_for_user, targets_for_user
-from reports.services import period_close, target_set
+from reports.services import period_close, target_set, targets_import_file
+from reports.signoff.selectors import adjustments_for_user, period_reports_for_user
+from reports.signoff.services import report_send
 from thads.core.admin import DayFirstMoneyAdminMixin, use_admin_date_inputs
 from thads.core.errors import DomainError
 from thads.core.forms import thads_formfield
@@ -19,8 +30,15 @@ def _units_in(unit_ids):
     return Unit.objects.all() if unit_ids is ALL_UNITS else Unit.objects.filter(pk__in=unit_ids)
 
 
+class TargetImportForm(forms.Form):
+    file = forms.FileField(label=_("File (.xlsx or .csv)"), help_text=_(
+        "Excel: one row per unit and year with the columns Mã đơn vị, Năm, Chỉ tiêu việc (%), Chỉ tiêu tiền (%) "
+        "[, Số quyết định]. CSV: unit_code, fiscal_year, metric, value[, decision_ref]. All or nothing."))
+
+
 @admin.register(Target)
 class TargetAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
+    change_list_template = "admin/reports/target/change_list.html"
     list_display = ("unit", "fiscal_year", "metric", "value", "decision_ref", "set_by", "set_at")
     list_filter = ("fiscal_year", "metric")
     search_fields = ("unit__code", "unit__name", "decision_ref")
@@ -39,6 +57,44 @@ class TargetAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
         saved = target_set(actor=request.user, unit=obj.unit, fiscal_year=obj.fiscal_year, metric=obj.metric,
                            value=obj.value, decision_ref=obj.decision_ref)
         obj.pk = saved.pk
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [path("import/", self.admin_site.admin_view(self.import_view), name="reports_target_import"),
+                *super().get_urls()]
+
+    def import_view(self, request):
+        """Upload targets (.xlsx or .csv) through reports.services.targets_import_file, as the person
+        uploading: they set only the targets of the units they write; all or nothing."""
+        import tempfile
+        from pathlib import Path
+
+        from django.core.exceptions import PermissionDenied
+        from django.template.response import TemplateResponse
+
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = TargetImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / f"targets{suffix}"
+                with path.open("wb") as handle:
+                    for chunk in upload.chunks():
+                        handle.write(chunk)
+                try:
+                    count = targets_import_file(path, actor=request.user)
+                except DomainError as error:
+                    for line in error.message.splitlines():
+                        form.add_error(None, line)
+                else:
+                    messages.success(request, _("%(count)s targets imported.") % {"count": count})
+                    return HttpResponseRedirect("../")
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+                   "title": _("Import targets")}
+        return TemplateResponse(request, "admin/reports/target/import.html", context)
 
 
 class ClosedPeriodForm(forms.ModelForm):
@@ -115,3 +171,88 @@ class StatsJobAdmin(SnapshotAdmin):
 
     def get_queryset(self, request):
         return stats_jobs_for_user(request.user)
+
+
+# ---- the period's sign-off: read here, written on the sign-off page (reports.signoff.views) --------------------
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PeriodReportEventInline(_ReadOnlyInline):
+    model = PeriodReportEvent
+    fields = readonly_fields = ("at", "action", "status_from", "status_to", "actor", "note")
+
+
+class ReportDifferenceInline(_ReadOnlyInline):
+    model = ReportDifference
+    fields = readonly_fields = ("indicator", "agency_value", "procuracy_value", "agreed_value", "resolution",
+                                "recorded_by", "resolved_by", "resolved_at")
+
+
+class ReportAdjustmentInline(_ReadOnlyInline):
+    model = ReportAdjustment
+    fk_name = "report"
+    fields = readonly_fields = ("description", "case_numbers", "deltas", "counted_in_end", "counted_in",
+                                "recorded_by", "recorded_at")
+
+
+@admin.register(PeriodReport)
+class PeriodReportAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
+    """Support view of the interagency reports. Their steps are taken on the sign-off page (or the action
+    below), through reports.signoff.services; nothing here edits a report."""
+
+    list_display = ("unit", "fiscal_year", "months", "period_end", "status", "sent_on", "countersigned_by",
+                    "countersigned_on", "consolidated_on")
+    list_filter = ("status", "fiscal_year", "months")
+    search_fields = ("unit__code", "unit__name", "countersigned_by")
+    readonly_fields = ("unit", "fiscal_year", "months", "period_start", "period_end", "closed_period", "status",
+                       "created_at", "sent_on", "countersigned_by", "countersigned_on", "consolidated_on", "figures")
+    inlines = (PeriodReportEventInline, ReportDifferenceInline, ReportAdjustmentInline)
+    actions = ("mark_sent",)
+
+    def get_queryset(self, request):
+        return period_reports_for_user(request.user)
+
+    def has_add_permission(self, request):
+        return False  # prepared by closing the period
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Mark as sent to the procuracy (today)"))
+    def mark_sent(self, request, queryset):
+        done = 0
+        for report in queryset:
+            try:
+                report_send(actor=request.user, report=report)
+            except DomainError as error:
+                messages.error(request, f"{report}: {error.message}")
+            else:
+                done += 1
+        if done:
+            messages.success(request, _("%(count)s reports marked as sent.") % {"count": done})
+
+
+@admin.register(ReportAdjustment)
+class ReportAdjustmentAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
+    list_display = ("report", "counted_in_end", "counted_in", "description", "recorded_by", "recorded_at")
+    list_select_related = ("report__unit", "counted_in", "recorded_by")
+    readonly_fields = ("report", "counted_in_end", "counted_in", "description", "case_numbers", "deltas",
+                       "recorded_by", "recorded_at")
+
+    def get_queryset(self, request):
+        return adjustments_for_user(request.user)
+
+    def has_add_permission(self, request):
+        return False  # recorded on the sign-off page (report_adjustment_record)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

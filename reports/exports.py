@@ -21,8 +21,12 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 CHUNK = 2000  # cases fetched per query while writing
 
 
-def _cell(sheet, value):
-    cell = WriteOnlyCell(sheet, value=value)
+def cell_set(cell, value):
+    """Put ``value`` in ``cell`` (a worksheet's cell or a write-only one) — the one way every xlsx export of
+    the app writes a value. Text that a spreadsheet would take for a formula (starting with = + - @: a party
+    named "=HYPERLINK(…)", a note "-5 days") is stored as text with Excel's quote prefix, never as a formula
+    (CSV/formula injection). Numbers get the thousands-separator format, dates the day-first one."""
+    cell.value = value
     if isinstance(value, bool):
         return cell
     if isinstance(value, int):
@@ -32,9 +36,13 @@ def _cell(sheet, value):
     elif isinstance(value, date):
         cell.number_format = DATE_FORMAT
     elif isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"  # never a formula
+        cell.data_type = "s"  # openpyxl made it "f" on assignment: never a formula
         cell.quotePrefix = True
     return cell
+
+
+def _cell(sheet, value):
+    return cell_set(WriteOnlyCell(sheet), value)
 
 
 def write_row(sheet, values, *, bold: bool = False) -> None:

@@ -176,3 +176,141 @@ class FactsCoverage(models.Model):
 
     def __str__(self) -> str:
         return f"facts ≤ FY{self.complete_through}"
+
+
+# ---- the period's sign-off with the procuracy (TTLT 12/2021/TTLT-BTP-VKSNDTC-TANDTC) ---------------------------
+
+INTERAGENCY_MONTHS = (3, 6, 10, 12)  # the interagency periods, each counted from 1 October
+
+
+class PeriodReport(models.Model):
+    """The interagency report of one unit for one period of 3, 6, 10 or 12 months: created when the period is
+    closed (reports.signoff.services), with the engine's figures frozen as JSON, then sent, countersigned by
+    the procuracy of the same level (or disputed and reconciled) and, for a province, consolidated. Its
+    figures never change; corrections found later are ``ReportAdjustment`` rows counted in a later period."""
+
+    class Status(models.TextChoices):
+        CLOSED = "closed", _("Data closed, report prepared")
+        SENT = "sent", _("Sent to the procuracy")
+        DISPUTED = "disputed", _("Difference with the procuracy")
+        RESOLVED = "resolved", _("Difference reconciled")
+        COUNTERSIGNED = "countersigned", _("Countersigned by the procuracy")
+        CONSOLIDATED = "consolidated", _("Consolidated and sent up")
+
+    unit = models.ForeignKey("org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="period_reports")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    months = models.PositiveSmallIntegerField(_("months"))
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    closed_period = models.ForeignKey(ClosedPeriod, verbose_name=_("closed period"), on_delete=models.PROTECT,
+                                      related_name="reports")
+    figures = models.JSONField(_("figures"), help_text=_("The engine's report and its sub-units, as closed."))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.CLOSED)
+    created_at = models.DateTimeField(_("prepared at"), auto_now_add=True)
+    sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    countersigned_by = models.CharField(_("countersigned by (procuracy)"), max_length=255, blank=True)
+    countersigned_on = models.DateField(_("countersigned on"), null=True, blank=True)
+    consolidated_on = models.DateField(_("consolidated on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("interagency report")
+        verbose_name_plural = _("interagency reports")
+        ordering = ["-period_end", "unit__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "period_end"], name="period_report_unique"),
+            models.CheckConstraint(condition=Q(months__in=INTERAGENCY_MONTHS), name="period_report_months"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} FY{self.fiscal_year} {self.months}m"
+
+
+class PeriodReportEvent(models.Model):
+    """One step in a report's history (append-only): who did what, when, from which status to which."""
+
+    class Action(models.TextChoices):
+        PREPARED = "prepared", _("Data closed, report prepared")
+        SENT = "sent", _("Sent to the procuracy")
+        COUNTERSIGNED = "countersigned", _("Countersignature recorded")
+        DIFFERENCE = "difference", _("Difference recorded")
+        RESOLVED = "resolved", _("Difference reconciled")
+        CONSOLIDATED = "consolidated", _("Consolidated and sent up")
+        ADJUSTMENT = "adjustment", _("Correction recorded, carried into a later period")
+        ADJUSTMENT_COUNTED = "adjustment_counted", _("Correction of an earlier period counted")
+
+    report = models.ForeignKey(PeriodReport, verbose_name=_("report"), on_delete=models.CASCADE,
+                               related_name="history")
+    action = models.CharField(_("action"), max_length=24, choices=Action.choices)
+    status_from = models.CharField(_("status before"), max_length=16, blank=True)
+    status_to = models.CharField(_("status after"), max_length=16)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("report history entry")
+        verbose_name_plural = _("report history")
+        ordering = ["report", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.action}"
+
+    @property
+    def status_to_label(self) -> str:
+        return PeriodReport.Status(self.status_to).label
+
+
+class ReportDifference(models.Model):
+    """An indicator on which the procuracy holds another figure than the report: both figures, and, once
+    reconciled, the figure agreed and why."""
+
+    report = models.ForeignKey(PeriodReport, verbose_name=_("report"), on_delete=models.CASCADE,
+                               related_name="differences")
+    indicator = models.CharField(_("indicator"), max_length=48, help_text=_("cases.<name> or money.<name>"))
+    agency_value = models.BigIntegerField(_("figure of the enforcement agency"))
+    procuracy_value = models.BigIntegerField(_("figure of the procuracy"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    agreed_value = models.BigIntegerField(_("figure agreed"), null=True, blank=True)
+    resolution = models.TextField(_("how it was reconciled"), blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reconciled by"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    resolved_at = models.DateTimeField(_("reconciled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("difference with the procuracy")
+        verbose_name_plural = _("differences with the procuracy")
+        ordering = ["report", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.indicator}: {self.agency_value} / {self.procuracy_value}"
+
+
+class ReportAdjustment(models.Model):
+    """A correction to a report already closed, found later: recorded against that report, counted in the
+    next interagency period of the same fiscal year that is still open (``counted_in_end``; its report links
+    it when that period is closed). The corrected report's figures never change."""
+
+    report = models.ForeignKey(PeriodReport, verbose_name=_("corrected report"), on_delete=models.PROTECT,
+                               related_name="adjustments")
+    counted_in_end = models.DateField(_("counted in the period ending"))
+    counted_in = models.ForeignKey(PeriodReport, verbose_name=_("counted in report"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="carried_adjustments")
+    description = models.TextField(_("what was wrong"))
+    case_numbers = models.CharField(_("cases concerned"), max_length=1000, blank=True)
+    deltas = models.JSONField(_("change to the figures"), default=dict,
+                              help_text=_('{"cases": {"completed": -1}, "money": {"collected": -500000}}'))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("correction of a closed report")
+        verbose_name_plural = _("corrections of closed reports")
+        ordering = ["report", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} → {self.counted_in_end}"

@@ -199,6 +199,50 @@ def target_set(*, actor, unit: Unit, fiscal_year: int, metric: str, value: Decim
     return target
 
 
+def _target_writable_units(actor):
+    from thads.org.selectors import writable_unit_ids
+
+    return ALL_UNITS if actor is None else writable_unit_ids(actor)
+
+
+def _target_import_row(*, units: dict, writable, actor, number: int, values: dict, columns: dict) -> str | None:
+    """One target of an import (CSV or xlsx): the unit by code, the fiscal year a whole number, the value a
+    number (a decimal comma accepted, at most 2 decimals), then target_set's own rules. Returns the problem
+    ("row N, column C: …", C named as in the file) or None when it was set. The actor (None: a command) may
+    only set the targets of the units they write (unit heads, central administrators)."""
+    def problem(column: str, message: str) -> str:
+        return _("row %(row)s, column %(column)s: %(message)s") % {
+            "row": number, "column": columns.get(column, column), "message": message}
+
+    code = str(values["unit_code"] or "").strip()
+    unit = units.get(code)
+    if unit is None:
+        return _("row %(row)s, column %(column)s: unknown unit «%(code)s»") % {
+            "row": number, "column": columns.get("unit_code", "unit_code"), "code": code}
+    if writable is not ALL_UNITS and unit.pk not in writable:
+        return problem("unit_code", _("you may not set the targets of %(unit)s") % {"unit": unit.code})
+    try:
+        year = int(str(values["fiscal_year"] or "").strip())
+    except ValueError:
+        return _("row %(row)s, column %(column)s: «%(value)s» is not a whole number") % {
+            "row": number, "column": columns.get("fiscal_year", "fiscal_year"), "value": values["fiscal_year"]}
+    value = values["value"]
+    if not isinstance(value, Decimal):
+        try:
+            value = Decimal(str(value or "").strip().replace(",", "."))
+        except InvalidOperation:
+            return _("row %(row)s, column %(column)s: «%(value)s» is not a number") % {
+                "row": number, "column": columns.get("value", "value"), "value": values["value"]}
+    if value.is_finite() and value != value.quantize(Decimal("0.01")):
+        return problem("value", _("%(value)s has more than 2 decimals") % {"value": value})
+    try:
+        target_set(actor=actor, unit=unit, fiscal_year=year, metric=str(values["metric"] or "").strip(),
+                   value=value, decision_ref=str(values.get("decision_ref") or "").strip())
+    except DomainError as error:
+        return problem(error.field or "", error.message)
+    return None
+
+
 @transaction.atomic
 def targets_import_csv(path: str | Path, *, actor=None) -> int:
     """Import targets from a CSV with columns unit_code, fiscal_year, metric, value[, decision_ref]. All or
@@ -212,36 +256,57 @@ def targets_import_csv(path: str | Path, *, actor=None) -> int:
             raise DomainError(_("targets CSV row 1: columns must be unit_code, fiscal_year, metric, value"
                                 "[, decision_ref]."), code="wrong_columns")
         units = {u.code: u for u in Unit.objects.all()}
+        writable = _target_writable_units(actor)
         for number, row in enumerate(reader, start=2):
-            unit = units.get((row["unit_code"] or "").strip())
-            if unit is None:
-                problems.append(_("row %(row)s, column unit_code: unknown unit «%(code)s»") % {
-                    "row": number, "code": row["unit_code"]})
-                continue
-            try:
-                year = int((row["fiscal_year"] or "").strip())
-            except ValueError:
-                problems.append(_("row %(row)s, column fiscal_year: «%(value)s» is not a whole number") % {
-                    "row": number, "value": row["fiscal_year"]})
-                continue
-            try:
-                value = Decimal((row["value"] or "").strip().replace(",", "."))
-            except InvalidOperation:
-                problems.append(_("row %(row)s, column value: «%(value)s» is not a number") % {
-                    "row": number, "value": row["value"]})
-                continue
-            try:
-                target_set(actor=actor, unit=unit, fiscal_year=year, metric=(row["metric"] or "").strip(),
-                           value=value, decision_ref=(row.get("decision_ref") or "").strip())
-            except DomainError as error:
-                problems.append(_("row %(row)s, column %(column)s: %(message)s") % {
-                    "row": number, "column": error.field, "message": error.message})
-                continue
-            count += 1
+            found = _target_import_row(units=units, writable=writable, actor=actor, number=number, values=row,
+                                       columns={})
+            if found:
+                problems.append(found)
+            else:
+                count += 1
     if problems:
         transaction.set_rollback(True)
         raise DomainError("\n".join(problems), code="invalid_targets")
     return count
+
+
+@transaction.atomic
+def targets_import_xlsx(path: str | Path, *, actor=None) -> int:
+    """Import targets from the first sheet of an .xlsx workbook laid out as a statistician types it: one row
+    per unit and year, columns unit code, fiscal year, cases (việc) target, money (tiền) target[, decision]
+    (headings in reports.targets_xlsx), the heading row within the first 10 rows. Same rules as the CSV import
+    (_target_import_row), all or nothing, each problem naming the sheet, the row and the column."""
+    from reports.targets_xlsx import read_targets_workbook
+
+    units = {u.code: u for u in Unit.objects.all()}
+    writable = _target_writable_units(actor)
+    problems, count = [], 0
+    sheet, rows = read_targets_workbook(Path(path))
+    for number, values, columns, row_problems in rows:
+        if row_problems:
+            problems.extend(f"{sheet}, {text}" for text in row_problems)
+            continue
+        for metric in (Metric.CASES, Metric.MONEY):
+            if values[metric] is None:
+                continue
+            found = _target_import_row(units=units, writable=writable, actor=actor, number=number,
+                                       columns={**columns, "value": columns[metric]},
+                                       values={**values, "metric": metric, "value": values[metric]})
+            if found and f"{sheet}, {found}" not in problems:  # a unit or year problem once, not per metric
+                problems.append(f"{sheet}, {found}")
+            elif not found:
+                count += 1
+    if problems:
+        transaction.set_rollback(True)
+        raise DomainError("\n".join(problems), code="invalid_targets")
+    return count
+
+
+def targets_import_file(path: str | Path, *, actor=None) -> int:
+    """targets_import_xlsx for a file ending in .xlsx, targets_import_csv otherwise."""
+    if str(path).lower().endswith(".xlsx"):
+        return targets_import_xlsx(path, actor=actor)
+    return targets_import_csv(path, actor=actor)
 
 
 # ---- periods and snapshots --------------------------------------------------------------------------------
@@ -375,6 +440,8 @@ def job_fail(job: StatsJob, error: Exception) -> None:
 def period_close(*, actor, unit: Unit, end: date, note: str = "", today: date | None = None) -> ClosedPeriod:
     """Close the cumulative period of ``unit`` ending ``end``: store its snapshots (unit and subtree, every
     category) and freeze them. Later events dated inside it count from the next day on (cases.services).
+    For an interagency period (3, 6, 10, 12 months) the reports of the unit and its subtree are prepared
+    (reports.signoff.services.period_reports_prepare).
 
     Statisticians close periods for units in their scope; central administrators anywhere."""
     today = today or timezone.localdate()
@@ -392,4 +459,9 @@ def period_close(*, actor, unit: Unit, end: date, note: str = "", today: date | 
     if is_closed(unit.pk, end):
         raise DomainError(_("This period is already closed."), code="already_closed", field="end")
     snapshots_write(start=fiscal_year_bounds(fiscal_year_of(end))[0], end=end)
-    return ClosedPeriod.objects.create(unit=unit, end=end, closed_by=actor, note=note)
+    closed = ClosedPeriod.objects.create(unit=unit, end=end, closed_by=actor, note=note)
+    # An interagency period (3, 6, 10 or 12 months) gets its report, to be signed off with the procuracy.
+    from reports.signoff.services import period_reports_prepare
+
+    period_reports_prepare(actor=actor, closed=closed)
+    return closed

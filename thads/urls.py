@@ -20,5 +20,6 @@ urlpatterns = [
     path("deadlines/", my_deadlines, name="deadlines"),
     path("dashboard/", include("reports.urls")),
     path("dialogues/", include("dialogues.urls")),
+    path("sign-off/", include("reports.signoff.urls")),
     path("admin/", admin.site.urls),
 ]

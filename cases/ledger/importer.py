@@ -76,7 +76,8 @@ Progress = Callable[[str, int, int], None]
 
 
 def import_ledger(directory: str | Path, *, actor=None, progress: Progress | None = None) -> ImportSummary:
-    """Import the ledger in ``directory``. Returns a summary, or raises LedgerRejected with every issue."""
+    """Import the ledger in ``directory`` (CSV files) or in the .xlsx workbook it names (one sheet per file).
+    Returns a summary, or raises LedgerRejected with every issue."""
     started = time.perf_counter()
     parsed = read_ledger(directory)
     summary = ImportSummary()
@@ -84,7 +85,7 @@ def import_ledger(directory: str | Path, *, actor=None, progress: Progress | Non
     if parsed.refused_files:
         # A file refused as a whole leaves the rows of the others without what they refer to; checking them
         # would bury the real problem under thousands of consequences.
-        raise LedgerRejected(sorted(issues, key=lambda issue: (_FILE_ORDER.get(issue.file, 9), issue.row)))
+        raise LedgerRejected(sorted(issues, key=lambda issue: (parsed.order(issue.file), issue.row)))
     try:
         with transaction.atomic():
             # The services' per-case fact refreshes are collected and run once, set-based, at the end.
@@ -95,13 +96,10 @@ def import_ledger(directory: str | Path, *, actor=None, progress: Progress | Non
     except _Rollback:
         pass
     if issues:
-        issues.sort(key=lambda issue: (_FILE_ORDER.get(issue.file, 9), issue.row, issue.column))
+        issues.sort(key=lambda issue: (parsed.order(issue.file), issue.row, issue.column))
         raise LedgerRejected(issues)
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-_FILE_ORDER = {"units.csv": 0, "banks.csv": 1, "cases.csv": 2, "events.csv": 3}
 
 
 # Case numbers per look-up query (SQLite allows 32,766 parameters), and new cases written per batch (with their
@@ -254,7 +252,7 @@ class _Importer:
         total = len(self.parsed.cases)
         for index, row in enumerate(self.parsed.cases, start=1):
             if index % 500 == 0 or index == total:
-                self.progress("cases.csv", index, total)
+                self.progress(self.parsed.label("cases.csv"), index, total)
             values = row.values
             case_no = values["case_no"]
             if case_no in first_row:
@@ -340,9 +338,9 @@ class _Importer:
                                % {"case": case_no}, "unknown_case")
             before, done = done, done + len(rows)
             for mark in range((before // 1000 + 1) * 1000, done + 1, 1000):
-                self.progress("events.csv", mark, total)
+                self.progress(self.parsed.label("events.csv"), mark, total)
             if done == total and total % 1000:
-                self.progress("events.csv", total, total)
+                self.progress(self.parsed.label("events.csv"), total, total)
 
     def check_new_case_events(self, new: _NewCase, rows: list[Row], batch: list[EventData],
                               closed_through: dict[int, date | None], may_write: dict[int, bool]) -> None:

@@ -1,4 +1,5 @@
-"""Parse a ledger directory into typed rows, collecting every format error with file, row and column.
+"""Parse a ledger directory (or one .xlsx workbook, cases/ledger/xlsx.py) into typed rows, collecting every
+format error with file (or sheet), row and column.
 
 This layer checks only what a single cell can tell (required, type, code lists); the lifecycle and
 reference rules are checked by the services during the import, exactly as for the browser.
@@ -41,6 +42,7 @@ COLUMNS: dict[str, tuple[set[str], set[str]]] = {
     "events.csv": ({"case_no", "date", "kind"}, {"amount", "ground", "note"}),
 }
 REQUIRED_FILES = ("units.csv", "cases.csv", "events.csv")
+FILES = ("units.csv", "banks.csv", "cases.csv", "events.csv")
 # The code lists, read once (a TextChoices' ``values`` is a new list, labels translated, on every call).
 CODES = {column: tuple(choices.values) for column, choices in (
     ("level", UnitLevel), ("origin", Origin), ("category", Category), ("judgment_type", JudgmentType),
@@ -95,24 +97,42 @@ class ParsedLedger:
     refused_bank_codes: set[str] = field(default_factory=set)
     # files missing or refused as a whole (wrong column set, not UTF-8): their rows were not read
     refused_files: set[str] = field(default_factory=set)
+    # how each file is named in the issues: itself for CSV, "sheet cases" for a workbook
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def label(self, name: str) -> str:
+        return self.labels.get(name, name)
+
+    def order(self, label: str) -> int:
+        """Where issues of ``label`` sort: units, banks, cases, events, then anything else (the workbook)."""
+        names = [self.label(name) for name in FILES]
+        return names.index(label) if label in names else len(names)
 
 
 class _RowParser:
-    def __init__(self, ledger: ParsedLedger, file: str, number: int, raw: dict[str, str]):
-        self.ledger, self.file, self.number, self.raw = ledger, file, number, raw
+    def __init__(self, ledger: ParsedLedger, name: str, number: int, raw: dict[str, str], refused_cells=()):
+        self.ledger, self.name, self.file, self.number, self.raw = ledger, name, ledger.label(name), number, raw
         self.values: dict[str, object] = {}
         self.ok = True
+        # cells a workbook reader refused (a formula, a date typed as text…): reported once, not checked again
+        self.blocked = set()
+        for column, refusal in refused_cells:
+            self.error(column, refusal.message, refusal.code)
+            self.blocked.add(column)
 
     def error(self, column: str, message: str, code: str = "invalid") -> None:
         self.ok = False
         self.ledger.issues.append(LedgerIssue(self.file, self.number, column, message, code))
 
     def text(self, column: str, *, required: bool) -> str:
+        if column in self.blocked:
+            self.values[column] = ""
+            return ""
         value = (self.raw.get(column) or "").strip()
         if required and not value:
             self.error(column, _("required, but empty"), "required")
         limit = MAX_LENGTHS.get(column, MAX_CELL_CHARS)
-        if self.file == "banks.csv" and column == "code":
+        if self.name == "banks.csv" and column == "code":
             limit = MAX_LENGTHS["bank_code"]
         if len(value) > limit:
             self.error(column, _("%(length)s characters, at most %(limit)s") % {"length": len(value), "limit": limit},
@@ -163,7 +183,28 @@ class _RowParser:
         return parsed
 
 
-def _read_file(ledger: ParsedLedger, directory: Path, name: str) -> list[tuple[int, dict[str, str]]] | None:
+def check_header(ledger: ParsedLedger, name: str, header: list[str]) -> bool:
+    """The header's columns against the file's: unknown, missing or repeated columns refuse the whole file."""
+    label = ledger.label(name)
+    required, optional = COLUMNS[name]
+    problems = False
+    for column in header:
+        if column not in required | optional:
+            ledger.issues.append(LedgerIssue(label, 1, shown(column), _("unknown column"), "unknown_column"))
+            problems = True
+    for column in sorted(required - set(header)):
+        ledger.issues.append(LedgerIssue(label, 1, column, _("required column missing"), "missing_column"))
+        problems = True
+    duplicates = {column for column in header if header.count(column) > 1}
+    for column in sorted(duplicates):
+        ledger.issues.append(LedgerIssue(label, 1, shown(column), _("repeated column"), "duplicate_column"))
+        problems = True
+    if problems:
+        ledger.refused_files.add(name)
+    return not problems
+
+
+def _read_file(ledger: ParsedLedger, directory: Path, name: str) -> list[tuple[int, dict[str, str], tuple]] | None:
     path = directory / name
     if not path.exists() and not path.is_symlink():
         if name in REQUIRED_FILES:
@@ -186,21 +227,7 @@ def _read_file(ledger: ParsedLedger, directory: Path, name: str) -> list[tuple[i
                 ledger.refused_files.add(name)
                 return None
             header = [column.strip() for column in header]
-            required, optional = COLUMNS[name]
-            problems = False
-            for column in header:
-                if column not in required | optional:
-                    ledger.issues.append(LedgerIssue(name, 1, shown(column), _("unknown column"), "unknown_column"))
-                    problems = True
-            for column in sorted(required - set(header)):
-                ledger.issues.append(LedgerIssue(name, 1, column, _("required column missing"), "missing_column"))
-                problems = True
-            duplicates = {column for column in header if header.count(column) > 1}
-            for column in sorted(duplicates):
-                ledger.issues.append(LedgerIssue(name, 1, shown(column), _("repeated column"), "duplicate_column"))
-                problems = True
-            if problems:
-                ledger.refused_files.add(name)
+            if not check_header(ledger, name, header):
                 return None
             rows = []
             for number, cells in enumerate(reader, start=2):
@@ -214,7 +241,7 @@ def _read_file(ledger: ParsedLedger, directory: Path, name: str) -> list[tuple[i
                     if name == "cases.csv" and "case_no" in header and len(cells) > header.index("case_no"):
                         ledger.refused_case_numbers.add(cells[header.index("case_no")].strip())
                     continue
-                rows.append((number, dict(zip(header, cells, strict=True))))
+                rows.append((number, dict(zip(header, cells, strict=True)), ()))
             return rows
     except UnicodeDecodeError:
         ledger.issues.append(LedgerIssue(name, 0, "", _("not UTF-8 text"), "not_utf8"))
@@ -246,21 +273,32 @@ def _refuse_file(path: Path) -> tuple[str, str] | None:
 
 
 def read_ledger(directory: str | Path) -> ParsedLedger:
+    """Parse the ledger in ``directory`` (CSV files), or in the workbook ``directory`` names (a file ending
+    in .xlsx, one sheet per file: cases/ledger/xlsx.py)."""
     directory = Path(directory)
     ledger = ParsedLedger()
     csv.field_size_limit(CSV_FIELD_LIMIT)
-    if not directory.is_dir():
-        ledger.issues.append(LedgerIssue(str(directory), 0, "", _("not a directory"), "not_a_directory"))
+    if directory.is_file() and not directory.is_symlink() and directory.suffix.lower() == ".xlsx":
+        sources = _read_workbook(ledger, directory)
+        if sources is None:
+            return ledger
+        read = sources.get
+    elif not directory.is_dir():
+        ledger.issues.append(LedgerIssue(str(directory), 0, "", _("neither a directory nor an .xlsx workbook"),
+                                         "not_a_directory"))
         ledger.refused_files.update(REQUIRED_FILES)
         return ledger
+    else:
+        def read(name: str):
+            return _read_file(ledger, directory, name)
 
     def parse(name: str, target: list[Row], fill) -> None:
-        rows = _read_file(ledger, directory, name)
-        for number, raw in rows or []:
-            parser = _RowParser(ledger, name, number, raw)
+        rows = read(name)
+        for number, raw, refused_cells in rows or []:
+            parser = _RowParser(ledger, name, number, raw, refused_cells)
             fill(parser)
             if parser.ok:
-                target.append(Row(name, number, parser.values))
+                target.append(Row(parser.file, number, parser.values))
             else:
                 ledger.bad_rows.add((name, number))
                 key = (raw.get("case_no") if name == "cases.csv" else raw.get("code") or "").strip()
@@ -308,3 +346,78 @@ def read_ledger(directory: str | Path) -> ParsedLedger:
     parse("cases.csv", ledger.cases, case)
     parse("events.csv", ledger.events, event)
     return ledger
+
+
+def _read_workbook(ledger: ParsedLedger, path: Path) -> dict[str, list] | None:
+    """The rows of each sheet of the workbook at ``path``, as _read_file gives them for a CSV file, each cell
+    turned into text by cases.ledger.xlsx.cell_text (a refused cell is reported with its row's other
+    problems). None when the file is not a workbook."""
+    from cases.ledger.xlsx import CellRefused, cell_text, read_workbook, sheet_label
+
+    ledger.labels = {name: sheet_label(name.removesuffix(".csv")) for name in FILES}
+    sources: dict[str, list] = {}
+    try:
+        for title, rows in read_workbook(path):
+            name = f"{title.strip().lower()}.csv"
+            if name not in COLUMNS:
+                ledger.issues.append(LedgerIssue(path.name, 0, "", _(
+                    "unknown sheet «%(sheet)s»; the sheets are units, banks, cases and events") % {"sheet": title},
+                    "unknown_sheet"))
+                continue
+            if name in sources:
+                ledger.issues.append(LedgerIssue(ledger.label(name), 0, "", _("sheet repeated"), "duplicate_sheet"))
+                continue
+            sources[name] = _sheet_rows(ledger, name, rows, CellRefused, cell_text)
+    except Exception as error:  # noqa: BLE001 (openpyxl raises zipfile, KeyError, XML and its own errors)
+        ledger.issues.append(LedgerIssue(path.name, 0, "", _("not a readable Excel workbook (.xlsx): %(error)s") % {
+            "error": type(error).__name__}, "not_a_workbook"))
+        ledger.refused_files.update(REQUIRED_FILES)
+        return None
+    for name in REQUIRED_FILES:
+        if name not in sources:
+            ledger.issues.append(LedgerIssue(ledger.label(name), 0, "", _("sheet missing"), "missing_file"))
+            ledger.refused_files.add(name)
+    return sources
+
+
+def _sheet_rows(ledger: ParsedLedger, name: str, rows, refused_type, cell_text) -> list | None:
+    label = ledger.label(name)
+    header = None
+    result = []
+    for number, cells in rows:
+        if header is None:
+            if number != 1 or all(cell.value is None for cell in cells):
+                ledger.issues.append(LedgerIssue(label, 1, "", _("empty sheet, the header row is missing"),
+                                                 "empty_file"))
+                ledger.refused_files.add(name)
+                return None
+            header = [str(cell.value).strip() if cell.value is not None else "" for cell in cells]
+            while header and not header[-1]:
+                header.pop()
+            if not check_header(ledger, name, header):
+                return None
+            continue
+        if all(cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()) for cell in cells):
+            continue  # blank row
+        outside = [cell for cell in cells[len(header):] if cell.value is not None]
+        if outside:
+            ledger.issues.append(LedgerIssue(label, number, "", _(
+                "a cell right of the last column of the header"), "wrong_cell_count"))
+            ledger.bad_rows.add((name, number))
+            if name == "cases.csv" and "case_no" in header:
+                ledger.refused_case_numbers.add(str(cells[header.index("case_no")].value or "").strip())
+            continue
+        raw, refused = {}, []
+        for position, column in enumerate(header):
+            cell = cells[position] if position < len(cells) else None
+            try:
+                raw[column] = cell_text(cell, column) if cell is not None else ""
+            except refused_type as refusal:
+                raw[column] = ""
+                refused.append((column, refusal))
+        result.append((number, raw, tuple(refused)))
+    if header is None:
+        ledger.issues.append(LedgerIssue(label, 1, "", _("empty sheet, the header row is missing"), "empty_file"))
+        ledger.refused_files.add(name)
+        return None
+    return result

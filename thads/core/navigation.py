@@ -27,6 +27,7 @@ def navigation(request) -> dict:
         directs = profile.role in (Role.UNIT_HEAD, Role.STATISTICIAN, Role.CENTRAL_ADMIN) or sees_everything(user)
         if directs:
             items.append(("reports:dashboard", _("Dashboard")))
+            items.append(("signoff:list", _("Sign-off")))
         items.append(("cases:work", _("My work")))
         if directs:
             items.append(("cases:review", _("Case review")))

@@ -1,4 +1,5 @@
-"""python manage.py import_ledger DIR — import a case ledger (shared/ledger-format.md), all or nothing."""
+"""python manage.py import_ledger DIR|FILE.xlsx — import a case ledger (shared/ledger-format.md): a directory of
+CSV files or one workbook with a sheet per file. All or nothing."""
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -28,7 +29,7 @@ class ProgressPrinter:
             self.stage, self.stage_started, self.last_shown = stage, now, now
         if self.live:
             self._live(stage, done, total, now)
-        elif stage.endswith(".csv") and total >= 1000:
+        elif stage != "writing" and total >= 1000:
             previous = self.last_done.get(stage, 0)
             if done == total or done - previous >= total / 10:
                 self.last_done[stage] = done
@@ -49,10 +50,11 @@ class ProgressPrinter:
 
 
 class Command(BaseCommand):
-    help = "Import a case ledger directory (units.csv, banks.csv, cases.csv, events.csv). All or nothing."
+    help = ("Import a case ledger: a directory (units.csv, banks.csv, cases.csv, events.csv) or one .xlsx workbook "
+            "with the sheets units, banks, cases, events. All or nothing.")
 
     def add_arguments(self, parser):
-        parser.add_argument("directory")
+        parser.add_argument("directory", help="the ledger directory, or the .xlsx workbook")
         parser.add_argument("--quiet-progress", action="store_true", help="do not print progress lines")
 
     def handle(self, *args, directory, quiet_progress=False, **options):
