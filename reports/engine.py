@@ -149,6 +149,20 @@ facts AS (
 ),"""
 
 
+# The same, one row per case with its number (the drill-down lists); the state before the period is not stored.
+_FACTS_CASES = """
+facts AS (
+    SELECT f.case_id AS case_id, c.case_no AS case_no, CAST(NULL AS varchar(32)) AS status_before,
+           '' AS ground_before, f.unit_id AS unit_id, f.category AS category, f.origin AS origin,
+           f.officer_id AS officer_id, CASE WHEN f.carried THEN 1 ELSE 0 END AS carried,
+           CASE WHEN f.is_new THEN 1 ELSE 0 END AS is_new, f.base_money AS base_money, f.status_end AS status_end,
+           f.ground_end AS ground_end, f.remaining_end AS remaining_end, f.terminated_end AS terminated_end,
+           f.collected AS collected, f.reduced AS reduced
+    FROM reports_caseyearfact f JOIN cases_case c ON c.id = f.case_id
+    WHERE f.fiscal_year = %(fiscal_year)s {fact_filter}
+)"""
+
+
 @dataclass(frozen=True)
 class GroupRow:
     unit_id: int
@@ -245,6 +259,42 @@ def _filtered(sql: str, params: dict, *, category, unit_ids, origin, bank_id, of
     return sql.format(case_filter=case_filter, event_filter=event_filter)
 
 
+def source_for(start: date, end: date, bank_id: int | None = None, source: str | None = None) -> str:
+    """Where [start, end] is read from: the per-case facts when they answer it exactly (and no creditor bank
+    is asked for: the facts carry none), else the events. ``source`` forces one."""
+    if source is not None:
+        return source
+    return "facts" if bank_id is None and facts_answer(start, end) else "events"
+
+
+def _facts_filter(params: dict, *, start: date, end: date, category, unit_ids, origin, bank_id,
+                  officer_id) -> str:
+    """The conditions on the facts (alias ``f``) of [start, end] for the case filters of ``group_rows``;
+    the values go into ``params``."""
+    fiscal_year = fiscal_year_of(end)
+    if start != fiscal_year_bounds(fiscal_year)[0]:
+        raise ValueError("the facts hold fiscal years from 1 October only")
+    if bank_id is not None:
+        raise ValueError("the facts hold no creditor bank")
+    params["fiscal_year"] = fiscal_year
+    fact_filter = ""
+    if category:
+        params["category"] = category
+        fact_filter += " AND f.category = %(category)s"
+    if unit_ids is not None:
+        fact_filter += f" AND f.unit_id IN ({_in_clause('unit', sorted(set(unit_ids)), params)})"
+    if origin:
+        params["origin"] = origin
+        fact_filter += " AND f.origin = %(origin)s"
+    if officer_id is not None:
+        if officer_id == 0:
+            fact_filter += " AND f.officer_id IS NULL"
+        else:
+            params["officer"] = officer_id
+            fact_filter += " AND f.officer_id = %(officer)s"
+    return fact_filter
+
+
 def group_rows(*, start: date, end: date, category: str | None = None,
                unit_ids: Iterable[int] | None = None, source: str | None = None, origin: str | None = None,
                bank_id: int | None = None, officer_id: int | None = None) -> list[GroupRow]:
@@ -255,35 +305,13 @@ def group_rows(*, start: date, end: date, category: str | None = None,
     are complete for that year and hold nothing dated after ``end``; any other period from the events.
     ``source`` ("facts" or "events") forces one (tests and benchmarks compare them)."""
     params: dict = {"start": start, "end": end}
-    if source is None:
-        # The facts carry no creditor bank: a bank's figures come from the events.
-        source = "facts" if bank_id is None and facts_answer(start, end) else "events"
-    if source == "facts":
-        fiscal_year = fiscal_year_of(end)
-        if start != fiscal_year_bounds(fiscal_year)[0]:
-            raise ValueError("the facts hold fiscal years from 1 October only")
-        params["fiscal_year"] = fiscal_year
-        fact_filter = ""
-        if category:
-            params["category"] = category
-            fact_filter += " AND f.category = %(category)s"
-        if unit_ids is not None:
-            fact_filter += f" AND f.unit_id IN ({_in_clause('unit', sorted(set(unit_ids)), params)})"
-        if origin:
-            params["origin"] = origin
-            fact_filter += " AND f.origin = %(origin)s"
-        if officer_id is not None:
-            if officer_id == 0:
-                fact_filter += " AND f.officer_id IS NULL"
-            else:
-                params["officer"] = officer_id
-                fact_filter += " AND f.officer_id = %(officer)s"
-        if bank_id is not None:
-            raise ValueError("the facts hold no creditor bank")
+    filters = {"category": category, "unit_ids": unit_ids, "origin": origin, "bank_id": bank_id,
+               "officer_id": officer_id}
+    if source_for(start, end, bank_id, source) == "facts":
+        fact_filter = _facts_filter(params, start=start, end=end, **filters)
         sql = "WITH " + _FACTS_SOURCE.format(fact_filter=fact_filter) + _SUMS.format(source="facts")
     else:
-        sql = _filtered(_EVENTS_AGGREGATE, params, category=category, unit_ids=unit_ids, origin=origin,
-                        bank_id=bank_id, officer_id=officer_id)
+        sql = _filtered(_EVENTS_AGGREGATE, params, **filters)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -295,35 +323,100 @@ def group_rows(*, start: date, end: date, category: str | None = None,
     return result
 
 
+def _classified_cases(params: dict, *, start: date, end: date, source: str, filters: dict) -> str:
+    """``WITH … classified``: one row per counted case in scope, with its case number and the columns of
+    ``classified`` — over the events (with the state before the period) or over the stored facts (the state
+    before the period is left NULL: ``case_rows`` reads it from the events for the rows it returns)."""
+    if source == "facts":
+        fact_filter = _facts_filter(params, start=start, end=end, **filters)
+        return "WITH " + _FACTS_CASES.format(fact_filter=fact_filter) + "," + _CLASSIFIED.replace(
+            "{extra}", "case_id, case_no, status_before, ground_before, ").replace("{source}", "facts") + "\n"
+    return _filtered(CLASSIFIED_SQL, params, **filters)
+
+
+def _class_condition(case_class: str, money: bool) -> tuple[str, str]:
+    """(the condition a case of the list meets, the amount it adds to the money figure)."""
+    membership, amount = CLASS_SQL[case_class]
+    if membership is None and not money:
+        raise KeyError(case_class)
+    return (f"({amount}) <> 0" if money else membership), amount
+
+
 def case_rows(*, start: date, end: date, case_class: str, money: bool = False, category: str | None = None,
               unit_ids: Iterable[int] | None = None, origin: str | None = None, bank_id: int | None = None,
-              officer_id: int | None = None) -> list[CaseRow]:
-    """The cases behind one figure for [start, end], by case number, with the same filters as ``group_rows``.
+              officer_id: int | None = None, offset: int = 0, limit: int | None = None,
+              source: str | None = None) -> list[CaseRow]:
+    """The cases behind one figure for [start, end], by case number, with the same filters as ``group_rows``
+    (and read from the same source: facts or events); ``offset`` and ``limit`` take one page of them.
 
     ``money`` False: the cases the count ``case_class`` counts (as many as the figure). ``money`` True: the
     cases that add a non-zero amount to the money figure ``case_class`` (their amounts sum to the figure):
     money "completed" is what was collected or reduced on any case, whatever its end. Raises KeyError for an
     unknown class (and for "collected" or "reduced" as counts: they are money only)."""
-    membership, amount = CLASS_SQL[case_class]
-    if membership is None and not money:
-        raise KeyError(case_class)
-    condition = f"({amount}) <> 0" if money else membership
+    condition, amount = _class_condition(case_class, money)
     params: dict = {"start": start, "end": end}
-    select = CLASSIFIED_SQL + f"""
+    source = source_for(start, end, bank_id, source)
+    filters = {"category": category, "unit_ids": unit_ids, "origin": origin, "bank_id": bank_id,
+               "officer_id": officer_id}
+    page = ""
+    if limit is not None:
+        params["limit"], params["offset"] = int(limit), int(offset)
+        page = " LIMIT %(limit)s OFFSET %(offset)s"
+    elif offset:
+        raise ValueError("an offset needs a limit")
+    sql = _classified_cases(params, start=start, end=end, source=source, filters=filters) + f"""
 SELECT case_id, case_no, carried, is_new, status_before, ground_before, status_end, ground_end, outcome, base_money,
        collected, reduced, remaining_end, {amount} AS amount
-FROM classified WHERE {condition} ORDER BY case_no, case_id
+FROM classified WHERE {condition} ORDER BY case_no, case_id{page}
 """  # noqa: S608 (class SQL is a constant; values are placeholders)
-    sql = _filtered(select, params, category=category, unit_ids=unit_ids, origin=origin, bank_id=bank_id,
-                    officer_id=officer_id)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return [CaseRow(case_id, case_no, bool(carried), bool(is_new), status_before, ground_before or "", status_end,
-                    ground_end or "", outcome, int(base or 0), int(collected or 0), int(reduced or 0),
-                    int(remaining or 0), int(value or 0))
-            for (case_id, case_no, carried, is_new, status_before, ground_before, status_end, ground_end, outcome, base,
-                 collected, reduced, remaining, value) in rows]
+    before = _states_before([row[0] for row in rows], start) if source == "facts" else {}
+    result = []
+    for (case_id, case_no, carried, is_new, status_before, ground_before, status_end, ground_end, outcome, base,
+         collected, reduced, remaining, value) in rows:
+        if source == "facts":
+            status_before, ground_before = before.get(case_id, (None, ""))
+        result.append(CaseRow(case_id, case_no, bool(carried), bool(is_new), status_before, ground_before or "",
+                              status_end, ground_end or "", outcome, int(base or 0), int(collected or 0),
+                              int(reduced or 0), int(remaining or 0), int(value or 0)))
+    return result
+
+
+def case_rows_totals(*, start: date, end: date, case_class: str, money: bool = False, category: str | None = None,
+                     unit_ids: Iterable[int] | None = None, origin: str | None = None, bank_id: int | None = None,
+                     officer_id: int | None = None, source: str | None = None) -> tuple[int, int]:
+    """(how many cases ``case_rows`` lists, the sum of their amounts) with the same arguments, in one
+    aggregate: a list's count and total without reading its rows."""
+    condition, amount = _class_condition(case_class, money)
+    params: dict = {"start": start, "end": end}
+    filters = {"category": category, "unit_ids": unit_ids, "origin": origin, "bank_id": bank_id,
+               "officer_id": officer_id}
+    select = f"SELECT COUNT(*), SUM({amount}) FROM classified WHERE {condition}\n"  # noqa: S608 (constants)
+    sql = _classified_cases(params, start=start, end=end, source=source_for(start, end, bank_id, source),
+                            filters=filters) + select
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        count, total = cursor.fetchone()
+    return int(count or 0), int(total or 0)
+
+
+def _states_before(case_ids: list[int], start: date) -> dict[int, tuple[str, str]]:
+    """{case id: (status, ground) after its last event dated before ``start``} for a page of cases — what
+    per_case_sql calls ``eb`` (cases without such an event are left out). One query."""
+    if not case_ids:
+        return {}
+    params: dict = {"start": start}
+    ids = _in_clause("case", case_ids, params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+SELECT e.case_id, e.status_after, e.ground_after
+FROM cases_caseevent e
+WHERE e.case_id IN ({ids}) AND e.sequence = (
+    SELECT MAX(x.sequence) FROM cases_caseevent x WHERE x.case_id = e.case_id AND x.stat_date < %(start)s)
+""", params)  # noqa: S608 (placeholders only)
+        return {case_id: (status, ground or "") for case_id, status, ground in cursor.fetchall()}
 
 
 def facts_answer(start: date, end: date) -> bool:
