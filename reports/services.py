@@ -22,6 +22,7 @@ from reports.engine import (
     case_rows,
     case_rows_totals,
     group_rows,
+    hierarchy_on,
     previous_year,
     roll_up,
     source_for,
@@ -168,7 +169,7 @@ def report_case_listing(*, unit: Unit, start: date, end: date, case_class: str, 
         raise DomainError(_("Unknown class «%(name)s»; use one of: %(valid)s.") % {
             "name": case_class, "valid": ", ".join(CASE_CLASSES)}, code="invalid_choice", field="class")
     return CaseListing(start=start, end=end, case_class=case_class, money=money,
-                       unit_ids=Hierarchy(end).subtree_of(unit.pk),
+                       unit_ids=hierarchy_on(end).subtree_of(unit.pk),
                        filters={"category": category, "origin": origin or None, "bank_id": bank_id,
                                 "officer_id": officer_id})
 
@@ -199,7 +200,7 @@ def report_breakdown(*, unit: Unit, start: date, end: date, by: str, category: s
     """The figures of ``unit`` split by ``by``: "category", "origin", "officer" (forms 4 and 5) or "unit"
     (its direct children), optionally narrowed to one origin or one creditor bank's cases."""
     _check_period(start, end, category, origin)
-    hierarchy = Hierarchy(end)
+    hierarchy = hierarchy_on(end)
     rows = group_rows(start=start, end=end, category=category, unit_ids=hierarchy.subtree_of(unit.pk),
                       origin=origin or None, bank_id=bank_id)
     if by == "unit":
