@@ -55,6 +55,11 @@ def measure_call(function, requests: int) -> dict:
             "queries": len(captured.captured_queries)}
 
 
+def _progress(label: str, page: dict, baseline: dict) -> None:
+    print(f"  measured {label}: median {page['median'] * 1000:.1f} ms, p95 {page['p95'] * 1000:.1f} ms, "
+          f"{page['queries']} queries; bare p95 {baseline['p95'] * 1000:.1f} ms", file=sys.stderr)
+
+
 def synthetic_scope():
     """(people, province, office, root) of the synthetic dataset, created by pages_bench once; the facts of the
     officer's cases follow their assignment (pages_bench assigns them in bulk)."""
@@ -176,7 +181,7 @@ def main() -> None:
         page = measure(clients[who], path, args.requests)
         baseline = measure(bare, bare_path, args.requests)
         rows.append((label, page, baseline, path))
-        print(f"  measured {label}", file=sys.stderr)
+        _progress(label, page, baseline)
     # The sub-unit table alone: the engine read behind it (the page above includes it).
     for label, unit, start, end in (("sub-unit table, FY to date", province, fiscal_year_bounds(current)[0], today),
                                     (f"sub-unit table, FY{whole_year}", year_unit, year_start, year_end)):
@@ -187,7 +192,7 @@ def main() -> None:
         unit_ids = units(unit, end)
         baseline = measure(bare, f"/bare/sub-units/?units={unit_ids}&year={fiscal_year_of(end)}", args.requests)
         rows.append((label, table, baseline, f"report_breakdown({unit.code}, {start}–{end}, by=unit)"))
-        print(f"  measured {label}", file=sys.stderr)
+        _progress(label, table, baseline)
 
     print(f"\n| {'page':48} | median ms | p95 ms | queries | bare p95 ms | ÷ bare | goal |")
     print("|---|---|---|---|---|---|---|")
