@@ -1,5 +1,8 @@
 """Filters of the bank API's case list (django-filter)."""
+from datetime import UTC
+
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +12,25 @@ from cases.models import Case, Party
 from thads.core.text import fold
 from thads.org.models import Unit
 from thads.org.selectors import jurisdiction_unit_ids
+
+
+class _InRangeIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO date-time that the database can compare: one whose UTC time is still a date (0001-01-01 at
+    +07:00 is not), else the usual "enter a valid date/time" error, never a 5xx."""
+
+    def clean(self, value):
+        moment = super().clean(value)
+        if moment is not None:
+            try:
+                moment.astimezone(UTC)
+            except (OverflowError, ValueError):
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return moment
+
+
+class InRangeIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = _InRangeIsoDateTimeField
+
 
 # The API's status names (domain.md §3): "in_progress" is a case with conditions; every hoãn ground is
 # "postponed"; tạm đình chỉ is "suspended".
@@ -23,18 +45,23 @@ API_STATUSES = {
     "separate_book": Status.SEPARATE_BOOK,
 }
 API_STATUS_OF = {internal: api for api, internal in API_STATUSES.items()}
+# The API's statuses with their labels: one named enum (StatusEnum) for the filter and the fields.
+API_STATUS_CHOICES = [(api, Status(internal).label) for api, internal in API_STATUSES.items()]
 
 
 class BankCaseFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=[(k, k) for k in API_STATUSES], method="filter_status",
+    status = django_filters.ChoiceFilter(choices=API_STATUS_CHOICES, method="filter_status",
                                          help_text=_("Case status, as the API names it."))
-    category = django_filters.ChoiceFilter(choices=Category.choices)
+    category = django_filters.ChoiceFilter(choices=Category.choices, help_text=_("Category of the case."))
     unit = django_filters.CharFilter(method="filter_unit",
                                      help_text=_("Unit code; includes the units below it and those it replaced."))
     # ISO dates only: the API does not follow the reader's language (docs/api.md)
-    accepted_from = django_filters.DateFilter(field_name="accepted_on", lookup_expr="gte", input_formats=["%Y-%m-%d"])
-    accepted_to = django_filters.DateFilter(field_name="accepted_on", lookup_expr="lte", input_formats=["%Y-%m-%d"])
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    accepted_from = django_filters.DateFilter(field_name="accepted_on", lookup_expr="gte", input_formats=["%Y-%m-%d"],
+                                              help_text=_("Cases accepted on or after this date (YYYY-MM-DD)."))
+    accepted_to = django_filters.DateFilter(field_name="accepted_on", lookup_expr="lte", input_formats=["%Y-%m-%d"],
+                                            help_text=_("Cases accepted on or before this date (YYYY-MM-DD)."))
+    updated_since = InRangeIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte",
+                                             help_text=_("Cases changed at or after this moment (ISO 8601)."))
     q = django_filters.CharFilter(method="filter_q", help_text=_("Case number, decision number or debtor name."))
 
     class Meta:

@@ -17,9 +17,23 @@ class Bank(models.Model):
         return f"{self.code} — {self.name}"
 
 
+class ApiScope(models.TextChoices):
+    """What a key may do (docs/api.md «Scopes»). A key holds a list of them; an endpoint needs one."""
+
+    CASES_READ = "cases:read", _("Read the bank's cases (list and detail)")
+    CHANGES_READ = "changes:read", _("Read the change feed")
+    WEBHOOKS_MANAGE = "webhooks:manage", _("Manage webhook endpoints")
+    DIALOGUES_WRITE = "dialogues:write", _("Write to case dialogues")
+
+
+def all_scopes() -> list[str]:
+    return [scope.value for scope in ApiScope]
+
+
 class ApiKey(models.Model):
     """A bank's credential for the REST API. The key is shown once at creation; only its SHA-256 is stored
-    (a key is 32 random bytes, so a plain digest is enough: there is nothing to guess)."""
+    (a key is 32 random bytes, so a plain digest is enough: there is nothing to guess). A key may be restricted
+    to some scopes (every scope by default) and may expire."""
 
     bank = models.ForeignKey(Bank, verbose_name=_("bank"), on_delete=models.PROTECT, related_name="api_keys")
     label = models.CharField(_("label"), max_length=255, blank=True)
@@ -31,6 +45,11 @@ class ApiKey(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    scopes = models.JSONField(_("scopes"), default=all_scopes, blank=True,
+                              help_text=_("What the key may do: cases:read, changes:read, webhooks:manage, "
+                                          "dialogues:write."))
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True,
+                                      help_text=_("Empty: the key does not expire."))
 
     class Meta:
         verbose_name = _("API key")
@@ -39,6 +58,12 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bank_id} {self.prefix}…{' (revoked)' if self.revoked_at else ''}"
+
+    def is_expired(self, now) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in (self.scopes or [])
 
 
 class Collateral(models.Model):

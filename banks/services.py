@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from banks.models import ApiKey, Bank
+from banks.models import ApiKey, ApiScope, Bank
 from thads.core.errors import DomainError
 
 
@@ -33,15 +33,32 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def api_key_scopes_clean(scopes) -> list[str]:
+    """The scopes as stored (known, no repeats, in the documented order); an unknown one is refused."""
+    wanted = {scope.strip() for scope in scopes if scope.strip()}
+    unknown = sorted(wanted - set(ApiScope.values))
+    if unknown:
+        raise DomainError(_("Unknown scope «%(scope)s»; the scopes are: %(known)s.") % {
+            "scope": unknown[0], "known": ", ".join(ApiScope.values)}, code="unknown_scope", field="scopes")
+    if not wanted:
+        raise DomainError(_("A key needs at least one scope."), code="no_scope", field="scopes")
+    return [scope for scope in ApiScope.values if scope in wanted]
+
+
 @transaction.atomic
-def api_key_create(*, bank: Bank, label: str = "", actor=None) -> tuple[ApiKey, str]:
-    """Create a key for ``bank``; returns the stored record and the key itself, which is never shown again."""
+def api_key_create(*, bank: Bank, label: str = "", actor=None, scopes=None, expires_at=None) -> tuple[ApiKey, str]:
+    """Create a key for ``bank``; returns the stored record and the key itself, which is never shown again.
+    ``scopes``: what it may do (every scope when None); ``expires_at``: when it stops working (never when None),
+    which must be in the future."""
+    scopes = list(ApiScope.values) if scopes is None else api_key_scopes_clean(scopes)
+    if expires_at is not None and expires_at <= timezone.now():
+        raise DomainError(_("The expiry must be in the future."), code="expiry_in_past", field="expires_at")
     prefix = secrets.token_hex(4)
     while ApiKey.objects.filter(prefix=prefix).exists():
         prefix = secrets.token_hex(4)
     key = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     record = ApiKey.objects.create(bank=bank, label=label.strip(), prefix=prefix, key_hash=_digest(key),
-                                   created_by=actor)
+                                   created_by=actor, scopes=scopes, expires_at=expires_at)
     return record, key
 
 
@@ -52,17 +69,30 @@ def api_key_revoke(*, key: ApiKey) -> ApiKey:
     return key
 
 
-def api_key_authenticate(token: str) -> ApiKey | None:
-    """The live key matching ``token``, or None. Constant-time comparison of the digests; records the use
-    (at most once a minute, so reading does not turn every request into a write)."""
+def api_key_identify(token: str) -> ApiKey | None:
+    """The unrevoked key matching ``token`` (expired or not: the caller says which), or None. Constant-time
+    comparison of the digests; writes nothing."""
     parts = token.split("_", 2)
     if len(parts) != 3 or parts[0] != KEY_PREFIX:
         return None
     key = ApiKey.objects.select_related("bank").filter(prefix=parts[1]).first()
     if key is None or key.revoked_at is not None or not hmac.compare_digest(key.key_hash, _digest(token)):
         return None
+    return key
+
+
+def api_key_record_use(key: ApiKey) -> ApiKey:
+    """Record that ``key`` was used (at most once a minute, so reading does not turn every request into a write)."""
     now = timezone.now()
     if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
         key.last_used_at = now
     return key
+
+
+def api_key_authenticate(token: str) -> ApiKey | None:
+    """The live (unrevoked, unexpired) key matching ``token``, or None; records the use."""
+    key = api_key_identify(token)
+    if key is None or key.is_expired(timezone.now()):
+        return None
+    return api_key_record_use(key)

@@ -124,6 +124,29 @@ def dashboard_xlsx(*, unit, filters, title: str, report: dict, rows: list[dict],
     return workbook_response(workbook, f"{unit.code}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}-dashboard.xlsx")
 
 
+def seized_xlsx(rows, *, totals, unit, filters) -> FileResponse:
+    """The in-progress cases with seized assets: the money still to collect against the assets' valuation."""
+    workbook = Workbook(write_only=True)
+    with translation.override("vi"):
+        sheet = workbook.create_sheet(_("Seized assets"))
+        write_row(sheet, [unit.name], bold=True)
+        write_row(sheet, [_("Money behind the seized assets")])
+        write_row(sheet, [_("Period %(start)s – %(end)s") % {"start": filters.start.strftime("%d/%m/%Y"),
+                                                             "end": filters.end.strftime("%d/%m/%Y")}])
+        write_row(sheet, [_("Number of cases"), totals.cases])
+        write_row(sheet, [_("Still to collect"), totals.remaining])
+        write_row(sheet, [_("Latest valuation of the assets"), totals.valued])
+        write_row(sheet, [_("Not covered by the valuation"), totals.uncovered])
+        write_row(sheet, [])
+        write_row(sheet, [_("Case"), _("Seized assets"), _("Still to collect"), _("Latest valuation"),
+                          _("Asking price now"), _("Failed auction rounds"), _("Not covered by the valuation")],
+                  bold=True)
+        for row in rows:
+            write_row(sheet, [row.case_no, row.assets, row.remaining, row.valued, row.asking, row.failed_rounds,
+                              row.uncovered])
+    return workbook_response(workbook, f"{unit.code}-{filters.end:%Y%m%d}-seized-assets.xlsx")
+
+
 def _float(value) -> float | None:
     """A rate, target, gap or growth as a number rounded to 2 decimals (None stays an empty cell)."""
     return None if value is None else round(float(value), 2)

@@ -1,5 +1,5 @@
 """Reads for statistics: targets, closures, snapshots, jobs."""
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Max
@@ -83,6 +83,36 @@ def can_see_dashboard(user) -> bool:
     return profile is not None and profile.role in (Role.UNIT_HEAD, Role.STATISTICIAN, Role.CENTRAL_ADMIN)
 
 
+def can_refresh_statistics(user) -> bool:
+    """Statisticians and central administrators (and superusers) may run the statistics refresh from the
+    dashboard; unit heads read the figures only."""
+    from thads.org.models import Role
+    from thads.org.selectors import officer_profile_of, sees_everything
+
+    if sees_everything(user):
+        return True
+    profile = officer_profile_of(user)
+    return profile is not None and profile.role in (Role.STATISTICIAN, Role.CENTRAL_ADMIN)
+
+
+def refresh_in_flight():
+    """The statistics refresh that is queued or running, if any (one at a time: a second request joins it).
+    A job left pending or running for longer than Celery's hard time limit is not waited for."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    since = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    return (StatsJob.objects.filter(kind__in=("manual_refresh", "nightly_refresh"), created_at__gte=since,
+                                    status__in=(StatsJob.Status.PENDING, StatsJob.Status.RUNNING))
+            .order_by("-created_at").first())
+
+
+def last_refresh():
+    """The latest statistics refresh that succeeded (nightly or asked for), or None."""
+    return (StatsJob.objects.filter(kind__in=("manual_refresh", "nightly_refresh"),
+                                    status=StatsJob.Status.SUCCEEDED).order_by("-finished_at").first())
+
+
 def dashboard_unit(user, code: str | None) -> Unit | None:
     """The unit whose dashboard ``user`` asks for: ``code``, or their own unit when None. None when it does not
     exist or lies outside the user's jurisdiction (thads.org.selectors.readable_unit_ids), so that another
@@ -106,3 +136,42 @@ def top_units(on: date) -> list[Unit]:
 
 def unit_ids_by_code(codes) -> dict[str, int]:
     return dict(Unit.objects.filter(code__in=list(codes)).values_list("code", "id"))
+
+
+# ---- the forecast: what would close the gap ------------------------------------------------------------------
+
+def gap_closing_cases(*, unit: Unit, on: date, needed: int, category: str | None = None, origin: str | None = None,
+                      bank_id: int | None = None, officer_id: int | None = None):
+    """The fewest open cases with conditions (in progress: with conditions, or postponed on ground c) of
+    ``unit``'s figures on ``on`` (its subtree as the engine counts it, reports.engine.Hierarchy) whose remaining
+    money adds up to ``needed`` đồng: largest remaining first, among equals those with a seized asset in an
+    open auction first, then by case number. One ordered query with a running total (a window), the cases
+    kept while the total before them is short of ``needed``.
+
+    Returns (the cases, as a queryset annotated with ``in_auction``; how many; whether all the open cases
+    together reach ``needed``). ``officer_id`` 0: the cases assigned to nobody."""
+    from django.db.models import Exists, F, OuterRef, Q, RowRange, Sum, Window
+
+    from cases.codes import SeizureStatus, Status
+    from cases.models import Auction, Case
+    from thads.org.hierarchy import Hierarchy
+
+    open_auction = Auction.objects.filter(closed_as="", seizure__status=SeizureStatus.IN_FORCE,
+                                          seizure__asset__links__case=OuterRef("pk"))
+    cases = Case.objects.filter(unit_id__in=Hierarchy(on).subtree_of(unit.pk), amount_remaining__gt=0).filter(
+        Q(status=Status.WITH_CONDITIONS) | Q(status=Status.POSTPONED, status_ground="c"))
+    if category:
+        cases = cases.filter(category=category)
+    if origin:
+        cases = cases.filter(origin=origin)
+    if bank_id is not None:
+        cases = cases.filter(creditor_bank_id=bank_id)
+    if officer_id is not None:
+        cases = cases.filter(officer__isnull=True) if officer_id == 0 else cases.filter(officer_id=officer_id)
+    order = [F("amount_remaining").desc(), F("in_auction").desc(), F("case_no").asc()]
+    ranked = cases.annotate(in_auction=Exists(open_auction)).annotate(
+        running=Window(Sum("amount_remaining"), order_by=order + [F("pk").asc()], frame=RowRange(None, 0)))
+    chosen = ranked.filter(running__lt=F("amount_remaining") + needed).order_by(*order)
+    count = chosen.count()
+    total = cases.aggregate(total=Sum("amount_remaining"))["total"] or 0
+    return chosen, count, total >= needed

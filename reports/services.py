@@ -4,6 +4,7 @@ Every figure comes from reports.engine (aggregates in the database); this module
 target, year-on-year growth, and stores snapshots.
 """
 import csv
+import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -36,6 +37,8 @@ from thads.core.dates import fiscal_year_bounds, fiscal_year_of
 from thads.core.errors import DomainError, PermissionDeniedError
 from thads.org.models import Role, Unit
 from thads.org.selectors import ALL_UNITS, officer_profile_of, readable_unit_ids
+
+logger = logging.getLogger(__name__)
 
 GROWTH_INDICATORS = ("accepted", "to_enforce", "with_conditions", "resolved", "collected", "rate")
 
@@ -383,6 +386,34 @@ def statistics_refresh(*, job: StatsJob, today: date | None = None) -> int:
 def job_create(*, kind: str, params: dict | None = None, actor=None, unit: Unit | None = None) -> StatsJob:
     """A job for ``unit``, or for every unit when None (a national refresh)."""
     return StatsJob.objects.create(kind=kind, params=params or {}, requested_by=actor, unit=unit)
+
+
+def statistics_refresh_request(*, actor, unit: Unit) -> tuple[StatsJob, bool]:
+    """Run the statistics refresh now, from the dashboard: (the job, whether it was created). When a refresh is
+    already queued or running it is returned instead (one at a time: the second request follows the first).
+    The job is queued on the "stats" queue once this transaction commits (in-process without a broker). It
+    refreshes every unit (the facts, then the snapshots); ``unit`` is whose page asked, for reading the job.
+    Raises PermissionDeniedError unless ``actor`` is a statistician or central administrator."""
+    from reports.selectors import can_refresh_statistics, refresh_in_flight
+    from reports.tasks import refresh_statistics
+
+    if not can_refresh_statistics(actor):
+        raise PermissionDeniedError(_("Only statisticians and central administrators refresh the statistics."))
+    running = refresh_in_flight()
+    if running is not None:
+        return running, False
+    job = job_create(kind="manual_refresh", actor=actor, unit=unit)
+
+    def dispatch():
+        try:
+            refresh_statistics.apply_async(args=[job.pk], queue="stats")
+        except Exception as error:  # in-process, the task recorded its failure; a broker down leaves it pending
+            logger.exception("statistics refresh %s failed", job.pk)
+            if StatsJob.objects.filter(pk=job.pk, status=StatsJob.Status.PENDING).exists():
+                job_fail(job, error)
+
+    transaction.on_commit(dispatch)
+    return job, True
 
 
 def job_update(job: StatsJob, **fields) -> None:

@@ -19,5 +19,6 @@ urlpatterns = [
     path("api/v1/", include("banks.api.urls")),
     path("deadlines/", my_deadlines, name="deadlines"),
     path("dashboard/", include("reports.urls")),
+    path("dialogues/", include("dialogues.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,8 +3,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from banks.filters import API_STATUS_OF, API_STATUSES
-from banks.models import Collateral
+from banks.filters import API_STATUS_CHOICES, API_STATUS_OF
+from banks.models import ApiScope, Collateral
 from cases.codes import (
     AssetKind,
     AuctionClosure,
@@ -21,7 +21,7 @@ from cases.codes import (
     ValuationMethod,
 )
 
-STATUS_FIELD = serializers.ChoiceField(choices=list(API_STATUSES))
+STATUS_FIELD = serializers.ChoiceField(choices=API_STATUS_CHOICES)
 
 
 class BankCaseSerializer(serializers.Serializer):
@@ -232,9 +232,12 @@ class BankChangeEventSerializer(serializers.Serializer):
         return event.cancels.sequence if event.cancels_id is not None else None
 
 
+CHANGE_KINDS = [("case_created", "Case accepted"), ("event_recorded", "Event recorded")]
+
+
 class BankChangeSerializer(serializers.Serializer):
     cursor = serializers.SerializerMethodField()
-    kind = serializers.ChoiceField(choices=["case_created", "event_recorded"])
+    kind = serializers.ChoiceField(choices=CHANGE_KINDS, help_text="What happened.")
     case_no = serializers.CharField(source="case.case_no")
     status = serializers.SerializerMethodField()
     recorded_at = serializers.DateTimeField()
@@ -256,9 +259,44 @@ class BankChangeFeedSerializer(serializers.Serializer):
 
 
 class ApiErrorBodySerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
+    code = serializers.CharField(help_text="Stable, for programs: e.g. invalid_request, invalid_cursor, "
+                                           "not_found, invalid_key, key_expired, insufficient_scope, throttled.")
+    message = serializers.CharField(help_text="For people, in the language of Accept-Language (vi by default).")
+    field = serializers.CharField(allow_null=True, help_text="The query parameter at fault, or null.")
+    request_id = serializers.CharField(allow_null=True, help_text="Also the X-Request-Id header; quote it to us.")
 
 
 class ApiErrorSerializer(serializers.Serializer):
     error = ApiErrorBodySerializer()
+
+
+class BankMeBankSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The bank's code.")
+    name = serializers.CharField(help_text="The credit institution's name.")
+
+
+class BankMeKeySerializer(serializers.Serializer):
+    prefix = serializers.CharField(help_text="The key's first characters (not secret), to recognise it.")
+    label = serializers.CharField(allow_blank=True, help_text="What the agency called the key.")
+    scopes = serializers.ListField(child=serializers.ChoiceField(choices=ApiScope.choices),
+                                   help_text="What the key may do.")
+    created_at = serializers.DateTimeField(help_text="When the key was created.")
+    expires_at = serializers.DateTimeField(allow_null=True, help_text="When the key stops working; null: never.")
+
+
+RATE_WINDOWS = [("burst", "Requests per minute (API_THROTTLE_BURST)"),
+                ("sustained", "Requests per day (API_THROTTLE_SUSTAINED)")]
+
+
+class BankMeLimitSerializer(serializers.Serializer):
+    name = serializers.ChoiceField(choices=RATE_WINDOWS, help_text="Which window.")
+    limit = serializers.IntegerField(help_text="Requests allowed per window.")
+    window_seconds = serializers.IntegerField(help_text="Length of the window in seconds.")
+    remaining = serializers.IntegerField(help_text="Requests left in the current window (after this one).")
+    reset_seconds = serializers.IntegerField(help_text="Seconds until the current window ends.")
+
+
+class BankMeSerializer(serializers.Serializer):
+    bank = BankMeBankSerializer(help_text="The bank the key belongs to.")
+    key = BankMeKeySerializer(help_text="The key of this request.")
+    limits = BankMeLimitSerializer(many=True, help_text="The key's rate limits, as they stand.")

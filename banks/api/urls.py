@@ -1,12 +1,14 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from banks.api.views import BankCaseDetailView, BankCaseListView, BankChangeFeedView
+from banks.api.views import BankCaseDetailView, BankCaseListView, BankChangeFeedView, BankMeView
 
 urlpatterns = [
     path("cases/", BankCaseListView.as_view(), name="api-cases"),
-    path("cases/<str:case_no>/", BankCaseDetailView.as_view(), name="api-case"),
+    # path: a case number may contain "/" (sent as is or as %2F; docs/api.md)
+    path("cases/<path:case_no>/", BankCaseDetailView.as_view(), name="api-case"),
     path("changes/", BankChangeFeedView.as_view(), name="api-changes"),
+    path("me/", BankMeView.as_view(), name="api-me"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -1,11 +1,14 @@
-"""The bank API (read-only, /api/v1/). One view per operation; every read goes through banks.selectors with
-the caller's bank, so another bank's case is indistinguishable from one that does not exist."""
+"""The bank API (/api/v1/). One view per operation; every read goes through banks.selectors with the caller's
+bank, so another bank's case is indistinguishable from one that does not exist.
+
+Common to every view (BankApiView): a bearer key (thads.api.authentication), the scope the view needs, the
+per-key rate limits with their X-RateLimit-* headers (thads.api.throttles), and an ETag on every 200 GET, with
+If-None-Match answered 304 per RFC 9110 (weak comparison, ``*``)."""
 import hashlib
 import json
-import logging
-import time
 
 from django.utils import timezone
+from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics
@@ -18,44 +21,85 @@ from banks.api.serializers import (
     BankCaseSerializer,
     BankChangeFeedSerializer,
     BankChangeSerializer,
+    BankMeSerializer,
 )
 from banks.filters import BankCaseFilter
+from banks.models import ApiScope
 from banks.selectors import bank_case_get, bank_case_list, bank_case_seizures, bank_changes
 from cases.models import Case
 from cases.selectors import case_deadlines, working_calendar
-from thads.api.authentication import BankKeyAuthentication, IsBank
-from thads.api.exceptions import InvalidCursor
-from thads.api.pagination import NewestFirstCursorPagination
-from thads.api.throttles import BurstThrottle, SustainedThrottle
+from thads.api.authentication import BankKeyAuthentication, BankPrincipal, HasScope, IsBank
+from thads.api.exceptions import InvalidCursor, InvalidParameter
+from thads.api.pagination import MAX_ID, NewestFirstCursorPagination, whole_number
+from thads.api.throttles import KeyRateLimit
 
-logger = logging.getLogger("thads.api")
-ERRORS = {401: OpenApiResponse(ApiErrorSerializer, description="No key, a bad key or a revoked key."),
+ERRORS = {401: OpenApiResponse(ApiErrorSerializer, description="No key, a bad, revoked or expired key."),
+          403: OpenApiResponse(ApiErrorSerializer, description="The key lacks the scope this endpoint needs."),
           429: OpenApiResponse(ApiErrorSerializer, description="Too many requests; see Retry-After.")}
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match", str, OpenApiParameter.HEADER, required=False,
+    description="ETags of representations you hold (weak W/\"…\" forms match too), or *: 304 if one matches.")
+NOT_MODIFIED = OpenApiResponse(description="Not modified: the representation matches If-None-Match.")
+
+
+def data_etag(data) -> str:
+    """A strong validator of the JSON ``data`` (the same data, the same tag)."""
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    return f'"{digest[:32]}"'
+
+
+def if_none_match_matches(header: str | None, etag: str) -> bool:
+    """RFC 9110 §13.1.2: ``*`` matches any current representation; otherwise the weak comparison (W/ ignored)."""
+    if not header:
+        return False
+    tags = parse_etags(header)
+    if tags == ["*"]:
+        return True
+    return etag.removeprefix("W/") in {tag.removeprefix("W/") for tag in tags}
 
 
 class BankApiView(APIView):
     authentication_classes = [BankKeyAuthentication]
-    permission_classes = [IsBank]
-    throttle_classes = [BurstThrottle, SustainedThrottle]
+    permission_classes = [IsBank, HasScope]
+    throttle_classes = []  # check_throttles: thads.api.throttles.KeyRateLimit
+    required_scope: str | None = None
 
-    def initial(self, request, *args, **kwargs):
-        self._started = time.perf_counter()
-        super().initial(request, *args, **kwargs)
+    def perform_authentication(self, request):
+        super().perform_authentication(request)
+        if isinstance(request.user, BankPrincipal):
+            request._request.api_principal = request.user  # for the log line (thads.api.middleware)
+
+    def check_throttles(self, request):
+        limit = KeyRateLimit(request.user.key.pk)
+        request.rate_limit = limit
+        limit.take()
 
     def finalize_response(self, request, response, *args, **kwargs):
+        if (isinstance(response, Response) and request.method in ("GET", "HEAD") and response.status_code == 200
+                and response.data is not None):
+            etag = data_etag(response.data)
+            if if_none_match_matches(request.headers.get("If-None-Match"), etag):
+                response = Response(status=304)
+            response["ETag"] = etag
+            response["Cache-Control"] = "private, no-cache"
         response = super().finalize_response(request, response, *args, **kwargs)
         principal = getattr(request, "_user", None)
-        bank = getattr(getattr(principal, "bank", None), "code", "-")
-        key = getattr(getattr(principal, "key", None), "prefix", "-")
-        elapsed = (time.perf_counter() - getattr(self, "_started", time.perf_counter())) * 1000
-        logger.info("api %s %s %s bank=%s key=%s %.1fms", request.method, request.get_full_path(),
-                    response.status_code, bank, key, elapsed)
+        if isinstance(principal, BankPrincipal):
+            limit = getattr(request, "rate_limit", None)
+            if limit is None:  # refused before the limits were checked (a missing scope)
+                limit = KeyRateLimit(principal.key.pk)
+                limit.peek()
+            if response.status_code == 304:
+                limit.give_back()
+            for name, value in limit.headers().items():
+                response[name] = value
         return response
 
 
 class BankCaseListView(BankApiView, generics.ListAPIView):
     """The bank's cases, whatever their status, newest recorded first."""
 
+    required_scope = ApiScope.CASES_READ
     serializer_class = BankCaseSerializer
     pagination_class = NewestFirstCursorPagination
     filterset_class = BankCaseFilter
@@ -65,26 +109,31 @@ class BankCaseListView(BankApiView, generics.ListAPIView):
             return Case.objects.none()
         return bank_case_list(self.request.user.bank)
 
-    @extend_schema(operation_id="cases_list",
-                   responses={200: BankCaseSerializer(many=True),
-                              400: OpenApiResponse(ApiErrorSerializer, description="A filter or cursor is invalid."),
+    @extend_schema(operation_id="cases_list", summary="List the bank's cases",
+                   responses={200: BankCaseSerializer(many=True), 304: NOT_MODIFIED,
+                              400: OpenApiResponse(ApiErrorSerializer,
+                                                   description="A filter, the cursor or page_size is invalid."),
                               **ERRORS},
-                   parameters=[OpenApiParameter("page_size", int, description="1–200, default 50")])
+                   parameters=[OpenApiParameter("page_size", int, description="1–200, default 50; anything else "
+                                                "is 400 naming page_size."), IF_NONE_MATCH])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
 
 class BankCaseDetailView(BankApiView):
-    @extend_schema(operation_id="cases_retrieve",
-                   parameters=[OpenApiParameter("If-None-Match", str, OpenApiParameter.HEADER, required=False)],
-                   responses={200: BankCaseDetailSerializer, 304: OpenApiResponse(description="Not modified."),
+    required_scope = ApiScope.CASES_READ
+
+    @extend_schema(operation_id="cases_retrieve", summary="One case in detail",
+                   parameters=[IF_NONE_MATCH],
+                   responses={200: BankCaseDetailSerializer, 304: NOT_MODIFIED,
                               404: OpenApiResponse(ApiErrorSerializer, description="Not one of the bank's cases."),
                               **ERRORS})
     def get(self, request, case_no: str):
         """One case: its status and amounts, the event timeline, debtors, the next legal deadline, payouts, the
         assets it is enforced against (with the bank's collateral, seizures, valuations, auction rounds and the
-        offer to the creditor) and its shares of the money they brought."""
-        case = bank_case_get(request.user.bank, case_no)
+        offer to the creditor) and its shares of the money they brought. A case number containing "/" is
+        written as it is (…/cases/THA/2024/15/) or percent-encoded (…/cases/THA%2F2024%2F15/)."""
+        case = None if "\x00" in case_no else bank_case_get(request.user.bank, case_no)
         if case is None:
             raise exceptions.NotFound(_("No such case."))
         today = timezone.localdate()
@@ -95,37 +144,45 @@ class BankCaseDetailView(BankApiView):
         case.next_deadline = None if deadline is None else {
             "kind": deadline.kind, "label": deadline.label, "due_on": deadline.due_on,
             "status": deadline.status(today)}
-        data = BankCaseDetailSerializer(case, context={"case_id": case.pk}).data
-        etag = '"' + hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:32] + '"'
-        if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-            response = Response(status=304)
-        else:
-            response = Response(data)
-        response["ETag"] = etag
-        return response
+        return Response(BankCaseDetailSerializer(case, context={"case_id": case.pk}).data)
 
 
 class BankChangeFeedView(BankApiView):
-    @extend_schema(operation_id="changes_list",
-                   parameters=[OpenApiParameter("after", str, description="The last cursor you processed; "
-                                                "omit to start from the beginning."),
-                               OpenApiParameter("limit", int, description="1–500, default 100")],
-                   responses={200: BankChangeFeedSerializer, 400: ApiErrorSerializer, **ERRORS})
+    required_scope = ApiScope.CHANGES_READ
+
+    @extend_schema(operation_id="changes_list", summary="The change feed",
+                   parameters=[OpenApiParameter("after", str, description="The last cursor you processed "
+                                                "(next_after); omit to start from the beginning."),
+                               OpenApiParameter("limit", int, description="1–500, default 100; anything else is "
+                                                "400 naming limit."), IF_NONE_MATCH],
+                   responses={200: BankChangeFeedSerializer, 304: NOT_MODIFIED,
+                              400: OpenApiResponse(ApiErrorSerializer, description="after or limit is invalid."),
+                              **ERRORS})
     def get(self, request):
         """Changes to the bank's cases (case accepted, event recorded), oldest first, after a cursor."""
-        try:
-            after = int(request.query_params.get("after", "0") or 0)
-        except ValueError:
-            raise InvalidCursor("after: " + _("use a cursor from next_after (a whole number).")) from None
-        try:
-            limit = int(request.query_params.get("limit", "100") or 100)
-        except ValueError:
-            raise InvalidCursor("limit: " + _("a whole number from 1 to 500.")) from None
-        if after < 0:
-            raise InvalidCursor("after: " + _("use a cursor from next_after (a whole number)."))
-        if not 1 <= limit <= 500:
-            raise InvalidCursor("limit: " + _("a whole number from 1 to 500."))
+        raw_after = request.query_params.get("after", "")
+        after = 0 if raw_after == "" else whole_number(raw_after, low=0, high=MAX_ID)
+        if after is None:
+            raise InvalidCursor("after", _("use a cursor from next_after (a whole number)."))
+        raw_limit = request.query_params.get("limit", "")
+        limit = 100 if raw_limit == "" else whole_number(raw_limit, low=1, high=500)
+        if limit is None:
+            raise InvalidParameter("limit", _("a whole number from 1 to 500 (default 100)."))
         changes = bank_changes(request.user.bank, after=after, limit=limit + 1)
         page, has_more = changes[:limit], len(changes) > limit
         return Response({"results": BankChangeSerializer(page, many=True).data,
                          "next_after": str(page[-1].pk if page else after), "has_more": has_more})
+
+
+class BankMeView(BankApiView):
+    """Who is calling: the key's bank, the key (label, scopes, expiry) and its rate limits now."""
+
+    @extend_schema(operation_id="me_retrieve", summary="Who is calling: the key, its bank and limits",
+                   parameters=[IF_NONE_MATCH], responses={200: BankMeSerializer, 304: NOT_MODIFIED, **ERRORS})
+    def get(self, request):
+        key = request.user.key
+        return Response(BankMeSerializer({
+            "bank": {"code": key.bank.code, "name": key.bank.name},
+            "key": {"prefix": key.prefix, "label": key.label, "scopes": key.scopes, "created_at": key.created_at,
+                    "expires_at": key.expires_at},
+            "limits": request.rate_limit.describe()}).data)

@@ -13,6 +13,7 @@ from cases.selectors import case_cached_state, case_deadlines, case_is_writable_
 from cases.selectors_pages import DEADLINE_STATUS_LABELS, case_page, ground_label, status_in_words
 from cases.views.actions import deadline_action
 from cases.views.work import remember_case
+from dialogues.selectors import open_commitments_of_case
 
 # The order the workflow's actions are offered in, with the button each gets. Verification (with or without
 # conditions) is one form with the finding as a choice.
@@ -122,6 +123,7 @@ def case_detail(request, pk: int):
         "asset_links": list(case.asset_links.all()),
         "costs": list(case.enforcement_costs.all()),
         "writable": writable,
+        "commitments": open_commitments_of_case(case),
         "prompt_payout": writable and request.GET.get("prompt") == "payout"
         and case.amount_collected > sum(p.amount for p in payouts),
         "actions": allowed_actions(case) if writable else [],

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from cases.codes import Category, Status
 from cases.selectors_pages import my_work, recent_cases
 from cases.views.actions import deadline_action
+from dialogues.selectors import open_commitments_of_officer
 from thads.core.navigation import home_url_for
 
 RECENT_SESSION_KEY = "recent_cases"
@@ -43,6 +44,8 @@ def work(request):
         "filters": {"step": step, "status": status, "category": category},
         "status_choices": Status.choices,
         "category_choices": Category.choices,
+        # The commitments this officer owes from the dialogues with the banks (overdue ones flagged).
+        "commitments": list(open_commitments_of_officer(request.user, today=today)),
         "recent": recent_cases(request.user, request.session.get(RECENT_SESSION_KEY, [])),
         "filtered": bool(step or status or category),
         "querystring": urlencode({key: value for key, value in (("step", step), ("status", status),

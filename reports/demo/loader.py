@@ -24,6 +24,7 @@ from cases.selectors import deadlines_due, working_calendar
 from cases.services import payout_record
 from cases.services.deadlines import deadlines_deferred
 from reports.demo import assets as demo_assets
+from reports.demo import dialogues as demo_dialogues
 from reports.demo import history, live, logins, org
 from reports.indicators import rate
 from reports.services import report_build, target_set
@@ -70,6 +71,7 @@ def load_demo(write: Write, *, today: date | None = None) -> None:
         count = payouts_record(today=today, unpaid=plan.unpaid)
         write(f"Chi trả tiền cho người được thi hành án: {count} lần ({time.perf_counter() - started:.0f} giây).")
     _ensure_assets(write, today=today)
+    write(demo_dialogues.demo_dialogues(today=today).line())
     _print_figures(write)
     _print_today(write, today=today)
     write(f"\nĐăng nhập demo (mật khẩu chung: {logins.DEMO_PASSWORD}):")

@@ -11,15 +11,20 @@ from reports.engine import reads_shared
 from reports.exports import dashboard_xlsx
 from reports.forms import read_filters
 from reports.indicators import LABELS, percentage_change, rate
+from reports.seized import seized_totals
 from reports.selectors import (
+    can_refresh_statistics,
     dashboard_unit,
+    last_refresh,
     statistics_closed_through,
     targets_by_unit,
     top_units,
     unit_ids_by_code,
 )
 from reports.services import report_breakdown, report_build
+from reports.views.charts import gap_chart
 from reports.views.common import band, gap, unit_for
+from reports.views.forecast import forecast_url
 from thads.core.dates import fiscal_year_of
 from thads.org.models import OfficerProfile
 
@@ -184,4 +189,8 @@ def dashboard(request, code: str | None = None):
         "drill": reverse("reports:cases", args=[unit.code]) + "?" + (query + "&" if query else ""),
         "unit_query": unit_query, "sort_query": filters.query(),
         "sort_headers": _sort_headers(sub_table["kind"]) if sub_table else [],
+        "gap_chart": gap_chart(sub_table["rows"]) if sub_table else None,
+        "seized": seized_totals(unit=unit, start=filters.start, end=filters.end, **filters.engine_filters()),
+        "can_refresh": can_refresh_statistics(request.user), "last_refresh": last_refresh(),
+        "forecast_url": forecast_url(unit, filters),
     })

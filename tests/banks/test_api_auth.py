@@ -1,11 +1,11 @@
 """Who may read what through the bank API (thads/api/authentication.py, banks/selectors.py, throttles,
 the error handler): the authorization matrix of every endpoint, error bodies, throttling per key, logging."""
 import logging
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from django.core.cache import cache
-from rest_framework.throttling import SimpleRateThrottle
 
 from banks.services import api_key_create, api_key_revoke
 from cases.codes import Category, EventKind
@@ -48,15 +48,23 @@ def bearer(key: str) -> dict:
 
 
 def assert_error(response, status: int, code: str) -> dict:
-    """The response is ``status`` with exactly {"error": {"code": code, "message": <non-empty text>}}."""
+    """The response is ``status`` with exactly {"error": {"code": code, "message": <non-empty text>, "field": …,
+    "request_id": <the X-Request-Id header>}}."""
     assert response.status_code == status, response.content
     assert response["Content-Type"] == "application/json"
     body = response.json()
     assert list(body) == ["error"]
-    assert sorted(body["error"]) == ["code", "message"]
+    assert sorted(body["error"]) == ["code", "field", "message", "request_id"]
+    assert body["error"]["request_id"] == response["X-Request-Id"] and len(body["error"]["request_id"]) >= 8
     assert body["error"]["code"] == code
     assert isinstance(body["error"]["message"], str) and body["error"]["message"].strip()
     return body
+
+
+def without_request_id(response_or_body) -> dict:
+    """An error body with its request id (different for every request) left out."""
+    body = response_or_body if isinstance(response_or_body, dict) else response_or_body.json()
+    return {"error": {k: v for k, v in body["error"].items() if k != "request_id"}}
 
 
 # ---- 401: no key, malformed header, unknown key, wrong key, revoked key -------------------------------------
@@ -160,7 +168,8 @@ def test_given_another_banks_key_then_our_case_is_404_with_the_same_body_as_a_ca
     # then
     body = assert_error(for_them, 404, "not_found")
     assert_error(missing, 404, "not_found")
-    assert for_them.json() == missing.json() == body
+    assert without_request_id(for_them) == without_request_id(missing) == without_request_id(body)
+    assert for_them.json()["error"]["request_id"] != missing.json()["error"]["request_id"]
     assert "ETag" not in for_them
     # and the other bank does see its own case
     assert client.get(f"/api/v1/cases/{THEIRS}/", **bearer(world["their_key"])).status_code == 200
@@ -188,7 +197,7 @@ def test_given_a_case_without_a_bank_then_no_bank_sees_it(client, world, key_nam
 
     # then
     assert_error(detail, 404, "not_found")
-    assert detail.json() == missing.json()
+    assert without_request_id(detail) == without_request_id(missing)
     assert NO_BANK not in [row["case_no"] for row in listing["results"]]
     assert NO_BANK not in [change["case_no"] for change in feed["results"]]
 
@@ -218,8 +227,9 @@ def test_given_any_or_no_key_then_the_schema_and_docs_are_public(client, db, hea
 
     # then
     assert schema.status_code == 200
-    assert b"/api/v1/cases/{case_no}/" in schema.content
-    assert b"/api/v1/changes/" in schema.content
+    assert b"url: /api/v1\n" in schema.content  # servers: the paths are relative to it
+    assert b"\n  /cases/{case_no}/:" in schema.content
+    assert b"\n  /changes/:" in schema.content
     assert docs.status_code == 200
     assert b"/api/v1/schema/" in docs.content
 
@@ -227,14 +237,14 @@ def test_given_any_or_no_key_then_the_schema_and_docs_are_public(client, db, hea
 # ---- throttling per key -------------------------------------------------------------------------------------
 
 @pytest.fixture
-def low_rates(settings, monkeypatch):
-    """DRF copies DEFAULT_THROTTLE_RATES onto SimpleRateThrottle.THROTTLE_RATES when the class is defined, so
-    overriding the setting alone does not reach the throttles: patch the class attribute as well."""
+def low_rates(settings):
+    """Set the rates (read at each request: thads/api/throttles.py), on a stopped clock 20 s into a minute, so
+    the fixed windows do not turn over mid-test."""
     def set_rates(burst: str, sustained: str):
         rates = {"bank_burst": burst, "bank_sustained": sustained}
         settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
-        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
-    return set_rates
+    with time_machine.travel(datetime(2026, 11, 30, 10, 0, 20, tzinfo=UTC), tick=False):
+        yield set_rates
 
 
 def test_given_a_burst_of_3_a_minute_then_the_4th_request_of_a_key_is_429_with_retry_after(client, world,
@@ -250,7 +260,7 @@ def test_given_a_burst_of_3_a_minute_then_the_4th_request_of_a_key_is_429_with_r
     # then
     assert statuses == [200, 200, 200]
     assert_error(fourth, 429, "throttled")
-    assert 1 <= int(fourth["Retry-After"]) <= 60
+    assert fourth["Retry-After"] == "40"  # the minute's window ends 40 s later
 
 
 def test_given_one_key_throttled_then_another_banks_key_and_another_key_of_the_same_bank_are_not(client, world,

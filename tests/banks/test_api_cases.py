@@ -59,7 +59,8 @@ def assert_error(response, status: int, code: str) -> dict:
     assert response.status_code == status, response.content
     body = response.json()
     assert list(body) == ["error"]
-    assert sorted(body["error"]) == ["code", "message"]
+    assert sorted(body["error"]) == ["code", "field", "message", "request_id"]
+    assert body["error"]["request_id"] == response["X-Request-Id"] and len(body["error"]["request_id"]) >= 8
     assert body["error"]["code"] == code
     assert isinstance(body["error"]["message"], str) and body["error"]["message"].strip()
     return body
@@ -415,7 +416,7 @@ def test_given_a_second_page_when_following_previous_then_the_first_page_comes_b
     assert [row["case_no"] for row in back["results"]] == ["P-5", "P-4"]
 
 
-def test_given_201_cases_then_page_size_defaults_to_50_and_is_capped_at_200(client, org, agr):
+def test_given_201_cases_then_page_size_defaults_to_50_and_takes_1_to_200(client, org, agr):
     # given
     for number in range(1, 202):
         bank_case(org, agr["bank"], case_no=f"P-{number:03d}")
@@ -423,13 +424,28 @@ def test_given_201_cases_then_page_size_defaults_to_50_and_is_capped_at_200(clie
     # when
     sizes = {page_size: len(client.get(LIST, data={} if page_size is None else {"page_size": page_size},
                                        **bearer(agr["key"])).json()["results"])
-             for page_size in (None, 1, 199, 200, 201, 500, 0, -1, "abc")}
+             for page_size in (None, "", 1, 199, 200)}
 
     # then
-    assert sizes == {None: 50, 1: 1, 199: 199, 200: 200, 201: 200, 500: 200, 0: 50, -1: 50, "abc": 50}
-    pages, _bodies = follow(client, agr["key"], LIST, page_size=500)
+    assert sizes == {None: 50, "": 50, 1: 1, 199: 199, 200: 200}
+    pages, _bodies = follow(client, agr["key"], LIST, page_size=200)
     assert [len(page) for page in pages] == [200, 1]
     assert pages[0][0] == "P-201" and pages[1] == ["P-001"]
+
+
+@pytest.mark.parametrize("page_size", [201, 500, 1000, 0, -1, "abc", "1.5", " 7", "٧", "9" * 40])
+def test_given_a_page_size_out_of_range_or_not_a_whole_number_then_400_naming_it_and_the_range(
+        client, org, agr, page_size):
+    # given
+    bank_case(org, agr["bank"], case_no="P-1")
+
+    # when
+    response = client.get(LIST, data={"page_size": page_size}, **bearer(agr["key"]))
+
+    # then: never silently clamped
+    body = assert_error(response, 400, "invalid_request")
+    assert body["error"]["field"] == "page_size"
+    assert body["error"]["message"].startswith("page_size: ") and "200" in body["error"]["message"]
 
 
 def test_given_page_one_when_five_cases_arrive_then_following_next_neither_repeats_nor_skips_any(client, org, agr):
@@ -451,7 +467,16 @@ def test_given_page_one_when_five_cases_arrive_then_following_next_neither_repea
     assert fresh == ["NEW-5", "NEW-4", "NEW-3", "NEW-2", "NEW-1", *seen]
 
 
-@pytest.mark.parametrize("cursor", ["garbage", "bz1hYmM=", "YQ"])
+@pytest.mark.parametrize("cursor", ["garbage", "bz1hYmM=", "YQ",
+                                    "cD1mb28=",  # p=foo: valid base64, a position that is not a row id
+                                    "cD0=",  # p= (empty)
+                                    "cD05OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OQ==",  # p=9…9, beyond BIGINT
+                                    "cD0tMQ==",  # p=-1
+                                    "cj0yJnA9MQ==",  # r=2&p=1
+                                    "eD0x",  # x=1: an unknown field
+                                    "cD0xJnA9Mg==",  # p=1&p=2
+                                    "bz05OTk5JnA9MQ==",  # o=9999&p=1: beyond the offset DRF would clamp
+                                    "cD0x\u00e9"])
 def test_given_a_malformed_cursor_then_400_invalid_cursor(client, org, agr, cursor):
     # given
     bank_case(org, agr["bank"], case_no="P-1")

@@ -69,7 +69,8 @@ def assert_error(response, status: int, code: str) -> dict:
     assert response.status_code == status, response.content
     body = response.json()
     assert list(body) == ["error"]
-    assert sorted(body["error"]) == ["code", "message"]
+    assert sorted(body["error"]) == ["code", "field", "message", "request_id"]
+    assert body["error"]["request_id"] == response["X-Request-Id"] and len(body["error"]["request_id"]) >= 8
     assert body["error"]["code"] == code
     assert isinstance(body["error"]["message"], str) and body["error"]["message"].strip()
     return body
@@ -187,14 +188,33 @@ def test_given_a_bank_without_changes_then_the_feed_is_empty(client, org, banks)
     assert feed(client, banks["agr_key"]) == {"results": [], "next_after": "0", "has_more": False}
 
 
-@pytest.mark.parametrize("params", [{"after": "abc"}, {"after": "-1"}, {"after": "1.5"}, {"limit": "0"},
-                                    {"limit": "501"}, {"limit": "-3"}, {"limit": "ten"}])
-def test_given_a_bad_after_or_limit_then_400_invalid_cursor(client, interleaved, params):
+@pytest.mark.parametrize("after", ["abc", "-1", "1.5", " 1", "+1", "1e3", "١٢", "9" * 19, str(2**63), "0x10"])
+def test_given_a_bad_after_then_400_invalid_cursor_naming_after(client, interleaved, after):
     # when
-    response = client.get(CHANGES, data=params, **bearer(interleaved["agr_key"]))
+    response = client.get(CHANGES, data={"after": after}, **bearer(interleaved["agr_key"]))
 
     # then: the stable code docs/api.md documents for a bad cursor
-    assert_error(response, 400, "invalid_cursor")
+    body = assert_error(response, 400, "invalid_cursor")
+    assert body["error"]["field"] == "after"
+
+
+@pytest.mark.parametrize("limit", ["0", "501", "1000", "-3", "ten", "1.0", " 5", "٥", "9" * 30])
+def test_given_a_bad_limit_then_400_invalid_request_naming_limit_and_its_range(client, interleaved, limit):
+    # when
+    response = client.get(CHANGES, data={"limit": limit}, **bearer(interleaved["agr_key"]))
+
+    # then: not clamped, not reported as a cursor problem
+    body = assert_error(response, 400, "invalid_request")
+    assert body["error"]["field"] == "limit"
+    assert "1" in body["error"]["message"] and "500" in body["error"]["message"]
+
+
+def test_given_the_largest_cursor_then_the_feed_is_empty_rather_than_an_error(client, interleaved):
+    # when
+    page = feed(client, interleaved["agr_key"], after=str(2**63 - 1))
+
+    # then
+    assert page == {"results": [], "next_after": str(2**63 - 1), "has_more": False}
 
 
 @pytest.mark.parametrize("limit", ["1", "500"])

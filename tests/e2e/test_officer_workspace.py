@@ -155,4 +155,24 @@ def test_an_officer_works_a_day_on_the_demo(browser, live_server, tmp_path):
     page.wait_for_load_state()
     listed = int(page.locator("#result-count strong").first.inner_text().split()[0].replace(".", ""))
     assert listed == shown
+
+    # the current fiscal year of the city: live figures for the successor units, each with its gap drawn; the
+    # money behind the seized assets opens its cases; then the statistician refreshes the statistics now
+    page.goto(f"{live_server.url}/dashboard/CT/")
+    assert page.locator("#sub-table tbody tr[id^='sub-CT-KV']").count() == 4
+    assert page.locator("#gap-chart rect.bar").count() == 8
+    seized = int(page.locator("#seized-cases").inner_text().replace(".", ""))
+    page.click("#seized-cases")
+    page.wait_for_load_state()
+    assert page.locator("#seized-cases tbody tr").count() == min(seized, 50)
+    page.goto(f"{live_server.url}/dashboard/CT/")
+    with page.expect_navigation(timeout=180_000):
+        page.click("#refresh-form button")
+    assert "/dashboard/CT/jobs/" in page.url
+    page.locator("#job-done a").wait_for(state="visible", timeout=180_000)
+    assert page.locator("#job-percent").inner_text() == "100"
+    page.click("#job-done a")
+    page.wait_for_load_state()
+    assert page.url.endswith("/dashboard/CT/")
+    assert page.locator("#as-of").inner_text().count(":") >= 2  # the figures' time and the last full refresh
     director.close()

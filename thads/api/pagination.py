@@ -1,9 +1,28 @@
-"""Cursor pagination: stable while new rows arrive (a cursor is a position in a fixed order, not an offset)."""
-from django.utils.translation import gettext as _
-from rest_framework import exceptions
-from rest_framework.pagination import CursorPagination
+"""Cursor pagination: stable while new rows arrive (a cursor is a position in a fixed order, not an offset).
 
-from thads.api.exceptions import InvalidCursor
+Strict about its input: a ``page_size`` outside 1–200 or not a whole number, and any cursor this server did not
+make (bad base64, unknown fields, a position that is not a row id) are 400 with the parameter named — never
+clamped, never a 5xx."""
+import re
+from base64 import b64decode
+from binascii import Error as Base64Error
+from urllib import parse
+
+from django.utils.translation import gettext as _
+from rest_framework.pagination import Cursor, CursorPagination
+
+from thads.api.exceptions import InvalidCursor, InvalidParameter
+
+WHOLE = re.compile(r"[0-9]{1,19}")
+MAX_ID = 2**63 - 1  # a BIGINT
+
+
+def whole_number(text: str, *, low: int, high: int) -> int | None:
+    """``text`` as an int in [low, high] if it is plain ASCII digits; else None."""
+    if not WHOLE.fullmatch(text):
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
 
 
 class NewestFirstCursorPagination(CursorPagination):
@@ -12,9 +31,33 @@ class NewestFirstCursorPagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None or raw == "":
+            return self.page_size
+        size = whole_number(raw, low=1, high=self.max_page_size)
+        if size is None:
+            raise InvalidParameter(self.page_size_query_param,
+                                   _("a whole number from 1 to %(max)s (default %(default)s).") % {
+                                       "max": self.max_page_size, "default": self.page_size})
+        return size
+
     def decode_cursor(self, request):
+        encoded = request.query_params.get(self.cursor_query_param)
+        if encoded is None:
+            return None
+        invalid = InvalidCursor(self.cursor_query_param, _("invalid cursor; use the next or previous link as given."))
         try:
-            return super().decode_cursor(request)
-        except exceptions.NotFound:
-            # A cursor the client mangled is a bad request, not a missing resource.
-            raise InvalidCursor("cursor: " + _("Invalid cursor.")) from None
+            tokens = parse.parse_qs(b64decode(encoded.encode("ascii"), validate=True).decode("ascii"),
+                                    keep_blank_values=True, strict_parsing=True, max_num_fields=3)
+        except (Base64Error, ValueError):
+            raise invalid from None
+        if not set(tokens) <= {"o", "r", "p"} or any(len(values) != 1 for values in tokens.values()):
+            raise invalid
+        offset = whole_number(tokens.get("o", ["0"])[0], low=0, high=self.offset_cutoff)
+        reverse = tokens.get("r", ["0"])[0]
+        position = tokens.get("p", [None])[0]
+        if offset is None or reverse not in ("0", "1") or (
+                position is not None and whole_number(position, low=0, high=MAX_ID) is None):
+            raise invalid
+        return Cursor(offset=offset, reverse=reverse == "1", position=position)

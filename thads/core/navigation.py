@@ -33,6 +33,8 @@ def navigation(request) -> dict:
         if profile.role != Role.STATISTICIAN:
             items.append(("cases:case_new", _("New case")))
         items.append(("deadlines", _("Deadlines")))
+        if directs:
+            items.append(("dialogues:list", _("Bank dialogues")))
     if user.is_staff and (user.is_superuser or profile is None or profile.role == Role.CENTRAL_ADMIN):
         items.append(("admin:index", _("Administration")))
     path = request.path

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "thads.core.middleware.LanguageMiddleware",
+    "thads.api.middleware.ApiMiddleware",  # /api/ only: request id, Accept-Language, JSON errors, log line
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -153,9 +154,33 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Two choice sets on fields called "status" (the case's, a seizure's): name each, or one loses its name.
-    "ENUM_NAME_OVERRIDES": {"StatusEnum": "banks.filters.API_STATUSES",
-                            "SeizureStatusEnum": "cases.codes.SeizureStatus"},
+    # One named enum per code list, whatever the fields that use it are called (thads.api.schema reuses them
+    # for the filters too).
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "banks.filters.API_STATUS_CHOICES",
+        "SeizureStatusEnum": "cases.codes.SeizureStatus",
+        "CategoryEnum": "cases.codes.Category",
+        "OriginEnum": "cases.codes.Origin",
+        "EventKindEnum": "cases.codes.EventKind",
+        "PartyKindEnum": "cases.codes.PartyKind",
+        "AssetKindEnum": "cases.codes.AssetKind",
+        "LandTypeEnum": "cases.codes.LandType",
+        "OwnerKindEnum": "cases.codes.OwnerKind",
+        "ValuationMethodEnum": "cases.codes.ValuationMethod",
+        "RoundOutcomeEnum": "cases.codes.RoundOutcome",
+        "AuctionClosureEnum": "cases.codes.AuctionClosure",
+        "ClaimRankEnum": "cases.codes.ClaimRank",
+        "DistributionSourceEnum": "cases.codes.DistributionSource",
+        "CollateralKindEnum": "banks.models.Collateral.Kind",
+        "ApiScopeEnum": "banks.models.ApiScope",
+        "ChangeKindEnum": "banks.api.serializers.CHANGE_KINDS",
+        "RateLimitWindowEnum": "banks.api.serializers.RATE_WINDOWS",
+    },
+    "DEFAULT_GENERATOR_CLASS": "thads.api.schema.BilingualSchemaGenerator",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "thads.api.schema.postprocess"],
+    "SERVERS": [{"url": "/api/v1", "description": "This server (paths are relative to /api/v1)."}],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": True,
 }
 
 # Throttle counters live in the cache: Redis when configured (shared by every web worker), else local memory.
