@@ -12,8 +12,11 @@ over a narrow table, one row per counted case (see ``facts_answer``).
 """
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
+from functools import wraps
 
 from django.db import connection
 
@@ -23,6 +26,43 @@ from thads.org.hierarchy import Hierarchy
 from thads.org.models import Unit
 
 ENDED = ("completed", "terminated", "transferred_out")
+
+# shared_reads(): the reads of one page, made once.
+_MEMO: ContextVar[dict | None] = ContextVar("reports_engine_reads", default=None)
+
+
+@contextmanager
+def shared_reads():
+    """Within the block, the engine makes each read once: the same group rows (and their narrower cuts — a
+    category, an origin, an officer), the same source decision, the same hierarchy. For one page or command
+    that reports a unit several ways (its figures, its bank cases, its sub-units); never across requests, so
+    every figure is as fresh as the page."""
+    token = _MEMO.set({}) if _MEMO.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _MEMO.reset(token)
+
+
+def reads_shared(view):
+    """A view decorated so that its reads are shared (``shared_reads``)."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        with shared_reads():
+            return view(*args, **kwargs)
+    return wrapper
+
+
+def hierarchy_on(on: date) -> Hierarchy:
+    """The organisation on ``on`` (built once inside ``shared_reads``)."""
+    memo = _MEMO.get()
+    if memo is None:
+        return Hierarchy(on)
+    key = ("hierarchy", on)
+    if key not in memo:
+        memo[key] = Hierarchy(on)
+    return memo[key]
 
 
 def per_case_sql(*, by_year: bool | str, event_filter: str = "", case_filter: str = "") -> str:
@@ -149,6 +189,20 @@ facts AS (
 ),"""
 
 
+# The same, one row per case with its number (the drill-down lists); the state before the period is not stored.
+_FACTS_CASES = """
+facts AS (
+    SELECT f.case_id AS case_id, c.case_no AS case_no, CAST(NULL AS varchar(32)) AS status_before,
+           '' AS ground_before, f.unit_id AS unit_id, f.category AS category, f.origin AS origin,
+           f.officer_id AS officer_id, CASE WHEN f.carried THEN 1 ELSE 0 END AS carried,
+           CASE WHEN f.is_new THEN 1 ELSE 0 END AS is_new, f.base_money AS base_money, f.status_end AS status_end,
+           f.ground_end AS ground_end, f.remaining_end AS remaining_end, f.terminated_end AS terminated_end,
+           f.collected AS collected, f.reduced AS reduced
+    FROM reports_caseyearfact f JOIN cases_case c ON c.id = f.case_id
+    WHERE f.fiscal_year = %(fiscal_year)s {fact_filter}
+)"""
+
+
 @dataclass(frozen=True)
 class GroupRow:
     unit_id: int
@@ -218,9 +272,13 @@ def _in_clause(name: str, values: Iterable, params: dict) -> str:
     return ", ".join(keys) or "NULL"
 
 
-def _filtered(sql: str, params: dict, *, category, unit_ids, origin, bank_id, officer_id) -> str:
+def _filtered(sql: str, params: dict, *, category, unit_ids, origin, bank_id, officer_id,
+              only_cases: str = "") -> str:
     """``sql`` with the case filters in place (placeholders only; the values go into ``params``).
-    ``officer_id`` 0 means the cases assigned to nobody."""
+    ``officer_id`` 0 means the cases assigned to nobody. ``only_cases``: a subquery of the case ids to read
+    (it applies the other filters itself)."""
+    if only_cases:
+        return sql.format(case_filter=f" AND c.id IN ({only_cases})", event_filter=f" AND e.case_id IN ({only_cases})")
     case_filter = event_filter = ""
     if category:
         params["category"] = category
@@ -245,6 +303,74 @@ def _filtered(sql: str, params: dict, *, category, unit_ids, origin, bank_id, of
     return sql.format(case_filter=case_filter, event_filter=event_filter)
 
 
+def source_for(start: date, end: date, bank_id: int | None = None, source: str | None = None) -> str:
+    """Where [start, end] is read from (``source`` forces one):
+
+    - "facts": the per-case facts answer it exactly (a fiscal year to date, or a whole one: ``facts_answer``);
+    - "split": a period from the 1 October of a fiscal year whose facts are complete, ending before the
+      latest date they reflect (a past month of the year, last year's same period): a case whose fact row
+      reflects nothing after the end is as its row says (no event between the end and the row's last
+      statistical date changes it, and every case counted in the period has a row of its year); the others
+      are read from their events;
+    - "events": anything else, or a creditor bank's cases (the facts carry no bank)."""
+    if source is not None:
+        return source
+    if bank_id is not None:
+        return "events"
+    return _facts_state(start, end)
+
+
+def _facts_state(start: date, end: date) -> str:
+    key = ("facts_state", start, end)
+    memo = _MEMO.get()
+    if memo is not None and key in memo:
+        return memo[key]
+    fiscal_year = fiscal_year_of(end)
+    year_start, year_end = fiscal_year_bounds(fiscal_year)
+    state = "events"
+    if start == year_start:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT (SELECT complete_through FROM reports_factscoverage WHERE id = 1), "
+                "(SELECT MAX(last_stat_date) FROM reports_caseyearfact WHERE fiscal_year = %s)", [fiscal_year])
+            through, latest = cursor.fetchone()
+        if through is not None and fiscal_year <= through:
+            if isinstance(latest, str):  # SQLite returns the aggregate of a date column as text
+                latest = date.fromisoformat(latest)
+            state = "facts" if end == year_end or latest is None or end >= latest else "split"
+    if memo is not None:
+        memo[key] = state
+    return state
+
+
+def _facts_filter(params: dict, *, start: date, end: date, category, unit_ids, origin, bank_id,
+                  officer_id) -> str:
+    """The conditions on the facts (alias ``f``) of [start, end] for the case filters of ``group_rows``;
+    the values go into ``params``."""
+    fiscal_year = fiscal_year_of(end)
+    if start != fiscal_year_bounds(fiscal_year)[0]:
+        raise ValueError("the facts hold fiscal years from 1 October only")
+    if bank_id is not None:
+        raise ValueError("the facts hold no creditor bank")
+    params["fiscal_year"] = fiscal_year
+    fact_filter = ""
+    if category:
+        params["category"] = category
+        fact_filter += " AND f.category = %(category)s"
+    if unit_ids is not None:
+        fact_filter += f" AND f.unit_id IN ({_in_clause('unit', sorted(set(unit_ids)), params)})"
+    if origin:
+        params["origin"] = origin
+        fact_filter += " AND f.origin = %(origin)s"
+    if officer_id is not None:
+        if officer_id == 0:
+            fact_filter += " AND f.officer_id IS NULL"
+        else:
+            params["officer"] = officer_id
+            fact_filter += " AND f.officer_id = %(officer)s"
+    return fact_filter
+
+
 def group_rows(*, start: date, end: date, category: str | None = None,
                unit_ids: Iterable[int] | None = None, source: str | None = None, origin: str | None = None,
                bank_id: int | None = None, officer_id: int | None = None) -> list[GroupRow]:
@@ -252,100 +378,181 @@ def group_rows(*, start: date, end: date, category: str | None = None,
     ``unit_ids`` narrows the cases to those units (None: every unit).
 
     A fiscal year to date or a whole fiscal year is read from the per-case facts (reports.facts) when they
-    are complete for that year and hold nothing dated after ``end``; any other period from the events.
-    ``source`` ("facts" or "events") forces one (tests and benchmarks compare them)."""
+    are complete for that year and hold nothing dated after ``end``; an earlier end within such a year from
+    the facts and the events of the cases the facts do not answer for ("split", see ``source_for``); any
+    other period from the events. ``source`` ("facts", "split" or "events") forces one (tests and
+    benchmarks compare them). Inside ``shared_reads()`` a read is made once and narrower ones (a category,
+    an origin, an officer) are taken from it."""
+    memo = _MEMO.get()
+    key = (start, end, None if unit_ids is None else frozenset(unit_ids), bank_id, source)
+    if memo is not None:
+        narrow = {"category": category, "origin": origin, "officer_id": officer_id}
+        if ("rows", key, None, None, None) in memo:
+            return _narrowed(memo[("rows", key, None, None, None)], **narrow)
+        if ("rows", key, category, origin, officer_id) in memo:
+            return memo[("rows", key, category, origin, officer_id)]
     params: dict = {"start": start, "end": end}
-    if source is None:
-        # The facts carry no creditor bank: a bank's figures come from the events.
-        source = "facts" if bank_id is None and facts_answer(start, end) else "events"
-    if source == "facts":
-        fiscal_year = fiscal_year_of(end)
-        if start != fiscal_year_bounds(fiscal_year)[0]:
-            raise ValueError("the facts hold fiscal years from 1 October only")
-        params["fiscal_year"] = fiscal_year
-        fact_filter = ""
-        if category:
-            params["category"] = category
-            fact_filter += " AND f.category = %(category)s"
-        if unit_ids is not None:
-            fact_filter += f" AND f.unit_id IN ({_in_clause('unit', sorted(set(unit_ids)), params)})"
-        if origin:
-            params["origin"] = origin
-            fact_filter += " AND f.origin = %(origin)s"
-        if officer_id is not None:
-            if officer_id == 0:
-                fact_filter += " AND f.officer_id IS NULL"
-            else:
-                params["officer"] = officer_id
-                fact_filter += " AND f.officer_id = %(officer)s"
-        if bank_id is not None:
-            raise ValueError("the facts hold no creditor bank")
-        sql = "WITH " + _FACTS_SOURCE.format(fact_filter=fact_filter) + _SUMS.format(source="facts")
+    filters = {"category": category, "unit_ids": unit_ids, "origin": origin, "bank_id": bank_id,
+               "officer_id": officer_id}
+    chosen = source_for(start, end, bank_id, source)
+    if chosen == "events":
+        statements = [(_filtered(_EVENTS_AGGREGATE, params, **filters), params)]
     else:
-        sql = _filtered(_EVENTS_AGGREGATE, params, category=category, unit_ids=unit_ids, origin=origin,
-                        bank_id=bank_id, officer_id=officer_id)
+        fact_filter = _facts_filter(params, start=start, end=end, **filters)
+        if chosen == "facts":
+            statements = [("WITH " + _FACTS_SOURCE.format(fact_filter=fact_filter) + _SUMS.format(source="facts"),
+                           params)]
+        else:
+            statements = [
+                ("WITH " + _FACTS_SOURCE.format(fact_filter=fact_filter + _ANSWERED) + _SUMS.format(source="facts"),
+                 params),
+                (_filtered(_EVENTS_AGGREGATE, params, **filters, only_cases=_UNANSWERED.format(
+                    fact_filter=fact_filter)), params)]
+    sums: dict[tuple, Figures] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    result = []
-    for unit_id, row_category, origin_code, officer, *sums in rows:
-        counts = dict(zip(BASE_COUNTS, (int(v or 0) for v in sums[:len(BASE_COUNTS)]), strict=True))
-        amounts = dict(zip(BASE_MONEY, (int(v or 0) for v in sums[len(BASE_COUNTS):]), strict=True))
-        result.append(GroupRow(unit_id, row_category, origin_code, officer, Figures(counts, amounts)))
+        for sql, values in statements:
+            cursor.execute(sql, values)
+            for unit_id, row_category, origin_code, officer, *numbers in cursor.fetchall():
+                counts = dict(zip(BASE_COUNTS, (int(v or 0) for v in numbers[:len(BASE_COUNTS)]), strict=True))
+                amounts = dict(zip(BASE_MONEY, (int(v or 0) for v in numbers[len(BASE_COUNTS):]), strict=True))
+                group = (unit_id, row_category, origin_code, officer)
+                if group in sums:
+                    sums[group].add(Figures(counts, amounts))
+                else:
+                    sums[group] = Figures(counts, amounts)
+    result = [GroupRow(*group, figures) for group, figures in sums.items()]
+    if memo is not None:
+        memo[("rows", key, category, origin, officer_id)] = result
     return result
+
+
+def _narrowed(rows: list[GroupRow], *, category, origin, officer_id) -> list[GroupRow]:
+    """The group rows of one category, origin or officer (0: nobody) among ``rows`` (they are group keys)."""
+    wanted_officer = None if officer_id is None else (None if officer_id == 0 else officer_id)
+    return [row for row in rows if (not category or row.category == category) and (not origin or row.origin == origin)
+            and (officer_id is None or row.officer_id == wanted_officer)]
+
+
+# The split source: the fact rows that reflect nothing after the period's end answer for their cases; the ids of
+# the other counted cases of the year, whose events are read.
+_ANSWERED = " AND f.last_stat_date <= %(end)s"
+_UNANSWERED = ("SELECT f.case_id FROM reports_caseyearfact f WHERE f.fiscal_year = %(fiscal_year)s "
+               "AND f.last_stat_date > %(end)s {fact_filter}")
+
+
+def _classified_cases(params: dict, *, start: date, end: date, source: str, filters: dict) -> str:
+    """``WITH … classified``: one row per counted case in scope, with its case number and the columns of
+    ``classified`` — over the events (with the state before the period), over the stored facts (the state
+    before the period is left NULL: ``case_rows`` reads it from the events for the rows it returns), or both
+    ("split": the facts that answer for their cases, the events of the others)."""
+    extra = "case_id, case_no, status_before, ground_before, "
+    if source == "events":
+        return _filtered(CLASSIFIED_SQL, params, **filters)
+    fact_filter = _facts_filter(params, start=start, end=end, **filters)
+    if source == "facts":
+        return "WITH " + _FACTS_CASES.format(fact_filter=fact_filter) + "," + _CLASSIFIED.replace(
+            "{extra}", extra).replace("{source}", "facts") + "\n"
+    events = _filtered(per_case_sql(by_year=False, case_filter="{case_filter}", event_filter="{event_filter}"), params,
+                       **filters, only_cases=_UNANSWERED.format(fact_filter=fact_filter))
+    return ("WITH " + _FACTS_CASES.format(fact_filter=fact_filter + _ANSWERED) + "," + events + ","  # noqa: S608
+            + _CLASSIFIED.replace("classified AS", "classified_facts AS").replace("{extra}", extra)
+            .replace("{source}", "facts") + ","
+            + _CLASSIFIED.replace("classified AS", "classified_events AS").replace("{extra}", extra)
+            .replace("{source}", "per_case") + ","
+            + "\nclassified AS (SELECT * FROM classified_facts UNION ALL SELECT * FROM classified_events)\n")
+
+
+def _class_condition(case_class: str, money: bool) -> tuple[str, str]:
+    """(the condition a case of the list meets, the amount it adds to the money figure)."""
+    membership, amount = CLASS_SQL[case_class]
+    if membership is None and not money:
+        raise KeyError(case_class)
+    return (f"({amount}) <> 0" if money else membership), amount
 
 
 def case_rows(*, start: date, end: date, case_class: str, money: bool = False, category: str | None = None,
               unit_ids: Iterable[int] | None = None, origin: str | None = None, bank_id: int | None = None,
-              officer_id: int | None = None) -> list[CaseRow]:
-    """The cases behind one figure for [start, end], by case number, with the same filters as ``group_rows``.
+              officer_id: int | None = None, offset: int = 0, limit: int | None = None,
+              source: str | None = None) -> list[CaseRow]:
+    """The cases behind one figure for [start, end], by case number, with the same filters as ``group_rows``
+    (and read from the same source: facts or events); ``offset`` and ``limit`` take one page of them.
 
     ``money`` False: the cases the count ``case_class`` counts (as many as the figure). ``money`` True: the
     cases that add a non-zero amount to the money figure ``case_class`` (their amounts sum to the figure):
     money "completed" is what was collected or reduced on any case, whatever its end. Raises KeyError for an
     unknown class (and for "collected" or "reduced" as counts: they are money only)."""
-    membership, amount = CLASS_SQL[case_class]
-    if membership is None and not money:
-        raise KeyError(case_class)
-    condition = f"({amount}) <> 0" if money else membership
+    condition, amount = _class_condition(case_class, money)
     params: dict = {"start": start, "end": end}
-    select = CLASSIFIED_SQL + f"""
+    source = source_for(start, end, bank_id, source)
+    filters = {"category": category, "unit_ids": unit_ids, "origin": origin, "bank_id": bank_id,
+               "officer_id": officer_id}
+    page = ""
+    if limit is not None:
+        params["limit"], params["offset"] = int(limit), int(offset)
+        page = " LIMIT %(limit)s OFFSET %(offset)s"
+    elif offset:
+        raise ValueError("an offset needs a limit")
+    sql = _classified_cases(params, start=start, end=end, source=source, filters=filters) + f"""
 SELECT case_id, case_no, carried, is_new, status_before, ground_before, status_end, ground_end, outcome, base_money,
        collected, reduced, remaining_end, {amount} AS amount
-FROM classified WHERE {condition} ORDER BY case_no, case_id
+FROM classified WHERE {condition} ORDER BY case_no, case_id{page}
 """  # noqa: S608 (class SQL is a constant; values are placeholders)
-    sql = _filtered(select, params, category=category, unit_ids=unit_ids, origin=origin, bank_id=bank_id,
-                    officer_id=officer_id)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return [CaseRow(case_id, case_no, bool(carried), bool(is_new), status_before, ground_before or "", status_end,
-                    ground_end or "", outcome, int(base or 0), int(collected or 0), int(reduced or 0),
-                    int(remaining or 0), int(value or 0))
-            for (case_id, case_no, carried, is_new, status_before, ground_before, status_end, ground_end, outcome, base,
-                 collected, reduced, remaining, value) in rows]
+    read_before = source != "events"  # the facts keep no state before the period: read it for this page
+    before = _states_before([row[0] for row in rows], start) if read_before else {}
+    result = []
+    for (case_id, case_no, carried, is_new, status_before, ground_before, status_end, ground_end, outcome, base,
+         collected, reduced, remaining, value) in rows:
+        if read_before:
+            status_before, ground_before = before.get(case_id, (None, ""))
+        result.append(CaseRow(case_id, case_no, bool(carried), bool(is_new), status_before, ground_before or "",
+                              status_end, ground_end or "", outcome, int(base or 0), int(collected or 0),
+                              int(reduced or 0), int(remaining or 0), int(value or 0)))
+    return result
+
+
+def case_rows_totals(*, start: date, end: date, case_class: str, money: bool = False, category: str | None = None,
+                     unit_ids: Iterable[int] | None = None, origin: str | None = None, bank_id: int | None = None,
+                     officer_id: int | None = None, source: str | None = None) -> tuple[int, int]:
+    """(how many cases ``case_rows`` lists, the sum of their amounts) with the same arguments, in one
+    aggregate: a list's count and total without reading its rows."""
+    condition, amount = _class_condition(case_class, money)
+    params: dict = {"start": start, "end": end}
+    filters = {"category": category, "unit_ids": unit_ids, "origin": origin, "bank_id": bank_id,
+               "officer_id": officer_id}
+    select = f"SELECT COUNT(*), SUM({amount}) FROM classified WHERE {condition}\n"  # noqa: S608 (constants)
+    sql = _classified_cases(params, start=start, end=end, source=source_for(start, end, bank_id, source),
+                            filters=filters) + select
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        count, total = cursor.fetchone()
+    return int(count or 0), int(total or 0)
+
+
+def _states_before(case_ids: list[int], start: date) -> dict[int, tuple[str, str]]:
+    """{case id: (status, ground) after its last event dated before ``start``} for a page of cases — what
+    per_case_sql calls ``eb`` (cases without such an event are left out). One query."""
+    if not case_ids:
+        return {}
+    params: dict = {"start": start}
+    ids = _in_clause("case", case_ids, params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+SELECT e.case_id, e.status_after, e.ground_after
+FROM cases_caseevent e
+WHERE e.case_id IN ({ids}) AND e.sequence = (
+    SELECT MAX(x.sequence) FROM cases_caseevent x WHERE x.case_id = e.case_id AND x.stat_date < %(start)s)
+""", params)  # noqa: S608 (placeholders only)
+        return {case_id: (status, ground or "") for case_id, status, ground in cursor.fetchall()}
 
 
 def facts_answer(start: date, end: date) -> bool:
     """Whether the stored facts give [start, end] exactly: a period from the 1 October of a fiscal year whose
     facts are complete (FactsCoverage), ending on that year's 30 September or on/after the latest statistical
     date any of its facts reflects (a year to date). One query."""
-    fiscal_year = fiscal_year_of(end)
-    year_start, year_end = fiscal_year_bounds(fiscal_year)
-    if start != year_start:
-        return False
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT (SELECT complete_through FROM reports_factscoverage WHERE id = 1), "
-            "(SELECT MAX(last_stat_date) FROM reports_caseyearfact WHERE fiscal_year = %s)", [fiscal_year])
-        through, latest = cursor.fetchone()
-    if through is None or fiscal_year > through:
-        return False
-    if end == year_end or latest is None:
-        return True
-    if isinstance(latest, str):  # SQLite returns the aggregate of a date column as text
-        latest = date.fromisoformat(latest)
-    return end >= latest
+    return _facts_state(start, end) == "facts"
 
 
 def roll_up(rows: Iterable[GroupRow], hierarchy: Hierarchy, *, key=lambda row: None) -> dict:
@@ -362,7 +569,7 @@ def roll_up(rows: Iterable[GroupRow], hierarchy: Hierarchy, *, key=lambda row: N
 def unit_figures(unit: Unit, *, start: date, end: date, category: str | None = None, **filters) -> Figures:
     """The figures of ``unit`` and its subtree (as it stood at ``end``) for [start, end]; ``filters``:
     origin, bank_id, officer_id as in ``group_rows``."""
-    hierarchy = Hierarchy(end)
+    hierarchy = hierarchy_on(end)
     rows = group_rows(start=start, end=end, category=category, unit_ids=hierarchy.subtree_of(unit.pk), **filters)
     return roll_up(rows, hierarchy).get((unit.pk, None), Figures.zero())
 

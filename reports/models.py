@@ -155,7 +155,8 @@ class CaseYearFact(models.Model):
         verbose_name_plural = _("case-year facts")
         constraints = [models.UniqueConstraint(fields=["case", "fiscal_year"], name="fact_case_year_unique")]
         indexes = [
-            models.Index(fields=["fiscal_year", "unit"], name="fact_year_unit"),
+            # a unit's rows of a year, and among them those reflecting nothing after a date (engine "split")
+            models.Index(fields=["fiscal_year", "unit", "last_stat_date"], name="fact_year_unit_stat"),
             models.Index(fields=["fiscal_year", "last_stat_date"], name="fact_year_last_stat"),
         ]
 

@@ -21,9 +21,12 @@ from reports.engine import (
     CaseRow,
     Hierarchy,
     case_rows,
+    case_rows_totals,
     group_rows,
+    hierarchy_on,
     previous_year,
     roll_up,
+    source_for,
     unit_figures,
 )
 from reports.facts import facts_check, facts_rollover
@@ -110,15 +113,68 @@ def report_case_rows(*, unit: Unit, start: date, end: date, case_class: str, mon
                      category: str | None = None, origin: str | None = None, bank_id: int | None = None,
                      officer_id: int | None = None) -> list[CaseRow]:
     """The cases behind one figure of ``report_build`` with the same arguments (reports.engine.case_rows):
-    as many as the count, or, with ``money``, the cases whose amounts sum to the money figure."""
+    as many as the count, or, with ``money``, the cases whose amounts sum to the money figure. All of them:
+    for a page, ``report_case_listing``."""
+    listing = report_case_listing(unit=unit, start=start, end=end, case_class=case_class, money=money,
+                                  category=category, origin=origin, bank_id=bank_id, officer_id=officer_id)
+    return listing.all()
+
+
+class CaseListing:
+    """The cases behind one figure, read a page at a time (a Paginator's object list): ``count()`` and
+    ``total`` come from one SQL aggregate, a slice from one query with LIMIT/OFFSET — never the whole list in
+    Python. The same source (facts or events) and filters as the figure, so the count equals it."""
+
+    def __init__(self, *, start: date, end: date, case_class: str, money: bool, unit_ids: set[int],
+                 filters: dict):
+        self.arguments = {"start": start, "end": end, "case_class": case_class, "money": money,
+                          "unit_ids": unit_ids, **filters, "source": source_for(start, end, filters["bank_id"])}
+        self._totals: tuple[int, int] | None = None
+
+    def _read_totals(self) -> tuple[int, int]:
+        if self._totals is None:
+            self._totals = case_rows_totals(**self.arguments)
+        return self._totals
+
+    def count(self) -> int:
+        return self._read_totals()[0]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @property
+    def total(self) -> int:
+        """The sum of the listed cases' amounts: the money figure (with ``money``)."""
+        return self._read_totals()[1]
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("a case listing is read by slices")
+        start, stop = index.start or 0, index.stop
+        if start < 0 or (stop is not None and stop < 0):
+            raise ValueError("no negative indexes")
+        if stop is None:
+            return self.all()[start:]
+        if stop <= start:
+            return []
+        return case_rows(**self.arguments, offset=start, limit=stop - start)
+
+    def all(self) -> list[CaseRow]:
+        return case_rows(**self.arguments)
+
+
+def report_case_listing(*, unit: Unit, start: date, end: date, case_class: str, money: bool = False,
+                        category: str | None = None, origin: str | None = None, bank_id: int | None = None,
+                        officer_id: int | None = None) -> CaseListing:
+    """The cases behind one figure of ``report_build`` (see ``report_case_rows``), to be read by pages."""
     _check_period(start, end, category, origin)
     if case_class not in CLASS_SQL or (not money and case_class not in CASE_CLASSES):
         raise DomainError(_("Unknown class «%(name)s»; use one of: %(valid)s.") % {
             "name": case_class, "valid": ", ".join(CASE_CLASSES)}, code="invalid_choice", field="class")
-    hierarchy = Hierarchy(end)
-    return case_rows(start=start, end=end, case_class=case_class, money=money, category=category,
-                     unit_ids=hierarchy.subtree_of(unit.pk), origin=origin or None, bank_id=bank_id,
-                     officer_id=officer_id)
+    return CaseListing(start=start, end=end, case_class=case_class, money=money,
+                       unit_ids=hierarchy_on(end).subtree_of(unit.pk),
+                       filters={"category": category, "origin": origin or None, "bank_id": bank_id,
+                                "officer_id": officer_id})
 
 
 def _check_period(start: date, end: date, category: str | None, origin: str | None = None) -> None:
@@ -147,7 +203,7 @@ def report_breakdown(*, unit: Unit, start: date, end: date, by: str, category: s
     """The figures of ``unit`` split by ``by``: "category", "origin", "officer" (forms 4 and 5) or "unit"
     (its direct children), optionally narrowed to one origin or one creditor bank's cases."""
     _check_period(start, end, category, origin)
-    hierarchy = Hierarchy(end)
+    hierarchy = hierarchy_on(end)
     rows = group_rows(start=start, end=end, category=category, unit_ids=hierarchy.subtree_of(unit.pk),
                       origin=origin or None, bank_id=bank_id)
     if by == "unit":

@@ -16,7 +16,7 @@ from reports.engine import CASE_CLASSES, CLASS_SQL
 from reports.exports import case_rows_xlsx
 from reports.forms import read_filters
 from reports.indicators import LABELS
-from reports.services import report_case_rows
+from reports.services import report_case_listing
 from reports.views.common import unit_for
 from thads.org.models import OfficerProfile
 
@@ -82,19 +82,20 @@ def case_list(request, code: str):
             filters.officer_id = None
     elif filters.officer_id == 0:
         officer_name = _("Not assigned")
-    rows = report_case_rows(unit=unit, start=filters.start, end=filters.end, case_class=case_class, money=money,
-                            **filters.engine_filters())
+    listing = report_case_listing(unit=unit, start=filters.start, end=filters.end, case_class=case_class,
+                                  money=money, **filters.engine_filters())
     label = LABELS[case_class]
     heading = _("Money: %(figure)s") % {"figure": label} if money else _("Cases: %(figure)s") % {"figure": label}
     if request.GET.get("format") == "xlsx":
-        return case_rows_xlsx(rows, unit=unit, filters=filters, heading=str(heading), money=money,
+        return case_rows_xlsx(listing.all(), unit=unit, filters=filters, heading=str(heading), money=money,
                               attach=lambda chunk: _attach(chunk, filters.start))
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The count and total in one aggregate, the page in one query (LIMIT/OFFSET): never the whole list.
+    page = Paginator(listing, PAGE_SIZE).get_page(request.GET.get("page"))
     query = filters.query(**{"class": case_class, "measure": "money" if money else ""})
     return render(request, "reports/cases.html", {
         "title": f"{heading} — {unit.name}", "heading": heading, "unit": unit, "filters": filters,
         "form": filters.form, "officer_name": officer_name, "money": money, "case_class": case_class,
-        "page": page, "items": _attach(page.object_list, filters.start), "count": len(rows),
-        "total": sum(row.amount for row in rows), "query": query,
+        "page": page, "items": _attach(page.object_list, filters.start), "count": page.paginator.count,
+        "total": listing.total, "query": query,
         "back_url": reverse("reports:unit", args=[unit.code]) + "?" + filters.query(),
     })

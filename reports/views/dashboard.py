@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.codes import Category
+from reports.engine import reads_shared
 from reports.exports import dashboard_xlsx
 from reports.forms import read_filters
 from reports.indicators import LABELS, percentage_change, rate
@@ -146,6 +147,7 @@ def _sort_headers(kind: str) -> list[tuple[str, str]]:
 
 
 @login_required
+@reads_shared
 def dashboard(request, code: str | None = None):
     unit = unit_for(request, code)
     today = timezone.localdate()

@@ -162,3 +162,116 @@ def test_given_a_generated_ledger_the_dashboard_lists_and_exports_exactly_the_re
                 assert rows[3][:2] == ("Số việc", len(expected[name]))
                 shown = f'class={name}" id="cases-{name}">{len(expected[name]):,}<'.replace(",", ".")
                 assert shown in unit_page, (code, extra, name)
+
+
+@pytest.mark.django_db
+def test_given_a_whole_year_the_lists_from_the_facts_equal_the_lists_from_the_events_page_by_page(generated):
+    """The drill-down reads a fiscal year from the per-case facts (and the states before the period, which the
+    facts do not keep, from the events for the page's cases only): the same rows, totals and pages as the
+    events give."""
+    from reports.engine import case_rows, case_rows_totals, facts_answer
+    from thads.org.hierarchy import Hierarchy
+
+    start, end = FY2019
+    assert facts_answer(start, end)  # the facts answer this period, so "facts" is what the pages read
+    for code, filters in (("HG", {}), ("HG-VT", {"officer_id": generated.pk}), ("HG-VT", {"officer_id": 0})):
+        scope = {"start": start, "end": end, "unit_ids": Hierarchy(end).subtree_of(Unit.objects.get(code=code).pk),
+                 **filters}
+        for name, money in [(name, False) for name in CASE_CLASSES] + [(name, True) for name in CLASS_SQL]:
+            # when
+            by_events = case_rows(case_class=name, money=money, source="events", **scope)
+            by_facts = case_rows(case_class=name, money=money, source="facts", **scope)
+            # then
+            assert by_facts == by_events, (code, filters, name, money)
+            expected_totals = (len(by_events), sum(row.amount for row in by_events))
+            for source in ("facts", "events"):
+                assert case_rows_totals(case_class=name, money=money, source=source, **scope) == expected_totals
+                assert case_rows(case_class=name, money=money, source=source, offset=3, limit=4,
+                                 **scope) == by_events[3:7], (code, filters, name, money, source)
+    some = case_rows(case_class="carried_over", source="facts", **scope)
+    assert any(row.status_before for row in some)  # the states before were read, not left empty
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("period", [FY2019, (date(2019, 10, 1), date(2020, 3, 31))])
+def test_given_a_listing_then_its_count_total_and_pages_are_the_figure_and_its_cases(generated, period):
+    from django.core.paginator import Paginator
+
+    from reports.services import report_case_listing
+
+    start, end = period
+    province = Unit.objects.get(code="HG")
+    report = report_build(unit=province, start=start, end=end)
+    for name, money in (("with_conditions", False), ("carried_over", False), ("with_conditions", True),
+                        ("collected", True)):
+        every = report_case_rows(unit=province, start=start, end=end, case_class=name, money=money)
+        # when
+        listing = report_case_listing(unit=province, start=start, end=end, case_class=name, money=money)
+        paginator = Paginator(listing, 7)
+        # then
+        assert paginator.count == len(every) and listing.total == sum(row.amount for row in every)
+        assert (listing.total if money else listing.count()) == report["money" if money else "cases"][name]
+        pages = [list(paginator.page(number).object_list) for number in paginator.page_range]
+        assert [row for rows in pages for row in rows] == every
+    with pytest.raises(DomainError):
+        report_case_listing(unit=province, start=start, end=end, case_class="reduced")
+
+
+@pytest.mark.django_db
+def test_given_a_past_month_of_a_complete_year_the_split_source_equals_the_events_figures_and_lists(generated):
+    """A period from 1 October ending before the year's facts end (a month of the year, last year's same period)
+    is read from the fact rows that reflect nothing after its end and from the events of the other cases: the
+    same figures for every unit × category and the same lists as the events alone give."""
+    from reports.engine import case_rows, case_rows_totals, group_rows, roll_up, source_for
+    from reports.forms import month_end
+    from thads.org.hierarchy import Hierarchy
+
+    start = FY2019[0]
+    province, vi_thanh = Unit.objects.get(code="HG"), Unit.objects.get(code="HG-VT")
+    for months in (1, 2, 6, 11):
+        end = month_end(2019, months)
+        assert source_for(start, end) == "split", months  # what the pages read for this period
+        hierarchy = Hierarchy(end)
+        # when
+        by_split = group_rows(start=start, end=end, source="split")
+        by_events = group_rows(start=start, end=end, source="events")
+        # then
+        for key in (lambda row: None, lambda row: row.category, lambda row: row.officer_id):
+            split_totals, event_totals = roll_up(by_split, hierarchy, key=key), roll_up(by_events, hierarchy, key=key)
+            assert {k: (v.counts, v.amounts) for k, v in split_totals.items()} == {
+                k: (v.counts, v.amounts) for k, v in event_totals.items()}, months
+        assert len({(r.unit_id, r.category, r.origin, r.officer_id) for r in by_split}) == len(by_split)
+        for unit, filters in ((province, {}), (vi_thanh, {"officer_id": generated.pk}), (vi_thanh, {"officer_id": 0})):
+            scope = {"start": start, "end": end, "unit_ids": hierarchy.subtree_of(unit.pk), **filters}
+            for name, money in [(name, False) for name in CASE_CLASSES] + [("with_conditions", True),
+                                                                            ("collected", True)]:
+                expected = case_rows(case_class=name, money=money, source="events", **scope)
+                assert case_rows(case_class=name, money=money, source="split", **scope) == expected, (months, name)
+                assert case_rows(case_class=name, money=money, source="split", offset=2, limit=3,
+                                 **scope) == expected[2:5]
+                assert case_rows_totals(case_class=name, money=money, source="split", **scope) == (
+                    len(expected), sum(row.amount for row in expected))
+
+
+@pytest.mark.django_db
+def test_within_shared_reads_a_page_reads_each_period_once_and_narrower_cuts_from_it(generated,
+                                                                                      django_assert_num_queries):
+    from reports.engine import shared_reads, unit_figures
+
+    province = Unit.objects.get(code="HG")
+    start, end = FY2019
+    whole = unit_figures(province, start=start, end=end)
+    bank = unit_figures(province, start=start, end=end, category="tin_dung_ngan_hang")
+    officer = unit_figures(Unit.objects.get(code="HG-VT"), start=start, end=end, officer_id=generated.pk)
+    with shared_reads():
+        unit_figures(province, start=start, end=end)  # the hierarchy, the source, the rows
+        # when
+        with django_assert_num_queries(0):
+            again = unit_figures(province, start=start, end=end)
+            narrower = unit_figures(province, start=start, end=end, category="tin_dung_ngan_hang")
+    # then
+    assert (again.counts, again.amounts) == (whole.counts, whole.amounts)
+    assert (narrower.counts, narrower.amounts) == (bank.counts, bank.amounts) and bank.counts["new"] > 0
+    with shared_reads():
+        other = unit_figures(Unit.objects.get(code="HG-VT"), start=start, end=end, officer_id=generated.pk)
+    assert (other.counts, other.amounts) == (officer.counts, officer.amounts)
