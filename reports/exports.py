@@ -21,7 +21,9 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 CHUNK = 2000  # cases fetched per query while writing
 
 
-def _cell(sheet, value):
+def safe_cell(sheet, value):
+    """A write-only cell for ``value`` with its number format; text a spreadsheet could take for a formula
+    (starting with = + - @) stays text."""
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, bool):
         return cell
@@ -40,7 +42,7 @@ def _cell(sheet, value):
 def write_row(sheet, values, *, bold: bool = False) -> None:
     cells = []
     for value in values:
-        cell = _cell(sheet, value)
+        cell = safe_cell(sheet, value)
         if bold:
             cell.font = Font(bold=True)
         cells.append(cell)
