@@ -106,3 +106,12 @@ def top_units(on: date) -> list[Unit]:
 
 def unit_ids_by_code(codes) -> dict[str, int]:
     return dict(Unit.objects.filter(code__in=list(codes)).values_list("code", "id"))
+
+
+def form_exports_for(user, unit: Unit):
+    """The official-form exports of ``unit`` that ``user`` asked for (a person sees their own files; a
+    central administrator every file of the unit), newest first. The caller has checked the unit's scope."""
+    from thads.org.selectors import sees_everything
+
+    jobs = StatsJob.objects.filter(kind="form_export", unit=unit)
+    return jobs if sees_everything(user) else jobs.filter(requested_by=user)

@@ -71,3 +71,39 @@ def form_export_run(*, job: StatsJob) -> str:
     job_update(job, params={**params, "file": str(path), "name": name}, status=StatsJob.Status.SUCCEEDED,
                progress=100, finished_at=timezone.now(), message=name)
     return str(path)
+
+
+def may_correct_forms(user) -> bool:
+    """Form layouts are national: central administrators (and superusers) correct them."""
+    from thads.org.selectors import sees_everything
+
+    return sees_everything(user)
+
+
+def form_column_override_set(*, actor, form_code: str, column_key: str, heading: str = "",
+                             position: int | None = None, note: str = ""):
+    """Correct one column of a form: its heading (empty: the definition's) and its position (None: the
+    definition's). Raises DomainError for an unknown form or column, PermissionDeniedError for anyone but a
+    central administrator."""
+    from reports.models import FormColumnOverride
+
+    if actor is not None and not may_correct_forms(actor):
+        raise PermissionDeniedError(_("Only a central administrator may correct the official forms."))
+    form_column_override_check(form_code=form_code, column_key=column_key, position=position)
+    override, _created = FormColumnOverride.objects.update_or_create(
+        form_code=form_code, column_key=column_key,
+        defaults={"heading": heading.strip(), "position": position, "note": note.strip(), "updated_by": actor})
+    return override
+
+
+def form_column_override_check(*, form_code: str, column_key: str, position: int | None) -> None:
+    """Raise DomainError unless ``column_key`` is a column of form ``form_code`` and ``position`` fits it."""
+    form = form_definition(form_code)
+    keys = [column.key for column in form.columns]
+    if column_key not in keys:
+        raise DomainError(_("Form %(form)s has no column «%(column)s»; its columns are: %(valid)s.") % {
+            "form": form_code, "column": column_key, "valid": ", ".join(keys)}, code="invalid_choice",
+            field="column_key")
+    if position is not None and not 1 <= position <= len(keys):
+        raise DomainError(_("A position is between 1 and %(count)s.") % {"count": len(keys)}, code="invalid_value",
+                          field="position")
