@@ -18,6 +18,9 @@ from reports.engine import counted_cases
 from reports.exports import safe_cell
 from reports.forms.build import FormData, FormRow
 from reports.forms.definitions import MONEY, ROUNDING_RULE, header_spans
+from thads.org.models import UnitLevel
+
+REFORM = date(2025, 7, 1)  # Tổng cục THADS became Cục Quản lý THADS (domain.md §2)
 
 FONT_NAME = "Times New Roman"
 COUNT_FORMAT = "#,##0"
@@ -34,6 +37,7 @@ _FONTS = {name: Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 _RIGHT = Alignment(horizontal="right", vertical="center")
+_NUMBER = Alignment(vertical="center")
 
 OUTCOME_WORDS = {
     "transferred_out": "Ủy thác đi, thu hồi, hủy QĐ",
@@ -48,6 +52,17 @@ OUTCOME_WORDS = {
 def period_words(data: FormData) -> str:
     return (f"{data.months} tháng năm thống kê {data.fiscal_year} "
             f"(từ ngày {data.start:%d/%m/%Y} đến ngày {data.end:%d/%m/%Y})")
+
+
+def receiving_unit(data: FormData) -> str:
+    """Who the form goes to: the parent unit as it stood at the period's end; for a province without one in
+    the database, the central agency of the time (Tổng cục THADS until 30/6/2025, then Cục Quản lý THADS)."""
+    parent = data.unit.parent
+    if parent is not None:
+        return parent.name
+    if data.unit.level == UnitLevel.PROVINCE:
+        return "Tổng cục Thi hành án dân sự" if data.end < REFORM else "Cục Quản lý thi hành án dân sự"
+    return "Bộ Tư pháp"
 
 
 def file_name(data: FormData) -> str:
@@ -92,9 +107,13 @@ def _form_sheet(workbook: Workbook, data: FormData) -> None:
     width = FIRST_DATA_COLUMN - 1 + len(columns)
     last = get_column_letter(width)
     sheet.column_dimensions["A"].width = 5
-    sheet.column_dimensions["B"].width = 30 if form.rows != "banks" else 36
-    for index in range(FIRST_DATA_COLUMN, width + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = 11 if form.has_money else 9.5
+    longest = max((len(row.label) for row in data.rows), default=20)
+    name_width = min(46, max(24, longest + 2))
+    sheet.column_dimensions["B"].width = name_width
+    for index, column in enumerate(columns):
+        wide = len(column.heading) > 30  # a long heading gets a wider column rather than a sixth line
+        sheet.column_dimensions[get_column_letter(FIRST_DATA_COLUMN + index)].width = (
+            (11 if form.has_money else 9.5) + (2.5 if wide else 0))
     setup = sheet.page_setup
     setup.orientation, setup.paperSize = "landscape", Worksheet.PAPERSIZE_A4
     setup.fitToWidth, setup.fitToHeight = 1, 0
@@ -117,7 +136,7 @@ def _form_sheet(workbook: Workbook, data: FormData) -> None:
     line({1: f"{form.number}", width - third + 1: f"Ban hành kèm theo {data.regime.basis}"}, font="italic")
     sheet.merged_cells.add(f"A1:{get_column_letter(third)}1")
     sheet.merged_cells.add(f"{get_column_letter(width - third + 1)}1:{last}1")
-    parent = data.unit.parent.name if data.unit.parent_id else "Bộ Tư pháp"
+    parent = receiving_unit(data)
     line({1: f"Đơn vị báo cáo: {data.unit.name}", width - third + 1: f"Đơn vị nhận báo cáo: {parent}"},
          font="italic")
     sheet.merged_cells.add(f"A2:{get_column_letter(third)}2")
@@ -165,8 +184,10 @@ def _form_sheet(workbook: Workbook, data: FormData) -> None:
     sheet.append(header_bottom)
     numbers = ["A", "B", *(str(index) for index in range(1, len(columns) + 1))]
     sheet.append([_cell(sheet, text, font="small", align=_CENTER, box=True) for text in numbers])
-    # the rows, then the total
+    # the rows, then the total; a name longer than its column gets a second line (write-only: heights first)
     for number, row in enumerate(data.rows, start=1):
+        if len(row.label) > name_width:
+            sheet.row_dimensions[FIRST_HEADER_ROWS + number].height = 30
         sheet.append(_data_row(sheet, data, row, number))
     sheet.append(_data_row(sheet, data, data.total, None))
     # the signature blocks
@@ -200,10 +221,10 @@ def _block_spans(width: int, count: int) -> list[tuple[int, int]]:
 def _data_row(sheet, data: FormData, row: FormRow, number: int | None) -> list:
     font = "bold" if number is None else "plain"
     cells = [_cell(sheet, number, font=font, align=_CENTER, box=True),
-             _cell(sheet, row.label, font=font, align=_LEFT, box=True)]
+             _cell(sheet, row.label, font=font, align=_LEFT if number is not None else _CENTER, box=True)]
     for column, value in zip(data.columns, data.values(row), strict=True):
         number_format = RATE_FORMAT if column.figure == "rate" else COUNT_FORMAT
-        cells.append(_cell(sheet, value, font=font, box=True, number_format=number_format))
+        cells.append(_cell(sheet, value, font=font, align=_NUMBER, box=True, number_format=number_format))
     return cells
 
 
