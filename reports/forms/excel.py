@@ -111,9 +111,11 @@ def _form_sheet(workbook: Workbook, data: FormData) -> None:
     name_width = min(46, max(24, longest + 2))
     sheet.column_dimensions["B"].width = name_width
     for index, column in enumerate(columns):
-        wide = len(column.heading) > 30  # a long heading gets a wider column rather than a sixth line
+        # thousands of đồng reach 15 characters nationally (224.775.000.000); a long heading gets a wider column
+        # rather than a sixth line
+        wide = len(column.heading) > 30
         sheet.column_dimensions[get_column_letter(FIRST_DATA_COLUMN + index)].width = (
-            (11 if form.has_money else 9.5) + (2.5 if wide else 0))
+            (15 if column.measure == MONEY and column.figure != "rate" else 9) + (2.5 if wide else 0))
     setup = sheet.page_setup
     setup.orientation, setup.paperSize = "landscape", Worksheet.PAPERSIZE_A4
     setup.fitToWidth, setup.fitToHeight = 1, 0
