@@ -4,18 +4,20 @@ numbers, the unit and the period in the title, the signature blocks — then the
 second sheet, and the legal basis, units and what is reconstructed on a third.
 
 Written in openpyxl's write-only mode: rows stream to the file, so a national list of cases does not sit in
-memory. Every text cell goes through reports.exports.safe_cell (text starting with = + - @ stays text)."""
+memory. Text starting with = + - @ stays text, as in reports.exports."""
 from collections.abc import Callable
+from copy import copy
 from datetime import date
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.engine import counted_cases
-from reports.exports import safe_cell
+from reports.exports import FORMULA_STARTS
 from reports.forms.build import FormData, FormRow
 from reports.forms.definitions import MONEY, ROUNDING_RULE, header_spans
 from thads.org.models import UnitLevel
@@ -71,14 +73,26 @@ def file_name(data: FormData) -> str:
 
 
 def _cell(sheet, value, *, font="plain", align=None, box=False, number_format=None):
-    cell = safe_cell(sheet, value)
-    cell.font = _FONTS[font]
-    if align is not None:
-        cell.alignment = align
-    if box:
-        cell.border = _BOX
-    if number_format:
-        cell.number_format = number_format
+    """A write-only cell with the form's style. Styles are resolved once per workbook and combination, then
+    copied (openpyxl hashes every style object it is given: per cell, that was most of a large export)."""
+    styles = sheet.parent.__dict__.setdefault("_form_styles", {})
+    key = (font, id(align), box, number_format)
+    style = styles.get(key)
+    if style is None:
+        template = WriteOnlyCell(sheet)
+        template.font = _FONTS[font]
+        if align is not None:
+            template.alignment = align
+        if box:
+            template.border = _BOX
+        if number_format:
+            template.number_format = number_format
+        style = styles[key] = template._style
+    cell = WriteOnlyCell(sheet, value=value)
+    cell._style = copy(style)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"  # never a formula (as reports.exports.safe_cell)
+        cell.quotePrefix = True
     return cell
 
 
