@@ -13,10 +13,11 @@ from openpyxl import load_workbook
 from reports.filters import month_end
 from reports.forms.build import form_build
 from reports.forms.definitions import FORMS, MONEY
-from reports.forms.excel import FIRST_DATA_COLUMN, FIRST_HEADER_ROWS, write_form
+from reports.forms.excel import write_form
 from reports.forms.services import form_export_request
 from reports.models import StatsJob
 from reports.services import report_breakdown, report_build
+from tests.reports.test_forms import table
 from thads.core.dates import fiscal_year_bounds
 from thads.org.models import Unit
 
@@ -34,13 +35,7 @@ def demo(django_db_setup, django_db_blocker):
 
 
 def read_rows(path, width: int) -> dict[str, list]:
-    sheet = load_workbook(path)["Biểu"]
-    rows = {}
-    for values in sheet.iter_rows(min_row=FIRST_HEADER_ROWS + 1, values_only=True):
-        if values[1] is None:
-            break
-        rows[values[1]] = list(values[FIRST_DATA_COLUMN - 1:FIRST_DATA_COLUMN - 1 + width])
-    return rows
+    return table(load_workbook(path)["Biểu"], width)
 
 
 def check(cell, column, figures: dict, what) -> None:
