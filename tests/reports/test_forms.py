@@ -193,3 +193,11 @@ def test_export_form_command_writes_the_file_and_refuses_bad_input(generated, tm
         call_command("export_form", "--form", "01", "--unit", "XX", "--fiscal-year", "2019", "--months", "12",
                      "-o", str(tmp_path / "y.xlsx"))
     assert not (tmp_path / "x.xlsx").exists() and not (tmp_path / "y.xlsx").exists()
+
+
+def test_the_export_task_goes_to_the_exports_queue_and_the_statistics_stay_on_stats():
+    from thads.celery import app
+
+    router = app.amqp.router
+    assert router.route({}, "reports.tasks.export_form", (1,), {})["queue"].name == "exports"
+    assert router.route({}, "reports.tasks.refresh_statistics", (1,), {})["queue"].name == "stats"
