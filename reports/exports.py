@@ -21,9 +21,7 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 CHUNK = 2000  # cases fetched per query while writing
 
 
-def safe_cell(sheet, value):
-    """A write-only cell for ``value`` with its number format; text a spreadsheet could take for a formula
-    (starting with = + - @) stays text."""
+def _cell(sheet, value):
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, bool):
         return cell
@@ -42,7 +40,7 @@ def safe_cell(sheet, value):
 def write_row(sheet, values, *, bold: bool = False) -> None:
     cells = []
     for value in values:
-        cell = safe_cell(sheet, value)
+        cell = _cell(sheet, value)
         if bold:
             cell.font = Font(bold=True)
         cells.append(cell)

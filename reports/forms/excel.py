@@ -91,7 +91,7 @@ def _cell(sheet, value, *, font="plain", align=None, box=False, number_format=No
     cell = WriteOnlyCell(sheet, value=value)
     cell._style = copy(style)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"  # never a formula (as reports.exports.safe_cell)
+        cell.data_type = "s"  # never a formula (as every export: reports.exports)
         cell.quotePrefix = True
     return cell
 
