@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.models import (
     ClosedPeriod,
+    FormColumnOverride,
     PeriodReport,
     PeriodReportEvent,
     ReportAdjustment,
@@ -256,3 +257,63 @@ class ReportAdjustmentAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class FormColumnOverrideForm(forms.ModelForm):
+    form_code = forms.ChoiceField(label=_("form"), choices=[])
+
+    class Meta:
+        model = FormColumnOverride
+        fields = ["form_code", "column_key", "heading", "position", "note"]
+
+    def __init__(self, *args, **kwargs):
+        from reports.forms.definitions import FORMS
+
+        super().__init__(*args, **kwargs)
+        self.fields["form_code"].choices = [(code, f"{form.number} — {form.title}") for code, form in FORMS.items()]
+        self.fields["column_key"].help_text = "; ".join(
+            f"{code}: {', '.join(column.key for column in form.columns)}" for code, form in FORMS.items())
+
+    def clean(self):
+        from reports.forms.services import form_column_override_check
+
+        data = super().clean()
+        if data.get("form_code") and data.get("column_key"):
+            try:
+                form_column_override_check(form_code=data["form_code"], column_key=data["column_key"],
+                                           position=data.get("position"))
+            except DomainError as error:
+                self.add_error(error.field if error.field in self.fields else None, error.message)
+        return data
+
+
+@admin.register(FormColumnOverride)
+class FormColumnOverrideAdmin(admin.ModelAdmin):
+    """Corrections of the official forms' headings and column order (national: central administrators edit,
+    other staff read). Saved through form_column_override_set, which checks the form and the column."""
+
+    form = FormColumnOverrideForm
+    list_display = ("form_code", "column_key", "heading", "position", "note", "updated_by", "updated_at")
+    list_filter = ("form_code",)
+    search_fields = ("column_key", "heading", "note")
+
+    def _may_write(self, request) -> bool:
+        from reports.forms.services import may_correct_forms
+
+        return may_correct_forms(request.user)
+
+    def has_add_permission(self, request):
+        return self._may_write(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_write(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_write(request) and super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        from reports.forms.services import form_column_override_set
+
+        saved = form_column_override_set(actor=request.user, form_code=obj.form_code, column_key=obj.column_key,
+                                         heading=obj.heading, position=obj.position, note=obj.note)
+        obj.pk = saved.pk

@@ -582,3 +582,39 @@ def previous_year(start: date, end: date) -> tuple[date, date]:
         except ValueError:
             return day.replace(year=day.year - 1, day=28)
     return back(start), back(end)
+
+
+@dataclass(frozen=True)
+class CountedCase:
+    """One case counted in a period (carried over or new) and the class it ends in (``outcome``), with the
+    amounts behind its money figures (whole đồng)."""
+    case_id: int
+    case_no: str
+    carried_over: bool
+    outcome: str
+    base_money: int
+    collected: int
+    reduced: int
+    terminated: int
+    remaining_end: int
+
+
+def counted_cases(*, start: date, end: date, category: str | None = None, unit_ids: Iterable[int] | None = None,
+                  origin: str | None = None, bank_id: int | None = None, officer_id: int | None = None,
+                  chunk: int = 2000):
+    """Every case counted in [start, end] with the same filters as ``group_rows``, by start (carried over
+    first), outcome and case number — streamed (a server-side cursor on PostgreSQL), so a national list
+    never sits in memory. The classification is ``CLASSIFIED_SQL``'s, as for ``case_rows``."""
+    params: dict = {"start": start, "end": end}
+    select = CLASSIFIED_SQL + """
+SELECT case_id, case_no, carried, outcome, base_money, collected, reduced, terminated_end, remaining_end
+FROM classified ORDER BY carried DESC, outcome, case_no, case_id
+"""
+    sql = _filtered(select, params, category=category, unit_ids=unit_ids, origin=origin, bank_id=bank_id,
+                    officer_id=officer_id)
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(chunk):
+            for case_id, case_no, carried, outcome, base, collected, reduced, terminated, remaining in batch:
+                yield CountedCase(case_id, case_no, bool(carried), outcome, int(base or 0), int(collected or 0),
+                                  int(reduced or 0), int(terminated or 0), int(remaining or 0))

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reports.engine import unit_figures
-from reports.forms import month_end
+from reports.filters import month_end
 from reports.indicators import Figures, rate
 from reports.views.common import band
 from thads.core.dates import fiscal_year_bounds, fiscal_year_of

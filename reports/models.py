@@ -315,3 +315,28 @@ class ReportAdjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} → {self.counted_in_end}"
+
+
+class FormColumnOverride(models.Model):
+    """An administrator's correction of one column of an official form (reports.forms.definitions): its
+    heading and its position. The figure behind the column is not editable (it is a counting rule)."""
+
+    form_code = models.CharField(_("form"), max_length=32)
+    column_key = models.CharField(_("column"), max_length=64)
+    heading = models.CharField(_("heading"), max_length=255, blank=True,
+                               help_text=_("Empty: the heading of the definition."))
+    position = models.PositiveSmallIntegerField(_("position"), null=True, blank=True,
+                                                help_text=_("Empty: the position of the definition (1 = first)."))
+    note = models.CharField(_("source of the correction"), max_length=255, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("form column correction")
+        verbose_name_plural = _("form column corrections")
+        ordering = ["form_code", "position", "column_key"]
+        constraints = [models.UniqueConstraint(fields=["form_code", "column_key"], name="form_column_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.form_code} · {self.column_key}"

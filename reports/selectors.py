@@ -175,3 +175,12 @@ def gap_closing_cases(*, unit: Unit, on: date, needed: int, category: str | None
     count = chosen.count()
     total = cases.aggregate(total=Sum("amount_remaining"))["total"] or 0
     return chosen, count, total >= needed
+
+
+def form_exports_for(user, unit: Unit):
+    """The official-form exports of ``unit`` that ``user`` asked for (a person sees their own files; a
+    central administrator every file of the unit), newest first. The caller has checked the unit's scope."""
+    from thads.org.selectors import sees_everything
+
+    jobs = StatsJob.objects.filter(kind="form_export", unit=unit)
+    return jobs if sees_everything(user) else jobs.filter(requested_by=user)

@@ -38,3 +38,24 @@ def nightly_refresh() -> int:
     job = job_create(kind="nightly_refresh")
     refresh_statistics.apply_async(args=[job.pk], queue="stats")
     return job.pk
+
+
+@shared_task(bind=True, name="reports.tasks.export_form", autoretry_for=(OperationalError,), retry_backoff=30,
+             max_retries=3, acks_late=True)
+def export_form(self, job_id: int) -> str:
+    """Write one official form (queue "exports"); the job records progress, the file or the error."""
+    from reports.forms.services import form_export_run
+
+    job = StatsJob.objects.select_related("unit").get(pk=job_id)
+    StatsJob.objects.filter(pk=job_id).update(task_id=self.request.id or "",
+                                              worker="" if self.request.is_eager else (self.request.hostname or ""))
+    try:
+        return form_export_run(job=job)
+    except OperationalError:
+        raise
+    except Exception as error:
+        logger.exception("form export %s failed", job_id)
+        job_fail(job, error)
+        if self.request.is_eager:
+            return ""  # in-process: the job row carries the error for the page
+        raise

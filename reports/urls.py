@@ -1,7 +1,7 @@
 """URLs of the directors' dashboard."""
 from django.urls import path
 
-from reports.views import cases, dashboard, forecast, jobs, seized, trend
+from reports.views import cases, dashboard, forecast, forms, jobs, seized, trend
 
 app_name = "reports"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("<str:code>/forecast/", forecast.forecast, name="forecast"),
     path("<str:code>/refresh/", jobs.refresh, name="refresh"),
     path("<str:code>/jobs/<int:job_id>/", jobs.job, name="job"),
+    path("<str:code>/forms/", forms.forms_page, name="forms"),
+    path("<str:code>/forms/<int:job_id>/download/", forms.forms_download, name="forms_download"),
 ]

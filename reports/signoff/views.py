@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.selectors import working_calendar
-from reports.forms import month_end
+from reports.filters import month_end
 from reports.models import PeriodReport
 from reports.selectors import can_see_dashboard
 from reports.services import period_close

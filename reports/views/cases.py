@@ -14,7 +14,7 @@ from cases.models import Case
 from cases.selectors_pages import STATUS_GROUND_KIND, ground_label, parties_of
 from reports.engine import CASE_CLASSES, CLASS_SQL
 from reports.exports import case_rows_xlsx
-from reports.forms import read_filters
+from reports.filters import read_filters
 from reports.indicators import LABELS
 from reports.services import report_case_listing
 from reports.views.common import unit_for

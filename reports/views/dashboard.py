@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from cases.codes import Category
 from reports.engine import reads_shared
 from reports.exports import dashboard_xlsx
-from reports.forms import read_filters
+from reports.filters import read_filters
 from reports.indicators import LABELS, percentage_change, rate
 from reports.seized import seized_totals
 from reports.selectors import (

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reports.filters import read_filters
 from reports.forecast import forecast_context
-from reports.forms import read_filters
 from reports.services import report_build
 from reports.views.common import unit_for
 from thads.core.dates import fiscal_year_bounds

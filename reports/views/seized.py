@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case
 from cases.selectors_pages import parties_of
 from reports.exports import seized_xlsx
-from reports.forms import read_filters
+from reports.filters import read_filters
 from reports.seized import seized_cases, seized_totals
 from reports.views.common import unit_for
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports.forms import month_end, read_filters
+from reports.filters import month_end, read_filters
 from reports.services import report_build
 from reports.views.common import unit_for
 

@@ -223,7 +223,7 @@ def test_given_a_past_month_of_a_complete_year_the_split_source_equals_the_event
     is read from the fact rows that reflect nothing after its end and from the events of the other cases: the
     same figures for every unit × category and the same lists as the events alone give."""
     from reports.engine import case_rows, case_rows_totals, group_rows, roll_up, source_for
-    from reports.forms import month_end
+    from reports.filters import month_end
     from thads.org.hierarchy import Hierarchy
 
     start = FY2019[0]

@@ -33,6 +33,7 @@ from django.utils import translation
 
 from cases.codes import EventKind, PostponementGround, ValuationMethod
 from cases.services.assets import asset_create, auction_create, seizure_record, valuation_record
+from reports.filters import read_filters
 from reports.forecast import (
     LearningYear,
     Point,
@@ -44,7 +45,6 @@ from reports.forecast import (
     project_rate,
     same_point,
 )
-from reports.forms import read_filters
 from reports.indicators import rate
 from reports.selectors import gap_closing_cases
 from reports.services import report_build, target_set

@@ -1,7 +1,7 @@
 """Settings shared by every environment; everything deployment-specific comes from the environment.
 
 Variables (documented in .env.example): DATABASE_URL, REDIS_URL, DJANGO_SECRET_KEY, DJANGO_DEBUG,
-DJANGO_ALLOWED_HOSTS.
+DJANGO_ALLOWED_HOSTS, THADS_EXPORTS_DIR.
 """
 import os
 from pathlib import Path
@@ -11,6 +11,7 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"  # local state: the SQLite database, collected static files (not in git)
 VAR_DIR.mkdir(exist_ok=True)
+EXPORTS_DIR = Path(os.environ.get("THADS_EXPORTS_DIR") or VAR_DIR / "exports")  # generated official forms
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -270,6 +271,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_TASK_ROUTES = {
+    "reports.tasks.export_form": {"queue": "exports"},  # the official forms (an exact name wins over the glob)
     "reports.tasks.*": {"queue": "stats"},
 }
 # The beat schedule is declared in thads/celery.py, one commented entry per job.

@@ -108,3 +108,29 @@ def read_filters(params, *, today: date) -> DashboardFilters:
                                         "origin": filters.origin, "bank": bank.code if bank else ""},
                                        today=today, banks=banks)
     return filters
+
+
+class FormExportForm(forms.Form):
+    """The official form to export, and its period: the first 1–12 months of a fiscal year that has ended."""
+
+    form = forms.ChoiceField(label=_("Form"))
+    year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int)
+    months = forms.TypedChoiceField(label=_("Period"), coerce=int,
+                                    choices=[(m, _("%(count)s months") % {"count": m}) for m in range(1, 13)])
+
+    def __init__(self, *args, today: date, **kwargs):
+        from reports.forms.definitions import FORMS
+
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["form"].choices = [(code, f"{form.number} — {form.title.capitalize()}")
+                                       for code, form in FORMS.items()]
+        current = fiscal_year_of(today)
+        self.fields["year"].choices = [(year, str(year)) for year in range(current, FIRST_FISCAL_YEAR - 1, -1)]
+
+    def clean(self):
+        data = super().clean()
+        year, months = data.get("year"), data.get("months")
+        if year and months and month_end(year, months) > self.today:
+            self.add_error("months", _("This period has not ended yet."))
+        return data
