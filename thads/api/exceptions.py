@@ -119,3 +119,13 @@ def exception_handler(exc, context):
     response.data = error_body(code=code, message=message, field=_field(exc),
                                request_id=getattr(request, "request_id", None))
     return response
+
+
+class ApiError(exceptions.APIException):
+    """A refusal with its own status and stable code (409 a state conflict, 422 a reused idempotency key…),
+    naming the field at fault when there is one."""
+
+    def __init__(self, status_code: int, code: str, message: str, field: str | None = None):
+        self.status_code = status_code
+        self.field = field
+        super().__init__(message, code)
