@@ -240,7 +240,9 @@ class BankCommitmentDoneView(BankApiView):
     @extend_schema(
         operation_id="commitments_done", summary="Mark one of your bank's commitments done",
         parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="The commitment's id."),
-                    OpenApiParameter(IDEMPOTENCY_HEADER, str, OpenApiParameter.HEADER, required=True,
+                    OpenApiParameter(IDEMPOTENCY_HEADER, {"type": "string", "minLength": 1, "maxLength": 128,
+                                                          "pattern": r"^\s*\S.{0,127}$"},
+                                     OpenApiParameter.HEADER, required=True,
                                      description="1–128 characters of your choosing, unique per mark: repeating "
                                                  "the request with the same key answers the same, writing nothing "
                                                  "more.")],
