@@ -222,3 +222,5 @@ def test_scopes_reads_need_cases_read_and_marking_needs_dialogues_write(client, 
 def test_errors_follow_accept_language(client, commitments, keys):
     response = post_done(client, keys["AGR"], commitments["officer"].pk, HTTP_ACCEPT_LANGUAGE="en")
     assert response["Content-Language"] == "en" and response.json()["error"]["message"] == "No such commitment."
+    vietnamese = post_done(client, keys["AGR"], commitments["officer"].pk)
+    assert vietnamese["Content-Language"] == "vi" and vietnamese.json()["error"]["message"] == "Không có cam kết này."

@@ -45,7 +45,7 @@ def status_message(status_code: int) -> str:
     """The message of an error that no view described (an unknown path, a server error), translated."""
     messages = {
         404: _("No such resource in the API. See /api/v1/docs/."),
-        405: _("This method is not allowed here; the API is read-only."),
+        405: _("This method is not allowed here; see /api/v1/docs/ for the methods of each path."),
         500: _("Internal error; the request id identifies it in our logs."),
     }
     return messages.get(status_code, _("The request could not be served."))
@@ -85,7 +85,7 @@ def _own_message(exc, request) -> str | None:
     if isinstance(exc, exceptions.NotAuthenticated):
         return _("No API key: send the header «Authorization: Bearer <key>».")
     if isinstance(exc, exceptions.MethodNotAllowed):
-        return _("The method %(method)s is not allowed here; the API is read-only.") % {
+        return _("The method %(method)s is not allowed here; see /api/v1/docs/ for the methods of each path.") % {
             "method": getattr(request, "method", "")}
     if isinstance(exc, exceptions.NotAcceptable):
         return _("The API answers only in JSON (Accept: application/json).")
