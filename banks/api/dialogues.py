@@ -241,11 +241,11 @@ class BankCommitmentDoneView(BankApiView):
         operation_id="commitments_done", summary="Mark one of your bank's commitments done",
         parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="The commitment's id."),
                     OpenApiParameter(IDEMPOTENCY_HEADER, {"type": "string", "minLength": 1, "maxLength": 128,
-                                                          "pattern": r"^\s*\S.{0,127}$"},
+                                                          "pattern": "^[!-~]{1,128}$"},
                                      OpenApiParameter.HEADER, required=True,
-                                     description="1–128 characters of your choosing, unique per mark: repeating "
-                                                 "the request with the same key answers the same, writing nothing "
-                                                 "more.")],
+                                     description="1–128 characters of your choosing (a UUID, say), unique per "
+                                                 "mark: repeating the request with the same key answers the same, "
+                                                 "writing nothing more.")],
         request=BankCommitmentDoneSerializer,
         responses={
             200: OpenApiResponse(BankCommitmentSerializer, description="Marked done (or the replay of a mark "
