@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SessionStatus(models.TextChoices):
@@ -186,7 +187,7 @@ class CommitmentKind(models.TextChoices):
 
 class CommitmentStatus(models.TextChoices):
     OPEN = "open", _("Open")
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("commitment status", "Done")
     MISSED = "missed", _("Missed")
 
 

@@ -9,7 +9,8 @@
 """
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dialogues.models import AgendaItem, Commitment, CommitmentParty, CommitmentStatus, Session, SessionBank
@@ -100,6 +101,16 @@ def open_commitments_of_case(case, *, today: date | None = None) -> list[Commitm
 def sessions_for_bank(bank) -> QuerySet[Session]:
     """The sessions ``bank`` takes part in."""
     return Session.objects.filter(banks__bank=bank).select_related("organiser").distinct()
+
+
+def session_summaries_for_bank(bank) -> QuerySet[Session]:
+    """``sessions_for_bank`` with what the bank API shows of each: ``bank_representatives`` (the bank's own
+    people at it) and ``bank_agenda_items`` (how many of the bank's own cases are on its agenda)."""
+    representatives = SessionBank.objects.filter(session=OuterRef("pk"), bank=bank).values("representatives")[:1]
+    items = (AgendaItem.objects.filter(session=OuterRef("pk"), case__creditor_bank=bank, removed=False)
+             .order_by().values("session").annotate(n=Count("pk")).values("n"))
+    return sessions_for_bank(bank).annotate(bank_representatives=Subquery(representatives),
+                                            bank_agenda_items=Coalesce(Subquery(items), 0))
 
 
 def agenda_for_bank(bank, session: Session | None = None) -> QuerySet[AgendaItem]:

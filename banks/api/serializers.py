@@ -262,7 +262,8 @@ class ApiErrorBodySerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable, for programs: e.g. invalid_request, invalid_cursor, "
                                            "not_found, invalid_key, key_expired, insufficient_scope, throttled.")
     message = serializers.CharField(help_text="For people, in the language of Accept-Language (vi by default).")
-    field = serializers.CharField(allow_null=True, help_text="The query parameter at fault, or null.")
+    field = serializers.CharField(allow_null=True, help_text="The query parameter, header or body field at fault, "
+                                                                   "or null.")
     request_id = serializers.CharField(allow_null=True, help_text="Also the X-Request-Id header; quote it to us.")
 
 

@@ -1,6 +1,12 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from banks.api.dialogues import (
+    BankCommitmentDoneView,
+    BankCommitmentListView,
+    BankDialogueDetailView,
+    BankDialogueListView,
+)
 from banks.api.views import BankCaseDetailView, BankCaseListView, BankChangeFeedView, BankMeView
 
 urlpatterns = [
@@ -8,6 +14,10 @@ urlpatterns = [
     # path: a case number may contain "/" (sent as is or as %2F; docs/api.md)
     path("cases/<path:case_no>/", BankCaseDetailView.as_view(), name="api-case"),
     path("changes/", BankChangeFeedView.as_view(), name="api-changes"),
+    path("dialogues/", BankDialogueListView.as_view(), name="api-dialogues"),
+    path("dialogues/<int:id>/", BankDialogueDetailView.as_view(), name="api-dialogue"),
+    path("commitments/", BankCommitmentListView.as_view(), name="api-commitments"),
+    path("commitments/<int:id>/done/", BankCommitmentDoneView.as_view(), name="api-commitment-done"),
     path("me/", BankMeView.as_view(), name="api-me"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

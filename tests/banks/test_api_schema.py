@@ -71,9 +71,10 @@ def test_one_named_enum_per_code_list_reused_by_the_filters_and_described_in_bot
     enums = {name: c for name, c in components.items() if "enum" in c}
     assert set(enums) == set(settings.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]) | {"NullEnum"}
     assert all(re.fullmatch(r"[A-Za-z]+Enum", name) for name in enums)
-    parameters = {p["name"]: p for _path, _method, op in _operations(schema) for p in op.get("parameters", [])}
-    assert parameters["status"]["schema"] == {"$ref": "#/components/schemas/StatusEnum"}
-    assert parameters["category"]["schema"] == {"$ref": "#/components/schemas/CategoryEnum"}
+    parameters = {(path, p["name"]): p for path, _method, op in _operations(schema) for p in op.get("parameters", [])}
+    assert parameters["/cases/", "status"]["schema"] == {"$ref": "#/components/schemas/StatusEnum"}
+    assert parameters["/cases/", "category"]["schema"] == {"$ref": "#/components/schemas/CategoryEnum"}
+    assert parameters["/commitments/", "status"]["schema"] == {"$ref": "#/components/schemas/CommitmentStatusEnum"}
     assert [name for name, p in parameters.items() if "enum" in p.get("schema", {})] == []
     for name, enum in enums.items():
         if name == "NullEnum":
@@ -98,13 +99,14 @@ def test_servers_and_the_response_headers_are_declared(schema):
     assert schema["servers"] == [{"url": "/api/v1", "description": "This server (paths are relative to /api/v1)."}]
     assert set(schema["components"]["headers"]) == {"ETag", "Retry-After", "X-RateLimit-Limit",
                                                    "X-RateLimit-Remaining", "X-RateLimit-Reset",
-                                                   "X-RateLimit-Policy", "X-Request-Id"}
-    for path, _method, operation in _operations(schema):
+                                                   "X-RateLimit-Policy", "X-Request-Id", "Idempotent-Replayed"}
+    for path, method, operation in _operations(schema):
         responses = operation["responses"]
-        assert {"200", "304", "401", "403", "429"} <= set(responses), path
+        assert {"200", "401", "403", "429"} | ({"304"} if method == "get" else set()) <= set(responses), path
         for status, response in responses.items():
             headers = set(response["headers"])
             assert "X-Request-Id" in headers
-            assert ("ETag" in headers) is (status in ("200", "304")), (path, status)
+            assert ("ETag" in headers) is (method == "get" and status in ("200", "304")), (path, status)
+            assert ("Idempotent-Replayed" in headers) is (method == "post" and status == "200"), (path, status)
             assert ("Retry-After" in headers) is (status == "429"), (path, status)
             assert ("X-RateLimit-Remaining" in headers) is (status != "401"), (path, status)

@@ -55,6 +55,35 @@ def _get(url: str, key: str) -> tuple[int, dict]:
         return error.code, json.loads(error.read())
 
 
+def _post(url: str, key: str, body: dict, idempotency_key: str) -> tuple[int, dict, str | None]:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST", headers={  # noqa: S310
+        "Authorization": f"Bearer {key}", "Content-Type": "application/json", "Idempotency-Key": idempotency_key})
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310 — our own local server
+            return response.status, json.loads(response.read()), response.headers.get("Idempotent-Replayed")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read()), None
+
+
+# A held dialogue of the bank's first case's unit with the bank, that case on its agenda and a commitment the bank
+# owes, written through dialogues.services as the pages do; prints the ids.
+DIALOGUE = """
+from banks.models import Bank
+from cases.models import Case
+from dialogues.models import CommitmentKind, CommitmentParty
+from dialogues.services import BankData, agenda_add, commitment_record, session_create, session_hold
+bank = Bank.objects.get(code=%r)
+case = Case.objects.filter(creditor_bank=bank, category="tin_dung_ngan_hang").order_by("accepted_on", "id").first()
+session = session_create(actor=None, organiser=case.unit, held_on=case.accepted_on, place="Hội trường",
+                         banks=[BankData(bank, "Ông A")])
+item = agenda_add(actor=None, session=session, case=case)
+session_hold(actor=None, session=session)
+commitment = commitment_record(actor=None, item=item, party=CommitmentParty.BANK, owner_bank=bank,
+                               kind=CommitmentKind.SUPPLY_DOCUMENTS, text="Hồ sơ", due_in_working_days=10)
+print(session.pk, commitment.pk, case.case_no)
+"""
+
+
 def test_the_api_lists_exactly_the_banks_cases_with_the_status_and_amounts_the_ledger_implies(tmp_path):
     ledger = generate_ledger(tmp_path / "ledger", cases=700, events=2000, seed=21).directory
     with (ledger / "cases.csv").open(encoding="utf-8") as handle:
@@ -75,6 +104,7 @@ def test_the_api_lists_exactly_the_banks_cases_with_the_status_and_amounts_the_l
     manage("import_ledger", str(ledger), "--quiet-progress")
     key = manage("create_bank_key", bank, "--label", "black box").strip().splitlines()[-1]
     other_key = manage("create_bank_key", other_bank).strip().splitlines()[-1]
+    session_id, commitment_id, dialogue_case = manage("shell", "-c", DIALOGUE % bank).split()[-3:]
     port = _free_port()
     server = subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -105,6 +135,23 @@ def test_the_api_lists_exactly_the_banks_cases_with_the_status_and_amounts_the_l
         assert status == 200 and detail["status"] == expected[some_case]["status"]
         status, body = _get(f"{base}/cases/{some_case}/", other_key)
         assert status == 404 and body["error"]["code"] == "not_found"
+        # the dialogues: the bank reads its session, the agenda of its case and its commitment, and marks it done
+        status, page = _get(f"{base}/dialogues/", key)
+        assert status == 200 and [row["id"] for row in page["results"]] == [int(session_id)]
+        status, dialogue = _get(f"{base}/dialogues/{session_id}/", key)
+        assert status == 200 and [item["case_no"] for item in dialogue["agenda"]] == [dialogue_case]
+        status, page = _get(f"{base}/commitments/?status=open", key)
+        assert status == 200 and [(row["id"], row["owed_by_you"]) for row in page["results"]] == [
+            (int(commitment_id), True)]
+        assert _get(f"{base}/dialogues/", other_key)[1]["results"] == []
+        assert _get(f"{base}/dialogues/{session_id}/", other_key)[0] == 404
+        assert _get(f"{base}/commitments/", other_key)[1]["results"] == []
+        assert _post(f"{base}/commitments/{commitment_id}/done/", other_key, {}, "bb-1")[0] == 404
+        status, done, replayed = _post(f"{base}/commitments/{commitment_id}/done/", key, {}, "bb-1")
+        assert status == 200 and done["status"] == "done" and replayed is None
+        status, again, replayed = _post(f"{base}/commitments/{commitment_id}/done/", key, {}, "bb-1")
+        assert status == 200 and again == done and replayed == "true"
+        assert _get(f"{base}/commitments/?status=done", key)[1]["results"] == [done]
         status, body = _get(f"{base}/cases/", "thads_00000000_nope")
         assert status == 401
     finally:

@@ -1,12 +1,18 @@
 """The province's head plans a dialogue with a bank in the browser, puts the proposed agenda on it, records it
 as held, records a commitment for the officer of a case with a due date counted in working days, and closes
-the minutes; the officer then finds the commitment, flagged overdue, in "Việc của tôi"."""
+the minutes; the officer then finds the commitment, flagged overdue, in "Việc của tôi"; the bank reads the
+commitment it owes through the API, marks it done, and the session page shows it done."""
+import json
+import urllib.error
+import urllib.request
 from datetime import date
 
 import pytest
+from django.utils import timezone, translation
 
+from banks.services import api_key_create
 from cases.codes import Category
-from dialogues.models import Commitment, Session, SessionStatus
+from dialogues.models import Commitment, CommitmentStatus, Session, SessionStatus
 from tests.dialogues.histories import stuck_auction
 from tests.factories import BankFactory, make_case
 
@@ -54,14 +60,56 @@ def test_plan_accept_commit_close_then_the_officer_sees_it(page, live_server, or
     page.click("main form.card button.primary")
     page.wait_for_load_state()
     assert "17/12/2019" in page.locator("#session-commitments").inner_text()
+    page.goto(f"{live_server.url}/dialogues/{session.pk}/commitments/new/")  # and one the bank owes
+    page.wait_for_load_state()
+    page.select_option("#id_c-item", label=f"#1 {case.case_no}")
+    page.select_option("#id_c-party", "bank")
+    page.select_option("#id_c-kind", "supply_documents")
+    page.fill("#id_c-text", "Cung cấp bản gốc hợp đồng thế chấp")
+    page.select_option("#id_c-owner_bank", label="AGR — Agribank Hậu Giang")
+    page.fill("#id_c-due_in_working_days", "5")
+    page.click("main form.card button.primary")
+    page.wait_for_load_state()
+    assert "Cung cấp bản gốc hợp đồng thế chấp" in page.locator("#session-commitments").inner_text()
     page.click("text=Kết thúc biên bản")
     page.wait_for_load_state()
     assert Session.objects.get().status == SessionStatus.CLOSED
     assert page.locator("#overdue-flag").count() == 1
-    assert Commitment.objects.get().due_on == date(2019, 12, 17)
+    assert Commitment.objects.get(party="officer").due_on == date(2019, 12, 17)
 
     page.context.clear_cookies()
     login(page, live_server, "officer")
     assert page.url.endswith("/work/")
     row = page.locator("#my-commitments tbody tr").first
     assert "Ký lại hợp đồng đấu giá" in row.inner_text() and "Quá hạn" in row.inner_text()
+
+    # the bank reads its commitment through the API and marks it done; the session page then shows it done
+    _record, key = api_key_create(bank=case.creditor_bank, label="e2e")
+    status, listed = api(live_server, key, "GET", "/api/v1/commitments/?status=open")
+    assert status == 200
+    (owed,) = [row for row in listed["results"] if row["owed_by_you"]]
+    assert owed["case_no"] == case.case_no and owed["text"] == "Cung cấp bản gốc hợp đồng thế chấp"
+    status, done = api(live_server, key, "POST", f"/api/v1/commitments/{owed['id']}/done/", {"done_on": None},
+                       idempotency_key="e2e-mark-1")
+    assert status == 200 and done["status"] == "done"
+    page.context.clear_cookies()
+    login(page, live_server, "province_head")
+    page.goto(f"{live_server.url}/dialogues/{session.pk}/")
+    row = page.locator("#session-commitments tbody tr", has_text="Cung cấp bản gốc hợp đồng thế chấp")
+    with translation.override("vi"):
+        done_label = str(CommitmentStatus.DONE.label)
+    assert f"{done_label} {timezone.localdate():%d/%m/%Y}" in row.inner_text()
+    assert Commitment.objects.get(pk=owed["id"]).status == CommitmentStatus.DONE
+
+
+def api(live_server, key, method, path, body=None, idempotency_key=None):
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    if idempotency_key:
+        headers["Idempotency-Key"] = idempotency_key
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(f"{live_server.url}{path}", data=data, method=method, headers=headers)  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310 — the test's own live server
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())

@@ -45,7 +45,7 @@ def status_message(status_code: int) -> str:
     """The message of an error that no view described (an unknown path, a server error), translated."""
     messages = {
         404: _("No such resource in the API. See /api/v1/docs/."),
-        405: _("This method is not allowed here; the API is read-only."),
+        405: _("This method is not allowed here; see /api/v1/docs/ for the methods of each path."),
         500: _("Internal error; the request id identifies it in our logs."),
     }
     return messages.get(status_code, _("The request could not be served."))
@@ -85,7 +85,7 @@ def _own_message(exc, request) -> str | None:
     if isinstance(exc, exceptions.NotAuthenticated):
         return _("No API key: send the header «Authorization: Bearer <key>».")
     if isinstance(exc, exceptions.MethodNotAllowed):
-        return _("The method %(method)s is not allowed here; the API is read-only.") % {
+        return _("The method %(method)s is not allowed here; see /api/v1/docs/ for the methods of each path.") % {
             "method": getattr(request, "method", "")}
     if isinstance(exc, exceptions.NotAcceptable):
         return _("The API answers only in JSON (Accept: application/json).")
@@ -119,3 +119,13 @@ def exception_handler(exc, context):
     response.data = error_body(code=code, message=message, field=_field(exc),
                                request_id=getattr(request, "request_id", None))
     return response
+
+
+class ApiError(exceptions.APIException):
+    """A refusal with its own status and stable code (409 a state conflict, 422 a reused idempotency key…),
+    naming the field at fault when there is one."""
+
+    def __init__(self, status_code: int, code: str, message: str, field: str | None = None):
+        self.status_code = status_code
+        self.field = field
+        super().__init__(message, code)

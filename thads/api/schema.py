@@ -147,6 +147,7 @@ FIELDS = {
 PARAMETERS = {
     "case_no": "The case number. One containing \"/\" is written as it is (/cases/THA/2024/15/) or "
                "percent-encoded (/cases/THA%2F2024%2F15/).",
+    "session": "Id of a dialogue session (from /dialogues/).",
 }
 
 HEADERS = {
@@ -162,6 +163,9 @@ HEADERS = {
              "schema": {"type": "string"}},
     "Retry-After": {"description": "Seconds to wait (rounded up) before the key is served again.",
                     "schema": {"type": "integer"}},
+    "Idempotent-Replayed": {"description": "true when this answers a repeat of a request already made with the "
+                                           "same Idempotency-Key (nothing was written again).",
+                            "schema": {"type": "string", "enum": ["true"]}},
 }
 
 
@@ -208,7 +212,7 @@ def postprocess(result, generator, request, public):
     # filters: the named enum of the same values instead of an inline copy
     enums = {tuple(sorted(c["enum"], key=str)): name for name, c in components.items() if "enum" in c}
     for path in result.get("paths", {}).values():
-        for operation in path.values():
+        for method, operation in path.items():
             for parameter in operation.get("parameters", []):
                 if not parameter.get("description") and parameter["name"] in PARAMETERS:
                     parameter["description"] = PARAMETERS[parameter["name"]]
@@ -226,8 +230,10 @@ def postprocess(result, generator, request, public):
                     for name in ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
                                  "X-RateLimit-Policy"):
                         headers[name] = {"$ref": f"#/components/headers/{name}"}
-                if status in ("200", "304"):
+                if status in ("200", "304") and method == "get":
                     headers["ETag"] = {"$ref": "#/components/headers/ETag"}
+                if status == "200" and method == "post":
+                    headers["Idempotent-Replayed"] = {"$ref": "#/components/headers/Idempotent-Replayed"}
                 if status == "429":
                     headers["Retry-After"] = {"$ref": "#/components/headers/Retry-After"}
     result.setdefault("components", {})["headers"] = HEADERS

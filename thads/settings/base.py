@@ -199,7 +199,8 @@ API_THROTTLE_UNAUTHENTICATED = os.environ.get("API_THROTTLE_UNAUTHENTICATED", "6
 API_CHANGES_SETTLE_SECONDS = int(os.environ.get("API_CHANGES_SETTLE_SECONDS", "5"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "THADS bank API",
-    "DESCRIPTION": "Read the status of the enforcement cases in which your bank is the judgment creditor. "
+    "DESCRIPTION": "Read the status of the enforcement cases in which your bank is the judgment creditor, the "
+                   "dialogues your bank takes part in and their commitments; mark your own commitments done. "
                    "See docs/api.md.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -230,6 +231,12 @@ SPECTACULAR_SETTINGS = {
         "ApiScopeEnum": "banks.models.ApiScope",
         "ChangeKindEnum": "banks.api.serializers.CHANGE_KINDS",
         "RateLimitWindowEnum": "banks.api.serializers.RATE_WINDOWS",
+        "SessionStatusEnum": "dialogues.models.SessionStatus",
+        "ReasonEnum": "dialogues.models.Reason",
+        "IssueCategoryEnum": "dialogues.models.IssueCategory",
+        "CommitmentPartyEnum": "dialogues.models.CommitmentParty",
+        "CommitmentKindEnum": "dialogues.models.CommitmentKind",
+        "CommitmentStatusEnum": "dialogues.models.CommitmentStatus",
     },
     "DEFAULT_GENERATOR_CLASS": "thads.api.schema.BilingualSchemaGenerator",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "thads.api.schema.postprocess"],
