@@ -288,7 +288,7 @@ class FormColumnOverrideForm(forms.ModelForm):
 
 
 @admin.register(FormColumnOverride)
-class FormColumnOverrideAdmin(admin.ModelAdmin):
+class FormColumnOverrideAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     """Corrections of the official forms' headings and column order (national: central administrators edit,
     other staff read). Saved through form_column_override_set, which checks the form and the column."""
 

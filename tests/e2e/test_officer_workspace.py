@@ -166,6 +166,10 @@ def test_an_officer_works_a_day_on_the_demo(browser, live_server, tmp_path):
     page.wait_for_load_state()
     assert page.locator("#seized-cases tbody tr").count() == min(seized, 50)
     page.goto(f"{live_server.url}/dashboard/CT/")
+    # the forecast arrives after the page (a second request); the in-memory SQLite of this test server locks
+    # whole tables, so the refresh waits for it rather than racing it
+    page.locator("#forecast").wait_for(timeout=120_000)
+    assert page.locator("#forecast-cases-rate").inner_text().endswith("%")
     with page.expect_navigation(timeout=180_000):
         page.click("#refresh-form button")
     assert "/dashboard/CT/jobs/" in page.url
