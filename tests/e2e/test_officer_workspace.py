@@ -179,4 +179,7 @@ def test_an_officer_works_a_day_on_the_demo(browser, live_server, tmp_path):
     page.wait_for_load_state()
     assert page.url.endswith("/dashboard/CT/")
     assert page.locator("#as-of").inner_text().count(":") >= 2  # the figures' time and the last full refresh
+    # no request left running when the test ends: its database is flushed (and locked while one reads)
+    page.locator("#forecast").wait_for(timeout=120_000)
+    page.wait_for_load_state("networkidle")
     director.close()
