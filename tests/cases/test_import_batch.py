@@ -150,3 +150,30 @@ def test_given_an_importing_officer_then_their_cases_and_events_are_recorded_as_
     case = Case.objects.get()
     assert (case.created_by_id, case.officer_id, case.amount_remaining) == (head.pk, head.pk, 4_000_000)
     assert list(CaseEvent.objects.values_list("recorded_by_id", "source")) == [(head.pk, EventSource.IMPORT)]
+
+
+def test_a_large_import_refreshes_the_planner_statistics_on_postgresql_only(db, tmp_path, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    generate_ledger(tmp_path, cases=30, events=60, seed=5)
+    monkeypatch.setattr("cases.ledger.importer.ANALYZE_AFTER_CASES", 30)
+    with CaptureQueriesContext(connection) as captured:
+        summary = import_ledger(tmp_path)
+    analyzed = [query["sql"] for query in captured.captured_queries if query["sql"].startswith("ANALYZE")]
+    assert summary.cases == 30
+    if connection.vendor == "postgresql":
+        assert analyzed == [f"ANALYZE {table}" for table in ("cases_case", "cases_party", "cases_caseevent",
+                                                             "reports_caseyearfact", "cases_casechange")]
+    else:
+        assert analyzed == []
+
+
+def test_a_small_import_leaves_the_statistics_to_autovacuum(db, tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    generate_ledger(tmp_path, cases=20, events=40, seed=6)
+    with CaptureQueriesContext(connection) as captured:
+        import_ledger(tmp_path)
+    assert not [query for query in captured.captured_queries if query["sql"].startswith("ANALYZE")]
