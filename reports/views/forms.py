@@ -12,7 +12,9 @@ from reports.forms.definitions import FORMS
 from reports.forms.services import form_export_request
 from reports.models import StatsJob
 from reports.selectors import form_exports_for
+from reports.services import last_complete_month_end
 from reports.views.common import unit_for
+from thads.core.dates import fiscal_year_of
 from thads.core.errors import DomainError
 
 RECENT = 10
@@ -35,7 +37,11 @@ def forms_page(request, code: str):
                     messages.error(request, _("The export failed: %(error)s") % {"error": job.error})
                 return redirect("reports:forms", code=unit.code)
     else:
-        initial = {"year": request.GET.get("year"), "months": request.GET.get("months") or 12}
+        initial = {"year": request.GET.get("year"), "months": request.GET.get("months")}
+        if not initial["year"]:  # the latest period that has ended: to the end of last month
+            last = last_complete_month_end(today)
+            initial = {"year": fiscal_year_of(last), "months": (last.month - 10) % 12 + 1}
+        initial["months"] = initial["months"] or 12
         form = FormExportForm(initial={k: v for k, v in initial.items() if v}, today=today)
     jobs = list(form_exports_for(request.user, unit)[:RECENT])
     for job in jobs:

@@ -108,3 +108,12 @@ def test_the_admin_lets_staff_read_and_central_administrators_correct(client, pe
     client.post("/admin/reports/formcolumnoverride/add/",
                 {"form_code": "02", "column_key": "reduced", "heading": "Giảm", "position": "3", "note": "TT 05"})
     assert FormColumnOverride.objects.get().updated_by == admin_user
+
+
+def test_the_page_offers_the_latest_period_that_has_ended(client, org, people):
+    # 20/11/2019: October 2019 has ended, so FY2020's first month; never a period still running
+    client.force_login(people["statistician"])
+    body = client.get("/dashboard/HG/forms/").content.decode()
+    assert '<option value="2020" selected>' in body and '<option value="1" selected>' in body
+    body = client.get("/dashboard/HG/forms/?year=2019").content.decode()
+    assert '<option value="2019" selected>' in body and '<option value="12" selected>' in body
