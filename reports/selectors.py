@@ -122,6 +122,8 @@ def dashboard_unit(user, code: str | None) -> Unit | None:
     if code is None:
         profile = officer_profile_of(user)
         return profile.unit if profile is not None else None
+    if "\x00" in code:  # no code holds one, and PostgreSQL refuses it in a query
+        return None
     unit = Unit.objects.filter(code=code).first()
     if unit is None:
         return None

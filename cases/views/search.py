@@ -31,7 +31,7 @@ def _counted_page(cases, number):
 
 @login_required
 def search(request):
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL in a string
     status = request.GET.get("status", "") if request.GET.get("status", "") in Status.values else ""
     category = request.GET.get("category", "") if request.GET.get("category", "") in Category.values else ""
     mine = request.GET.get("mine") == "1"
