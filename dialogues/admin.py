@@ -4,33 +4,22 @@ from django.contrib import admin
 
 from dialogues.models import AgendaItem, Commitment, Participant, Session, SessionBank
 from dialogues.selectors import session_list_for_user
-from thads.core.admin import DayFirstMoneyAdminMixin
+from thads.core.admin import DayFirstMoneyAdminMixin, ReadOnlyInline
 
 
-class _ReadOnlyInline(DayFirstMoneyAdminMixin, admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class SessionBankInline(_ReadOnlyInline):
+class SessionBankInline(ReadOnlyInline):
     model = SessionBank
     fields = ("bank", "representatives")
     readonly_fields = fields
 
 
-class ParticipantInline(_ReadOnlyInline):
+class ParticipantInline(ReadOnlyInline):
     model = Participant
     fields = ("kind", "user", "name", "position", "organisation")
     readonly_fields = fields
 
 
-class AgendaItemInline(_ReadOnlyInline):
+class AgendaItemInline(ReadOnlyInline):
     model = AgendaItem
     fields = ("rank", "case", "reasons", "reason_detail", "amount_remaining", "issue_category", "removed",
               "discussion")

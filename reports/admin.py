@@ -20,7 +20,7 @@ from reports.selectors import closed_periods_for_user, snapshots_for_user, stats
 from reports.services import period_close, target_set, targets_import_file
 from reports.signoff.selectors import adjustments_for_user, period_reports_for_user
 from reports.signoff.services import report_send
-from thads.core.admin import DayFirstMoneyAdminMixin, use_admin_date_inputs
+from thads.core.admin import DayFirstMoneyAdminMixin, ReadOnlyInline, use_admin_date_inputs
 from thads.core.errors import DomainError
 from thads.core.forms import thads_formfield
 from thads.org.models import Unit
@@ -176,29 +176,18 @@ class StatsJobAdmin(SnapshotAdmin):
 
 # ---- the period's sign-off: read here, written on the sign-off page (reports.signoff.views) --------------------
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class PeriodReportEventInline(_ReadOnlyInline):
+class PeriodReportEventInline(ReadOnlyInline):
     model = PeriodReportEvent
     fields = readonly_fields = ("at", "action", "status_from", "status_to", "actor", "note")
 
 
-class ReportDifferenceInline(_ReadOnlyInline):
+class ReportDifferenceInline(ReadOnlyInline):
     model = ReportDifference
     fields = readonly_fields = ("indicator", "agency_value", "procuracy_value", "agreed_value", "resolution",
                                 "recorded_by", "resolved_by", "resolved_at")
 
 
-class ReportAdjustmentInline(_ReadOnlyInline):
+class ReportAdjustmentInline(ReadOnlyInline):
     model = ReportAdjustment
     fk_name = "report"
     fields = readonly_fields = ("description", "case_numbers", "deltas", "counted_in_end", "counted_in",

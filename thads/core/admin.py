@@ -1,6 +1,7 @@
 """The admin's money and date inputs: the same fields as every other form (thads.core.forms), with the admin's
 calendar beside each date."""
 from django import forms
+from django.contrib import admin
 
 from thads.core.forms import DayFirstDateField, DayFirstDateInput, is_date_column, is_money_column, thads_formfield
 
@@ -57,3 +58,17 @@ def _with_admin_date_inputs(form_class):
     AdminInputsForm.__name__ = form_class.__name__
     AdminInputsForm.__qualname__ = form_class.__qualname__
     return AdminInputsForm
+
+
+class ReadOnlyInline(DayFirstMoneyAdminMixin, admin.TabularInline):
+    """An inline that shows rows written by the services and lets nobody add, change or delete them here
+    (a dialogue's banks and agenda, a sign-off report's history, differences and corrections)."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
