@@ -46,4 +46,7 @@ def navigation(request) -> dict:
                           "active": path == url or (url != "/" and path.startswith(url) and name != "admin:index")})
     person = profile.full_name if profile else user.get_username()
     unit_name = profile.unit.name if profile is not None else ""
-    return {"nav_items": nav_items, "nav_person": person, "nav_unit": unit_name}
+    from thads.org.twofactor import may_use_two_factor
+
+    return {"nav_items": nav_items, "nav_person": person, "nav_unit": unit_name,
+            "nav_two_factor": may_use_two_factor(user)}

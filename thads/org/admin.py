@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -8,9 +8,9 @@ from django.utils.translation import ngettext
 from thads.core.admin import DayFirstMoneyAdminMixin
 from thads.core.errors import DomainError
 from thads.core.forms import thads_formfield
-from thads.org.models import LoginLockout, OfficerProfile, Unit
+from thads.org.models import LoginLockout, OfficerProfile, TwoFactorEvent, Unit
 from thads.org.selectors import ALL_UNITS, readable_unit_ids
-from thads.org.services import login_unlock, officer_profile_save, unit_save
+from thads.org.services import login_unlock, officer_profile_save, two_factor_reset, unit_save
 
 
 class UnitForm(forms.ModelForm):
@@ -83,7 +83,39 @@ admin.site.unregister(User)
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     inlines = [OfficerProfileInline]
-    list_display = ("username", "first_name", "last_name", "is_staff", "is_active")
+    list_display = ("username", "first_name", "last_name", "is_staff", "is_active", "two_factor_on")
+    actions = ["reset_two_factor"]
+
+    def get_queryset(self, request):
+        from django.db.models import Exists, OuterRef
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        return super().get_queryset(request).annotate(two_factor=Exists(
+            TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
+
+    @admin.display(description=_("two-factor log-in"), boolean=True, ordering="two_factor")
+    def two_factor_on(self, user):
+        return user.two_factor
+
+    def has_reset_two_factor_permission(self, request):
+        return request.user.is_superuser or request.user.has_perm("auth.change_user")
+
+    @admin.action(description=_("Reset two-factor log-in (lost phone: remove the devices and recovery codes)"),
+                  permissions=["reset_two_factor"])
+    def reset_two_factor(self, request, queryset):
+        from thads.org.views import client_address
+
+        done, refused = 0, []
+        for user in queryset:
+            try:
+                done += two_factor_reset(actor=request.user, user=user, ip_address=client_address(request))
+            except DomainError as refusal:
+                refused.append(f"{user.get_username()}: {refusal.message}")
+        self.message_user(request, ngettext("Two-factor log-in reset for %(count)d account.",
+                                            "Two-factor log-in reset for %(count)d accounts.", done)
+                          % {"count": done})
+        for message in refused:
+            self.message_user(request, message, level=messages.ERROR)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not OfficerProfile:
@@ -128,3 +160,36 @@ class LoginLockoutAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
                                    ip_address="" if account else (lockout.ip_address or ""), via="admin")
         self.message_user(request, ngettext("%(count)d lockout lifted.", "%(count)d lockouts lifted.", lifted)
                           % {"count": lifted})
+
+
+@admin.register(TwoFactorEvent)
+class TwoFactorEventAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
+    """Changes to the two-factor log-in of each account (thads.org.services), read-only."""
+
+    list_display = ("at", "user", "kind", "actor", "ip_address", "detail")
+    list_filter = ("kind",)
+    search_fields = ("user__username", "actor__username", "ip_address")
+    list_select_related = ("user", "actor")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# django-otp's own device pages would show each secret and let devices be deleted without a record: a reset goes
+# through the users' action above (thads.org.services.two_factor_reset) instead.
+def _unregister_otp_devices():
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_unregister_otp_devices()

@@ -17,9 +17,11 @@ class OrgConfig(AppConfig):
 
         from thads.core.middleware import session_activity_start
         from thads.org.login import locked_out
+        from thads.org.twofactor import session_state_note
 
         user_locked_out.connect(locked_out, dispatch_uid="thads.org.login_locked_out")
         user_logged_in.connect(session_activity_start, dispatch_uid="thads.core.session_activity_start")
+        user_logged_in.connect(session_state_note, dispatch_uid="thads.org.two_factor_state")
 
 
 def _sync_roles(sender, **kwargs):

@@ -124,3 +124,35 @@ class LoginLockout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username or '-'} @ {self.ip_address or '-'} {self.locked_at:%Y-%m-%d %H:%M}"
+
+
+class TwoFactorEventKind(models.TextChoices):
+    ENROLLED = "enrolled", _("two-factor log-in turned on")
+    DISABLED = "disabled", _("two-factor log-in turned off by the person")
+    RESET = "reset", _("two-factor devices removed by an administrator")
+    RECOVERY_USED = "recovery_used", _("recovery code used to log in")
+    RECOVERY_RENEWED = "recovery_renewed", _("new recovery codes issued")
+
+
+class TwoFactorEvent(models.Model):
+    """One change to a person's two-factor log-in (thads.org.twofactor): who it concerns, who did it, when and from
+    where. Written by the services only; the admin shows it read-only. Wrong codes are counted by the log-in
+    lockout (django-axes) like wrong passwords, and a lockout they cause is a LoginLockout."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE,
+                             related_name="two_factor_events")
+    kind = models.CharField(_("event"), max_length=20, choices=TwoFactorEventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("done by"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"))
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    detail = models.CharField(_("detail"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("two-factor event")
+        verbose_name_plural = _("two-factor events")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.at:%Y-%m-%d %H:%M}"

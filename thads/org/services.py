@@ -1,4 +1,5 @@
 """Writes to the organisation: units, officers, role groups."""
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
@@ -221,3 +222,171 @@ def login_unlock(*, actor, username: str = "", ip_address: str = "", via: str = 
     if ip_address:
         named = named | running.filter(ip_address=ip_address)
     return named.update(unlocked_at=timezone.now(), unlocked_by=actor, unlocked_via=via)
+
+
+# ---- two-factor log-in (thads.org.twofactor) --------------------------------------------------------------------
+
+def _two_factor_event(*, user, kind: str, actor=None, ip_address: str | None = None, detail: str = ""):
+    from thads.org.models import TwoFactorEvent
+
+    return TwoFactorEvent.objects.create(user=user, kind=kind, actor=actor, at=timezone.now(),
+                                         ip_address=ip_address or None, detail=detail[:255])
+
+
+def _recovery_codes_issue(user) -> list[str]:
+    """Replace ``user``'s recovery codes with new ones; returns them (to be shown once)."""
+    from django.conf import settings
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    device = StaticDevice.objects.filter(user=user).order_by("pk").first()
+    if device is None:
+        device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+    device.token_set.all().delete()
+    codes = []
+    while len(codes) < settings.TWO_FACTOR_RECOVERY_CODES:
+        code = StaticToken.random_token()
+        if code not in codes:
+            codes.append(code)
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+@transaction.atomic
+def two_factor_enrolment_start(*, user):
+    """The unconfirmed authenticator of ``user`` (created with a new random secret when there is none), to be shown
+    as a QR code until the person confirms it with a first code. Refused when the person may not use two-factor
+    log-in or already has it."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from thads.org.twofactor import DEVICE_NAME, has_two_factor, may_use_two_factor
+
+    if not may_use_two_factor(user):
+        raise DomainError(_("Two-factor log-in is for administrators and unit heads."), code="not_allowed")
+    if has_two_factor(user):
+        raise DomainError(_("Two-factor log-in is already on for this account."), code="already_on")
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    return device
+
+
+def _verify_totp(user, device, code: str) -> bool:
+    from django_otp import verify_token
+
+    code = "".join((code or "").split())
+    if not (code.isdigit() and len(code) == device.digits):
+        return False
+    return verify_token(user, device.persistent_id, code) is not None
+
+
+def _throttled_until(device):
+    allowed, data = device.verify_is_allowed()
+    return None if allowed else (data or {}).get("locked_until") or timezone.now()
+
+
+def _code_refused(device) -> DomainError:
+    until = _throttled_until(device) if device is not None else None
+    if until is not None and until > timezone.now():
+        return DomainError(_("Too many wrong codes in a row: wait until %(time)s, then enter the code shown now.")
+                           % {"time": timezone.localtime(until).strftime("%H:%M:%S")}, code="throttled", field="code")
+    return DomainError(_("This code is not right. Enter the 6 digits your authenticator app shows now."),
+                       code="wrong_code", field="code")
+
+
+def two_factor_enrolment_confirm(*, user, device, code: str, ip_address: str | None = None) -> list[str]:
+    """Turn two-factor log-in on for ``user``: ``code`` must be the current code of the unconfirmed ``device``
+    (proving the app holds the secret). Issues the recovery codes and returns them (shown once); recorded.
+    (The code is checked outside the writing transaction, so a wrong code's throttle count is kept.)"""
+    if device.user_id != user.pk or device.confirmed:
+        raise DomainError(_("Start the set-up again."), code="stale_device")
+    if _throttled_until(device) is not None or not _verify_totp(user, device, code):
+        raise _code_refused(device)
+    with transaction.atomic():
+        device.refresh_from_db()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _recovery_codes_issue(user)
+        _two_factor_event(user=user, kind="enrolled", actor=user, ip_address=ip_address)
+    return codes
+
+
+@dataclass
+class CodeCheck:
+    device: object
+    recovery: bool
+    recovery_left: int
+
+
+def two_factor_code_check(*, user, code: str, ip_address: str | None = None) -> CodeCheck:
+    """Check a code typed by ``user``: the current code of their authenticator app, or one of their recovery codes
+    (which is then used up and the use recorded). Raises DomainError ``wrong_code`` (or ``throttled`` while
+    django-otp's growing delay after wrong codes runs: nothing is tested then)."""
+    from django_otp import verify_token
+
+    from thads.org.twofactor import authenticator_of, normalise_code, recovery_device_of
+
+    code = normalise_code(code)
+    authenticator = authenticator_of(user)
+    if authenticator is None:
+        raise DomainError(_("Two-factor log-in is not on for this account."), code="not_on")
+    if not code:
+        raise DomainError(_("Enter the code."), code="required", field="code")
+    if code.isdigit() and len(code) == authenticator.digits:
+        if _throttled_until(authenticator) is not None:
+            raise _code_refused(authenticator)
+        if _verify_totp(user, authenticator, code):
+            return CodeCheck(device=authenticator, recovery=False, recovery_left=-1)
+        raise _code_refused(None)
+    recovery = recovery_device_of(user)
+    if recovery is not None:
+        if _throttled_until(recovery) is not None:
+            raise _code_refused(recovery)
+        with transaction.atomic():
+            matched = verify_token(user, recovery.persistent_id, code)
+            if matched is not None:
+                left = matched.token_set.count()
+                _two_factor_event(user=user, kind="recovery_used", actor=user, ip_address=ip_address,
+                                  detail=f"{left} left")
+                return CodeCheck(device=matched, recovery=True, recovery_left=left)
+    raise _code_refused(None)
+
+
+def two_factor_disable(*, user, code: str, ip_address: str | None = None) -> None:
+    """Turn two-factor log-in off for ``user``, who proves it is them with a current code (or a recovery code):
+    every device and recovery code is removed; recorded."""
+    two_factor_code_check(user=user, code=code, ip_address=ip_address)
+    with transaction.atomic():
+        _two_factor_devices_delete(user)
+        _two_factor_event(user=user, kind="disabled", actor=user, ip_address=ip_address)
+
+
+def two_factor_recovery_renew(*, user, code: str, ip_address: str | None = None) -> list[str]:
+    """New recovery codes for ``user`` (the old ones stop working), after a current code; recorded."""
+    two_factor_code_check(user=user, code=code, ip_address=ip_address)
+    with transaction.atomic():
+        codes = _recovery_codes_issue(user)
+        _two_factor_event(user=user, kind="recovery_renewed", actor=user, ip_address=ip_address)
+    return codes
+
+
+def _two_factor_devices_delete(user) -> int:
+    from django_otp import devices_for_user
+
+    removed = 0
+    for device in list(devices_for_user(user, confirmed=None)):
+        device.delete()
+        removed += 1
+    return removed
+
+
+@transaction.atomic
+def two_factor_reset(*, actor, user, ip_address: str | None = None) -> bool:
+    """An administrator removes every two-factor device of ``user`` (a lost phone): the person logs in with the
+    password alone and may enrol again. Only a superuser may reset a superuser. Recorded; False when there was
+    nothing to remove."""
+    if user.is_superuser and not actor.is_superuser:
+        raise DomainError(_("Only a superuser may reset a superuser's two-factor log-in."), code="not_allowed")
+    if not _two_factor_devices_delete(user):
+        return False
+    _two_factor_event(user=user, kind="reset", actor=actor, ip_address=ip_address)
+    return True

@@ -34,7 +34,7 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "dev-only-insecure-key-do-no
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "thads.core.apps.ThadsAdminConfig",  # django.contrib.admin with thads.core.admin_site.ThadsAdminSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "thads.org",
     "banks",
     "cases",
@@ -63,7 +66,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "thads.api.address_limit.UnauthenticatedApiLimitMiddleware",  # /api/ only: refusals (401) per address
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session passed the code step
     "thads.core.middleware.IdleSessionMiddleware",
+    "thads.org.twofactor.TwoFactorMiddleware",  # a session with a device must pass the code step first
     "thads.core.middleware.ScopeMemoMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -173,6 +178,13 @@ SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
 SESSION_ACTIVITY_RESOLUTION = 60
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_MAX_HOURS", "10")) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Two-factor log-in (thads.org.twofactor, django-otp): optional for administrators and unit heads; with
+# TWO_FACTOR_REQUIRED_FOR_ADMINS on, an administrator without a device is sent to the enrolment page first.
+TWO_FACTOR_REQUIRED_FOR_ADMINS = env_bool("TWO_FACTOR_REQUIRED_FOR_ADMINS", False)
+TWO_FACTOR_PENDING_MINUTES = 5  # how long the code step waits after the right password
+TWO_FACTOR_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = "THADS"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
