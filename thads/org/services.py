@@ -338,6 +338,8 @@ def two_factor_code_check(*, user, code: str, ip_address: str | None = None) -> 
             return CodeCheck(device=authenticator, recovery=False, recovery_left=-1)
         raise _code_refused(None)
     recovery = recovery_device_of(user)
+    # recovery codes are base32 (a-z, 2-7), shown in capitals: a 0 or a 1 typed for an O or an I is meant as them
+    code = code.replace("0", "o").replace("1", "i")
     if recovery is not None:
         if _throttled_until(recovery) is not None:
             raise _code_refused(recovery)

@@ -162,7 +162,7 @@ def two_factor(request):
                                             "app after your password."))
                 return _to_codes(request)
         return render(request, "registration/two_factor_enrol.html", _two_factor_context(
-            request, qr_svg=qr_svg(device), secret=secret_text(device), error=error,
+            request, qr_svg=qr_svg(device), secret=secret_text(device), config_url=device.config_url, error=error,
             digits=device.digits), status=200 if error is None else 400)
     error = None
     if request.method == "POST" and action in ("disable", "renew"):
