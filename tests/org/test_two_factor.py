@@ -350,3 +350,11 @@ def test_given_two_factor_mandatory_then_an_administrator_without_a_device_must_
 def test_given_two_factor_optional_then_an_administrator_without_a_device_works_as_before(client, people, clock):
     password_step(client, "central")
     assert client.get("/deadlines/").status_code == 200
+
+
+def test_given_english_chosen_then_the_code_step_and_its_refusal_are_in_english(client, people, clock, settings):
+    device, _codes = enrolled(people["head"], clock)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    password_step(client, "head")
+    assert "Enter your log-in code" in client.get(reverse("login_code")).content.decode()
+    assert "This code is not right" in code_step(client, wrong(code_now(device))).content.decode()
