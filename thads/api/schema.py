@@ -230,7 +230,8 @@ def postprocess(result, generator, request, public):
                     for name in ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
                                  "X-RateLimit-Policy"):
                         headers[name] = {"$ref": f"#/components/headers/{name}"}
-                if status in ("200", "304") and method == "get":
+                if method == "get" and (status == "304" or (status == "200" and "application/json" in
+                                                             response.get("content", {}))):  # not the exports
                     headers["ETag"] = {"$ref": "#/components/headers/ETag"}
                 if status == "200" and method == "post":
                     headers["Idempotent-Replayed"] = {"$ref": "#/components/headers/Idempotent-Replayed"}
