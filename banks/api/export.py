@@ -18,7 +18,6 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
 from banks.api.serializers import BankCaseSerializer
@@ -32,10 +31,17 @@ FEED_POSITION_HEADER = "X-Feed-Position"
 NDJSON = "application/x-ndjson"
 CSV = "text/csv"
 BOM = "\ufeff"
-MOMENT = serializers.DateTimeField()  # the list's rendering of a date-time (in the current time zone)
+LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-def export_row(row: tuple) -> dict:
+def moment(value, zone) -> str:
+    """A date-time as the list renders it (rest_framework's DateTimeField, ISO 8601: in the current time zone,
+    UTC written Z), without its per-value overhead: a million of these are the export's main cost."""
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def export_row(row: tuple, zone) -> dict:
     """One tuple of banks.selectors.EXPORT_COLUMNS as the case list shows the case (BankCaseSerializer: the
     same names and the same JSON values — tests/banks/test_api_export.py compares them)."""
     (_id, case_no, decision_no, unit, unit_name, accepted_on, origin, category, status, due, collected, reduced,
@@ -44,26 +50,25 @@ def export_row(row: tuple) -> dict:
             "accepted_on": accepted_on.isoformat(), "origin": origin, "category": category,
             "status": API_STATUS_OF[status], "amount_due": due, "amount_collected": collected,
             "amount_reduced": reduced, "amount_terminated": terminated, "amount_remaining": remaining,
-            "updated_at": MOMENT.to_representation(updated_at)}
+            "updated_at": moment(updated_at, zone)}
 
 
 def ndjson_lines(chunks, position: int):
-    count = 0
+    count, zone = 0, timezone.get_current_timezone()
     for chunk in chunks:
         count += len(chunk)
-        yield "".join(json.dumps(export_row(row), ensure_ascii=False, separators=(",", ":")) + "\n"
-                      for row in chunk).encode()
+        yield "".join([LINE.encode(export_row(row, zone)) + "\n" for row in chunk]).encode()
     end = {"export_end": {"cases": count, "feed_position": str(position)}}
     yield (json.dumps(end, separators=(",", ":")) + "\n").encode()
 
 
 def csv_lines(chunks):
-    buffer = io.StringIO()
+    buffer, zone = io.StringIO(), timezone.get_current_timezone()
     writer = csv.DictWriter(buffer, fieldnames=FIELDS)  # excel dialect: "," and CRLF, quotes when needed
     buffer.write(BOM)
     writer.writeheader()
     for chunk in chunks:
-        writer.writerows(export_row(row) for row in chunk)
+        writer.writerows([export_row(row, zone) for row in chunk])
         yield buffer.getvalue().encode()
         buffer.seek(0)
         buffer.truncate()

@@ -207,3 +207,10 @@ def test_dates_and_moments_are_rendered_as_the_list_renders_them(client, agr):
     row = next(row for row in rows if row["case_no"] == late.case_no)
     assert row["updated_at"] == "2026-06-01T23:30:00+07:00" and row["accepted_on"] == "2024-06-01"
     assert row == listed(client, agr["key"])["AGR-LATE"]
+
+
+def test_in_utc_the_moments_end_in_z_like_the_lists(client, agr, settings):
+    settings.TIME_ZONE = "UTC"
+    rows, _end, _response = ndjson(client, agr["key"])
+    assert rows[0]["updated_at"].endswith("Z") and "+" not in rows[0]["updated_at"]
+    assert rows == [listed(client, agr["key"])[case.case_no] for case in agr["cases"]]
