@@ -53,6 +53,14 @@ def export_row(row: tuple, zone) -> dict:
             "updated_at": moment(updated_at, zone)}
 
 
+def export_values(row: tuple, zone) -> tuple:
+    """export_row's values alone, in FIELDS order (the CSV's columns)."""
+    (_id, case_no, decision_no, unit, unit_name, accepted_on, origin, category, status, due, collected, reduced,
+     terminated, remaining, updated_at) = row
+    return (case_no, decision_no, unit, unit_name, accepted_on.isoformat(), origin, category, API_STATUS_OF[status],
+            due, collected, reduced, terminated, remaining, moment(updated_at, zone))
+
+
 def ndjson_lines(chunks, position: int):
     count, zone = 0, timezone.get_current_timezone()
     for chunk in chunks:
@@ -64,11 +72,11 @@ def ndjson_lines(chunks, position: int):
 
 def csv_lines(chunks):
     buffer, zone = io.StringIO(), timezone.get_current_timezone()
-    writer = csv.DictWriter(buffer, fieldnames=FIELDS)  # excel dialect: "," and CRLF, quotes when needed
+    writer = csv.writer(buffer)  # the excel dialect: "," and CRLF, quotes only where needed
     buffer.write(BOM)
-    writer.writeheader()
+    writer.writerow(FIELDS)
     for chunk in chunks:
-        writer.writerows([export_row(row, zone) for row in chunk])
+        writer.writerows([export_values(row, zone) for row in chunk])
         yield buffer.getvalue().encode()
         buffer.seek(0)
         buffer.truncate()
