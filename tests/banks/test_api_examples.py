@@ -13,7 +13,9 @@ import yaml
 from django.core.cache import cache
 from django.core.management import call_command
 
+from banks.models import ApiKey
 from cases.codes import Category, EventKind
+from dialogues.models import Session
 from tests.factories import BankFactory, make_case, record
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,8 +88,8 @@ def test_every_response_with_a_body_has_a_real_example_that_validates_against_it
     assert missing == []
     for operation, status, media_type, media in found:
         assert_valid(schema, operation, status, media_type, media["schema"], media["examples"]["real"]["value"])
-    # errors carry the request id the generator sent, and say which status they are
-    for operation, status, media_type, media in found:
+    # the errors are the answers to the generator's own requests (their request id)
+    for operation, status, _media_type, media in found:
         value = media["examples"]["real"]["value"]
         if status >= "400":
             assert value["error"]["request_id"].startswith("example-"), (operation, status)
@@ -116,9 +118,6 @@ def test_the_command_writes_an_example_for_every_response_from_real_calls_and_ke
     case = make_case(unit=org["HG-VT"], category=Category.TIN_DUNG_NGAN_HANG, bank=bank, case_no="AGR/2024/7")
     record(case, EventKind.CO_DIEU_KIEN, date(2024, 2, 1))
     make_case(unit=org["HG-VT"], category=Category.TIN_DUNG_NGAN_HANG, bank=bank, case_no="AGR-2")
-    from banks.models import ApiKey
-    from dialogues.models import Session
-
     call_command("api_examples", output=str(tmp_path / "examples.json"), stdout=io.StringIO())
     written = json.loads((tmp_path / "examples.json").read_text(encoding="utf-8"))
     assert written["bank"] == "AGR"
