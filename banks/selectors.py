@@ -1,5 +1,6 @@
 """Reads for the bank API. Every function takes the bank and returns only that bank's cases: a case of
 another bank, or of no bank, does not exist for it."""
+from collections.abc import Iterator
 from datetime import timedelta
 
 from django.conf import settings
@@ -77,3 +78,45 @@ def bank_changes(bank: Bank, *, after: int, limit: int) -> list[CaseChange]:
     if settle:
         changes = changes.filter(recorded_at__lte=timezone.now() - timedelta(seconds=settle))
     return list(changes[:limit])
+
+
+def _settle_seconds() -> int:
+    return getattr(settings, "API_CHANGES_SETTLE_SECONDS", 5)
+
+
+def feed_end_position(bank: Bank) -> int:
+    """Where a reader of the change feed who has seen everything up to now stands: the cursor of the last change
+    the feed already serves (older than API_CHANGES_SETTLE_SECONDS, like bank_changes), 0 when there is none.
+
+    Taken before an export streams (banks.api.export): every change at or before it is committed (the settle
+    assumption of bank_changes), so the rows read afterwards include it, and ``?after=<it>`` misses nothing
+    that came later. Global, not per bank: the feed's cursor is a position among every change (bank_changes
+    keeps the bank's), and the newest settled change is one index row away (ORDER BY id DESC LIMIT 1) where
+    the bank's would need a join. The one place that says what "the end of the feed" is."""
+    changes = CaseChange.objects.order_by("-id")
+    settle = _settle_seconds()
+    if settle:
+        changes = changes.filter(recorded_at__lte=timezone.now() - timedelta(seconds=settle))
+    return changes.values_list("id", flat=True).first() or 0
+
+
+EXPORT_COLUMNS = ("id", "case_no", "decision_no", "unit__code", "unit__name", "accepted_on", "origin", "category",
+                  "status", "amount_due", "amount_collected", "amount_reduced", "amount_terminated",
+                  "amount_remaining", "updated_at")
+
+
+def bank_case_export(bank: Bank, *, chunk: int = 2000) -> Iterator[list[tuple]]:
+    """Every case of ``bank`` as tuples of EXPORT_COLUMNS, by id, in lists of at most ``chunk`` rows read by
+    keyset (``id > last ORDER BY id LIMIT chunk``): one short query per chunk, no offset, no transaction held
+    open, never more than one chunk in memory, however many cases the bank has. Lazy: nothing is read before
+    the first chunk is asked for. Cases recorded while it runs may or may not appear (the change feed brings
+    them)."""
+    rows = bank_case_list(bank).order_by("id").values_list(*EXPORT_COLUMNS)
+    last = 0
+    while True:
+        batch = list(rows.filter(id__gt=last)[:chunk])
+        if batch:
+            yield batch
+        if len(batch) < chunk:
+            return
+        last = batch[-1][0]

@@ -1,13 +1,16 @@
 """Latency and throughput of the bank API under gunicorn on PostgreSQL, against bare Django views that return
-the same JSON (no DRF: plain JsonResponse over the same selectors) in the same run.
+the same JSON (no DRF: plain JsonResponse over the same selectors) in the same run; and the bulk export's rate
+and the server's memory while it streams.
 
     python benchmarks/api_bench.py --database-url postgres://postgres@127.0.0.1:5432/thads_bench100k \\
-        [--cases 100000] [--requests 400] [--concurrency 4] [--workers 2]
+        [--cases 100000] [--requests 400] [--concurrency 4] [--workers 2] [--only list,detail,export]
 
 Loads the national synthetic dataset up to --cases if needed, picks the bank with the most cases, creates a
 key, starts gunicorn on 127.0.0.1, and for each of four endpoints (API list, bare list, API detail, bare
 detail) sends --requests requests from --concurrency client threads (keep-alive), after a warm-up. Prints p50,
-p95 and requests/s for each and the API/bare ratios.
+p95 and requests/s for each and the API/bare ratios. Then (export) downloads /api/v1/export/cases.ndjson and
+.csv twice each and prints cases/s, MB/s and the peak resident memory of the gunicorn workers (VmHWM) before
+and after: flat memory is the same peak whatever the number of cases.
 """
 import argparse
 import http.client
@@ -53,6 +56,70 @@ def load(port: int, paths: list[str], headers: dict, requests: int, concurrency:
     return latencies, time.perf_counter() - started
 
 
+def worker_peaks(master: int) -> dict[int, int]:
+    """Peak resident memory (VmHWM, kB) of each gunicorn worker of ``master``, from /proc (Linux)."""
+    peaks = {}
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(master) and "VmHWM" in fields:
+            peaks[int(status.parent.name)] = int(fields["VmHWM"].split()[0])
+    return peaks
+
+
+def download(port: int, path: str, headers: dict) -> tuple[int, int, float]:
+    """Stream ``path`` to its end: (lines, bytes, seconds)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    began = time.perf_counter()
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    if response.status != 200:
+        raise RuntimeError(f"{path}: HTTP {response.status}")
+    lines = size = 0
+    while chunk := response.read(1 << 16):
+        lines += chunk.count(b"\n")
+        size += len(chunk)
+    connection.close()
+    return lines, size, time.perf_counter() - began
+
+
+def export_bench(port: int, master: int, runs: list[tuple[str, dict, int]]) -> None:
+    """Each export of each bank of ``runs`` (label, headers, its number of cases) twice, smallest bank first."""
+    before = worker_peaks(master)
+    print(f"workers' peak RSS before the exports: {', '.join(f'{kb / 1024:.0f} MB' for kb in before.values())}")
+    for label, headers, cases in runs:
+        for path, extra in (("/api/v1/export/cases.ndjson", 1), ("/api/v1/export/cases.csv", 1)):
+            for attempt in (1, 2):
+                lines, size, elapsed = download(port, path, headers)
+                rows = lines - extra  # the NDJSON's export_end line, the CSV's header
+                if rows != cases:
+                    raise RuntimeError(f"{path}: {rows} rows, expected {cases}")
+                peaks = worker_peaks(master)
+                print(f"export {label} {path.rsplit('.', 1)[1]:<6} #{attempt}: {rows:>9,} cases in {elapsed:6.2f} s = "
+                      f"{rows / elapsed:9,.0f} cases/s, {size / elapsed / 1e6:6.1f} MB/s; workers' peak RSS "
+                      f"{max(peaks.values()) / 1024:.0f} MB")
+
+
+def bench_export_bank(count: int):
+    """Bank BENCH-EXPORT with ``count`` cases, for the export at scale. Bench data only: the synthetic
+    dataset spreads its 3.5 % of bank cases over 30 banks, so this turns non-bank cases without reductions
+    into credit cases of that bank, in one SQL UPDATE (reports.synthetic writes its rows in SQL too), once."""
+    from banks.models import Bank
+    from cases.codes import Category
+    from cases.models import Case
+
+    bank, _created = Bank.objects.get_or_create(code="BENCH-EXPORT", defaults={"name": "Ngân hàng đo xuất"})
+    have = Case.objects.filter(creditor_bank=bank).count()
+    if have < count:
+        ids = list(Case.objects.filter(creditor_bank__isnull=True, amount_reduced=0).order_by("id")
+                   .values_list("id", flat=True)[:count - have])
+        Case.objects.filter(id__in=ids).update(category=Category.TIN_DUNG_NGAN_HANG, creditor_bank=bank)
+    bank.n = Case.objects.filter(creditor_bank=bank).count()
+    return bank
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", required=True)
@@ -61,6 +128,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8799)
+    parser.add_argument("--only", default="list,detail,export", help="comma-separated: list, detail, export")
+    parser.add_argument("--export-cases", type=int, default=0,
+                        help="also export a bank with this many cases (bench_export_bank)")
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = args.database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.bench_settings"
@@ -79,8 +149,13 @@ def main() -> None:
     have = Case.objects.count()
     if have < args.cases:
         generate(cases=args.cases - have, seed=have + 1)
-    bank = Bank.objects.annotate(n=Count("cases")).order_by("-n").first()
+    only = set(args.only.split(","))
+    bank = Bank.objects.exclude(code="BENCH-EXPORT").annotate(n=Count("cases")).order_by("-n").first()
     _record, key = api_key_create(bank=bank, label="api_bench")
+    big = big_key = None
+    if "export" in only and args.export_cases:
+        big = bench_export_bank(args.export_cases)
+        _record, big_key = api_key_create(bank=big, label="api_bench export")
     case_nos = list(Case.objects.filter(creditor_bank=bank).order_by("-event_count", "id")
                     .values_list("case_no", flat=True)[:50])
     print(f"dataset: {Case.objects.count():,} cases; bank {bank.code} with {bank.n:,} cases; "
@@ -107,6 +182,7 @@ def main() -> None:
             "detail API ": [f"/api/v1/cases/{no}/" for no in case_nos],
             "detail bare": [f"/bare/cases/{no}/" for no in case_nos],
         }
+        scenarios = {name: paths for name, paths in scenarios.items() if name.split()[0] in only}
         results = {}
         for name, paths in scenarios.items():
             load(args.port, paths, headers, min(40, args.requests), args.concurrency)  # warm-up
@@ -116,10 +192,15 @@ def main() -> None:
             p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000
             results[name] = (p50, p95, len(latencies) / elapsed)
             print(f"{name}  p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   {len(latencies) / elapsed:7.1f} req/s")
-        for kind in ("list", "detail"):
+        for kind in sorted({"list", "detail"} & only):
             api, bare = results[f"{kind:<6} API "], results[f"{kind:<6} bare"]
             print(f"{kind:<6} API/bare: p50 ×{api[0] / bare[0]:.2f}, p95 ×{api[1] / bare[1]:.2f}, "
                   f"throughput ×{api[2] / bare[2]:.2f}")
+        if "export" in only:
+            runs = [(f"{bank.code} ", headers, bank.n)]
+            if big is not None:
+                runs.append((f"{big.code}", {"Authorization": f"Bearer {big_key}"}, big.n))
+            export_bench(args.port, server.pid, runs)
     finally:
         server.terminate()
         server.wait(timeout=20)

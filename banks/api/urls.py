@@ -7,6 +7,7 @@ from banks.api.dialogues import (
     BankDialogueDetailView,
     BankDialogueListView,
 )
+from banks.api.export import BankCaseCsvExportView, BankCaseNdjsonExportView
 from banks.api.views import BankCaseDetailView, BankCaseListView, BankChangeFeedView, BankMeView
 
 urlpatterns = [
@@ -18,6 +19,8 @@ urlpatterns = [
     path("dialogues/<int:id>/", BankDialogueDetailView.as_view(), name="api-dialogue"),
     path("commitments/", BankCommitmentListView.as_view(), name="api-commitments"),
     path("commitments/<int:id>/done/", BankCommitmentDoneView.as_view(), name="api-commitment-done"),
+    path("export/cases.ndjson", BankCaseNdjsonExportView.as_view(), name="api-export-ndjson"),
+    path("export/cases.csv", BankCaseCsvExportView.as_view(), name="api-export-csv"),
     path("me/", BankMeView.as_view(), name="api-me"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -99,6 +99,9 @@ class Case(models.Model):
             models.Index(fields=["unit", "status"], name="case_unit_status"),
             models.Index(fields=["officer", "status"], name="case_officer_status"),
             models.Index(fields=["creditor_bank", "accepted_on"], name="case_bank_accepted"),
+            # The bank API's export reads a bank's cases in id order, a chunk at a time (banks.selectors
+            # .bank_case_export): each chunk one range of this index, however many cases the bank has.
+            models.Index(fields=["creditor_bank", "id"], name="case_bank_id"),
             models.Index(fields=["accepted_on"], name="case_accepted_on"),
             models.Index(fields=["stat_accepted_on"], name="case_stat_accepted_on"),
             models.Index(fields=["officer", "next_due_on"], name="case_officer_next_due"),

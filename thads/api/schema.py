@@ -6,8 +6,12 @@
 - ``postprocess`` (a POSTPROCESSING_HOOK, after drf-spectacular's enum hook): ``type`` next to every
   ``nullable`` (OpenAPI 3.0.3 ignores ``nullable`` without it); ``format: int64`` on every money field (amounts
   exceed 2^31 đồng); the filters reuse the named enums of the fields; a description on every field; the
-  response headers (ETag, Retry-After, X-RateLimit-*, X-Request-Id)."""
+  response headers (ETag, Retry-After, X-RateLimit-*, X-Request-Id); on every response with a body, its
+  example: a real response, from docs/api-examples.json (written by ``manage.py api_examples``)."""
+import json
 import re
+from functools import cache
+from pathlib import Path
 
 from django.utils import translation
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -180,6 +184,17 @@ def _walk(node):
             yield from _walk(value)
 
 
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "api-examples.json"
+
+
+@cache
+def real_examples() -> dict:
+    """{operation id: {status: {"summary", "media_type", "value"}}} from docs/api-examples.json ({} if absent)."""
+    if not EXAMPLES.exists():
+        return {}
+    return json.loads(EXAMPLES.read_text(encoding="utf-8"))["examples"]
+
+
 def postprocess(result, generator, request, public):
     components = result.get("components", {}).get("schemas", {})
     # A value that may be null: a plain nullable schema says its type (OpenAPI 3.0.3 ignores ``nullable``
@@ -223,14 +238,20 @@ def postprocess(result, generator, request, public):
                     parameter["description"] = (parameter.get("description", "").split("\n\n")[0]
                                                 if "* `" in parameter.get("description", "") else
                                                 parameter.get("description", "")) or f"One of {named}."
+            examples = real_examples().get(operation.get("operationId"), {})
             for status, response in operation.get("responses", {}).items():
+                example = examples.get(status)
+                media = response.get("content", {}).get(example["media_type"]) if example else None
+                if media is not None:
+                    media["examples"] = {"real": {"summary": example["summary"], "value": example["value"]}}
                 headers = response.setdefault("headers", {})
                 headers["X-Request-Id"] = {"$ref": "#/components/headers/X-Request-Id"}
                 if status != "401":
                     for name in ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
                                  "X-RateLimit-Policy"):
                         headers[name] = {"$ref": f"#/components/headers/{name}"}
-                if status in ("200", "304") and method == "get":
+                if method == "get" and (status == "304" or (status == "200" and "application/json" in
+                                                             response.get("content", {}))):  # not the exports
                     headers["ETag"] = {"$ref": "#/components/headers/ETag"}
                 if status == "200" and method == "post":
                     headers["Idempotent-Replayed"] = {"$ref": "#/components/headers/Idempotent-Replayed"}
