@@ -537,3 +537,22 @@ def test_every_kind_has_one_example_in_docs_taken_from_a_real_response(world, or
                       flags=re.S)
         path.write_text(text, encoding="utf-8")
     assert markdown in text, "regenerate the examples: THADS_WRITE_EXAMPLES=1 pytest " + __file__
+
+
+# ---- the schema of an entry ----------------------------------------------------------------------------------
+
+def test_the_schema_makes_an_entry_one_of_a_schema_per_kind_told_apart_by_kind():
+    schemas = yaml.safe_load((ROOT / "docs" / "openapi.yaml").read_text(encoding="utf-8"))["components"]["schemas"]
+    entry = schemas["BankChange"]
+    assert entry["discriminator"]["propertyName"] == "kind"
+    mapping = entry["discriminator"]["mapping"]
+    assert list(mapping) == ALL_KINDS
+    assert entry["oneOf"] == [{"$ref": ref} for ref in mapping.values()]
+    assert schemas["BankChangeFeed"]["properties"]["results"]["items"] == {"$ref": "#/components/schemas/BankChange"}
+    for kind, ref in mapping.items():
+        target = schemas[ref.rsplit("/", 1)[-1]]
+        assert target["properties"]["kind"]["enum"] == [kind]  # so exactly one schema matches an entry
+        assert set(target["required"]) == {"id", "cursor", "kind", "case_no", "status", "recorded_at", "event",
+                                           "payload"}
+        payload = target["properties"]["payload"]["allOf"][0]["$ref"].rsplit("/", 1)[-1]
+        assert schemas[payload]["type"] == "object" and schemas[payload]["required"], kind
