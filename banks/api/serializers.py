@@ -409,13 +409,38 @@ class BankChangeSerializer(serializers.Serializer):
         return serializer(instance).data
 
 
-def _entry_serializer(kind: str, label: str) -> type[serializers.Serializer]:
+# What each kind of entry means, for the schema (in English whatever the server's language)
+CHANGE_DESCRIPTIONS = {
+    "case_created": "A case was accepted (thụ lý).",
+    "event_recorded": "An event was recorded in the case's timeline (a correction included); the payload is the "
+                      "event.",
+    "status_changed": "An event moved the case to another status; it follows that event's event_recorded entry.",
+    "seizure_recorded": "An asset the case is enforced against was seized (in this case or another it answers "
+                        "for); on every case the asset answers for.",
+    "seizure_released": "A seizure of such an asset was released; on every case the asset answers for.",
+    "valuation_recorded": "A seized asset was valued or re-valued; on every case the asset answers for.",
+    "auction_round_recorded": "An auction round was held (failed or sold), or its sale was settled later (paid, "
+                              "or the winner defaulted); on every case the asset answers for.",
+    "offer_made": "The asset was offered to this case's creditor against the debt; answer by answer_due_on. Only "
+                  "the bank offered the asset gets it.",
+    "offer_answered": "This case's creditor answered the offer. Only the bank offered the asset gets it.",
+    "payout_recorded": "Money collected was paid out to the creditor.",
+    "distribution_share_recorded": "This case's share of the money from an asset (a sale, a hand-over, a "
+                                   "collection), recorded on the case as a collection event.",
+    "commitment_created": "A dialogue commitment on this case was recorded.",
+    "commitment_updated": "A dialogue commitment on this case changed otherwise than done (today: recorded as "
+                          "missed).",
+    "commitment_done": "A dialogue commitment on this case was done.",
+}
+
+
+def _entry_serializer(kind: str) -> type[serializers.Serializer]:
     """The schema of an entry of one kind: BankChangeSerializer's fields, with the payload of that kind (for the
     schema only: BankChangeSerializer writes every entry)."""
     payload, _source = CHANGE_PAYLOADS[kind]
     name = "BankChange" + "".join(part.title() for part in kind.split("_"))
     return type(f"{name}Serializer", (serializers.Serializer,), {
-        "__doc__": f"A change of kind {kind}: {label}.", "__module__": __name__,
+        "__doc__": f"An entry of kind {kind}: {CHANGE_DESCRIPTIONS[kind]}", "__module__": __name__,
         "id": serializers.IntegerField(help_text="Stable id of this entry (deduplicate on it)."),
         "cursor": serializers.CharField(help_text="This change's position in the feed (pass the last one as "
                                                   "?after=)."),
@@ -430,7 +455,7 @@ def _entry_serializer(kind: str, label: str) -> type[serializers.Serializer]:
     })
 
 
-CHANGE_ENTRIES = {kind: _entry_serializer(kind, label) for kind, label in CHANGE_KINDS}
+CHANGE_ENTRIES = {kind: _entry_serializer(kind) for kind, _label in CHANGE_KINDS}
 
 
 class BankChangeFeedSerializer(serializers.Serializer):
