@@ -7,4 +7,5 @@ class BanksConfig(AppConfig):
     verbose_name = _("Banks")
 
     def ready(self):
+        import banks.api.schema  # noqa: F401 — registers the OpenAPI description of a change feed entry
         import thads.api.schema  # noqa: F401 — registers the OpenAPI description of the bank key

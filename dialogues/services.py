@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banks.models import Bank
+from cases.changes import Kind as ChangeKind
+from cases.changes import changes_record
 from cases.codes import ENDED_STATUSES, Category
 from cases.models import Case
 from dialogues.agenda import propose
@@ -335,8 +337,21 @@ def commitment_record(*, actor, item: AgendaItem, party: str, kind: str, text: s
     _require(due_on >= session.held_on, _("The due date is before the dialogue."), code="date_order", field="due_on")
     _require(calendar.is_working_day(due_on), _("The due date %(date)s is not a working day.") % {
         "date": due_on.strftime("%d/%m/%Y")}, code="not_working_day", field="due_on")
-    return Commitment.objects.create(session=session, agenda_item=item, case=item.case, party=party, kind=kind,
-                                     text=text.strip(), price=price, due_on=due_on, created_by=_actor(actor), **owners)
+    commitment = Commitment.objects.create(session=session, agenda_item=item, case=item.case, party=party,
+                                           kind=kind, text=text.strip(), price=price, due_on=due_on,
+                                           created_by=_actor(actor), **owners)
+    _commitment_changed(ChangeKind.COMMITMENT_CREATED, commitment)
+    return commitment
+
+
+def _commitment_changed(kind: str, commitment: Commitment) -> None:
+    """The case's feed row of a commitment recorded, done, or otherwise changed (marked missed): the
+    commitment as it now stands, without its text (the bank reads it at /commitments/)."""
+    owner_bank = commitment.owner_bank.code if commitment.owner_bank_id else None
+    changes_record(kind, [commitment.case_id], {
+        "commitment_id": commitment.pk, "session": commitment.session_id, "party": commitment.party,
+        "owner_bank": owner_bank, "kind": commitment.kind, "price": commitment.price, "due_on": commitment.due_on,
+        "status": commitment.status, "done_on": commitment.done_on, "missed_on": commitment.missed_on})
 
 
 def _may_follow_up(actor, commitment: Commitment) -> bool:
@@ -361,6 +376,7 @@ def commitment_complete(*, actor, commitment: Commitment, done_on: date, note: s
     commitment.status, commitment.done_on, commitment.done_at = CommitmentStatus.DONE, done_on, timezone.now()
     commitment.outcome_note = note.strip()
     commitment.save(update_fields=["status", "done_on", "done_at", "outcome_note"])
+    _commitment_changed(ChangeKind.COMMITMENT_DONE, commitment)
     return commitment
 
 
@@ -398,6 +414,7 @@ def commitment_complete_by_bank(*, bank: Bank, commitment_id: int, key: str, don
             commitment.status, commitment.done_on, commitment.done_at = CommitmentStatus.DONE, done_on, timezone.now()
             commitment.idempotency_key, commitment.outcome_note = key, note.strip()
             commitment.save(update_fields=["status", "done_on", "done_at", "idempotency_key", "outcome_note"])
+            _commitment_changed(ChangeKind.COMMITMENT_DONE, commitment)
             return commitment, True
     except IntegrityError:  # the same key raced in: the other call's result stands
         replay = Commitment.objects.get(owner_bank=bank, idempotency_key=key)
@@ -416,4 +433,5 @@ def commitment_mark_missed(*, actor, commitment: Commitment, on: date | None = N
     _require(commitment.due_on < on, _("The commitment is not yet overdue."), code="not_overdue")
     commitment.status, commitment.missed_on, commitment.outcome_note = CommitmentStatus.MISSED, on, note.strip()
     commitment.save(update_fields=["status", "missed_on", "outcome_note"])
+    _commitment_changed(ChangeKind.COMMITMENT_UPDATED, commitment)
     return commitment

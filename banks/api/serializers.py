@@ -20,6 +20,8 @@ from cases.codes import (
     SeizureStatus,
     ValuationMethod,
 )
+from cases.models import CaseChange
+from dialogues.models import CommitmentKind, CommitmentParty, CommitmentStatus
 
 STATUS_FIELD = serializers.ChoiceField(choices=API_STATUS_CHOICES)
 
@@ -232,16 +234,164 @@ class BankChangeEventSerializer(serializers.Serializer):
         return event.cancels.sequence if event.cancels_id is not None else None
 
 
-CHANGE_KINDS = [("case_created", "Case accepted"), ("event_recorded", "Event recorded")]
+# ---- the change feed ----------------------------------------------------------------------------------------
+# One entry per change a bank must know of (cases.changes writes them). Every entry has the same fields; its
+# ``payload`` is an object whose fields depend on ``kind``. BankChangeSerializer is the one representation of an
+# entry (the feed and the webhooks send it); the schema describes it as one of BankChangeEntries[kind], told apart
+# by ``kind`` (banks.api.schema).
+
+CHANGE_KINDS = [(kind.value, kind.label) for kind in CaseChange.Kind]
+
+
+class ApiStatusField(serializers.ChoiceField):
+    """A case status as the API names it (StatusEnum), from the status code stored."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=API_STATUS_CHOICES, **kwargs)
+
+    def to_representation(self, value):
+        return API_STATUS_OF[value]
+
+
+class BankChangeCaseCreatedPayloadSerializer(serializers.Serializer):
+    decision_no = serializers.CharField(help_text="Number of the decision to enforce.")
+    accepted_on = serializers.DateField(help_text="Date the enforcement office accepted the case (thụ lý).")
+    amount_due = serializers.IntegerField(help_text="Amount to be enforced (VND).")
+
+
+class BankChangeStatusPayloadSerializer(serializers.Serializer):
+    previous_status = ApiStatusField(help_text="The case's status before the event.")
+    status = ApiStatusField(help_text="The case's status after the event.")
+    date = serializers.DateField(help_text="Legal date of the event that changed the status.")
+    event_sequence = serializers.IntegerField(help_text="Sequence of that event in the case's timeline.")
+
+
+class BankChangeSeizurePayloadSerializer(serializers.Serializer):
+    asset_id = serializers.IntegerField(help_text="The asset (id in the case detail's assets).")
+    asset_kind = serializers.ChoiceField(choices=AssetKind.choices, help_text="Kind of asset.")
+    seizure_id = serializers.IntegerField(help_text="Stable id of the seizure.")
+    seized_on = serializers.DateField(help_text="Date of the seizure.")
+    minutes_no = serializers.CharField(help_text="Number of the seizure minutes.")
+    seized_in_this_case = serializers.BooleanField(
+        help_text="Whether the asset was seized in this case, or in another case it also answers for.")
+
+
+class BankChangeReleasePayloadSerializer(serializers.Serializer):
+    asset_id = serializers.IntegerField(help_text="The asset (id in the case detail's assets).")
+    seizure_id = serializers.IntegerField(help_text="Stable id of the seizure.")
+    seized_on = serializers.DateField(help_text="Date of the seizure.")
+    released_on = serializers.DateField(help_text="Date the seizure was released.")
+    release_reason = serializers.CharField(help_text="Why the seizure was released.")
+
+
+class BankChangeValuationPayloadSerializer(serializers.Serializer):
+    asset_id = serializers.IntegerField(help_text="The asset (id in the case detail's assets).")
+    seizure_id = serializers.IntegerField(help_text="Stable id of the seizure.")
+    method = serializers.ChoiceField(choices=ValuationMethod.choices, help_text="How the value was set.")
+    value = serializers.IntegerField(help_text="The value (VND): the auction's starting price.")
+    valued_on = serializers.DateField(help_text="Date of the valuation.")
+    is_revaluation = serializers.BooleanField(
+        help_text="A re-valuation on a party's request; its value replaces the earlier one.")
+
+
+class BankChangeAuctionRoundPayloadSerializer(serializers.Serializer):
+    asset_id = serializers.IntegerField(help_text="The asset (id in the case detail's assets).")
+    auction_id = serializers.IntegerField(help_text="Stable id of the auction.")
+    number = serializers.IntegerField(help_text="Round number, from 1.")
+    held_on = serializers.DateField(help_text="Date the round was held.")
+    starting_price = serializers.IntegerField(help_text="Starting price of the round (VND).")
+    outcome = serializers.ChoiceField(choices=RoundOutcome.choices, help_text="How the round ended.")
+    sale_price = serializers.IntegerField(allow_null=True, help_text="Price the asset sold at (VND); null if not "
+                                                                     "sold.")
+    payment_due_on = serializers.DateField(allow_null=True, help_text="Date the buyer must pay by; null if not sold.")
+    paid_on = serializers.DateField(allow_null=True, help_text="Date the buyer paid; null until then.")
+
+
+class BankChangeOfferPayloadSerializer(serializers.Serializer):
+    asset_id = serializers.IntegerField(help_text="The asset (id in the case detail's assets).")
+    auction_id = serializers.IntegerField(help_text="Stable id of the auction.")
+    offered_on = serializers.DateField(help_text="Date the offer was made.")
+    price = serializers.IntegerField(help_text="Price the asset is offered at against the debt (VND).")
+    answer_due_on = serializers.DateField(
+        help_text="The last day to answer: 5 working days after the offer (Điều 104).")
+
+
+class BankChangeOfferAnswerPayloadSerializer(serializers.Serializer):
+    asset_id = serializers.IntegerField(help_text="The asset (id in the case detail's assets).")
+    auction_id = serializers.IntegerField(help_text="Stable id of the auction.")
+    accepted = serializers.BooleanField(help_text="Whether the creditor takes the asset.")
+    answered_on = serializers.DateField(help_text="Date of the answer.")
+    redemption_due_on = serializers.DateField(
+        allow_null=True, help_text="If accepted: the debtor may pay to keep the asset until then; else null.")
+
+
+class BankChangePayoutPayloadSerializer(serializers.Serializer):
+    payout_id = serializers.IntegerField(help_text="Stable id of the payout.")
+    paid_on = serializers.DateField(help_text="Date paid.")
+    amount = serializers.IntegerField(help_text="Amount paid out (VND).")
+    recipient = serializers.CharField(help_text="Who was paid.")
+
+
+class BankChangeDistributionSharePayloadSerializer(serializers.Serializer):
+    asset_id = serializers.IntegerField(help_text="The asset whose proceeds were distributed.")
+    distribution_id = serializers.IntegerField(help_text="Stable id of the distribution.")
+    received_on = serializers.DateField(help_text="Date the money was received.")
+    source = serializers.ChoiceField(choices=DistributionSource.choices, help_text="Where the money came from.")
+    rank = serializers.ChoiceField(choices=ClaimRank.choices, help_text="Priority rank of the claim.")
+    secured = serializers.BooleanField(help_text="Whether paid as a secured creditor.")
+    principal = serializers.IntegerField(help_text="Principal part (VND).")
+    interest = serializers.IntegerField(help_text="Interest part (VND).")
+    amount = serializers.IntegerField(help_text="principal + interest, collected on this case (VND).")
+    event_sequence = serializers.IntegerField(help_text="Sequence of the collection event it was recorded as.")
+
+
+class BankChangeCommitmentPayloadSerializer(serializers.Serializer):
+    commitment_id = serializers.IntegerField(help_text="Stable id of the commitment (see /commitments/).")
+    session = serializers.IntegerField(help_text="Id of the dialogue session it was made at (see /dialogues/).")
+    party = serializers.ChoiceField(choices=CommitmentParty.choices, help_text="Who commits.")
+    owner_bank = serializers.CharField(allow_null=True, help_text="Code of the bank that owes it; null if another "
+                                                                  "party does.")
+    kind = serializers.ChoiceField(choices=CommitmentKind.choices, help_text="Kind of commitment.")
+    price = serializers.IntegerField(allow_null=True, help_text="Price the bank takes the asset at (VND), or null.")
+    due_on = serializers.DateField(help_text="Due date (a working day).")
+    status = serializers.ChoiceField(choices=CommitmentStatus.choices, help_text="Status of the commitment.")
+    done_on = serializers.DateField(allow_null=True, help_text="When it was done; null unless done.")
+    missed_on = serializers.DateField(allow_null=True, help_text="When it was recorded as missed; null otherwise.")
+
+
+# kind → (the payload's serializer, where it reads from: "case", "event" or "payload" (the stored JSON))
+Kind = CaseChange.Kind
+CHANGE_PAYLOADS: dict[str, tuple[type[serializers.Serializer], str]] = {
+    Kind.CASE_CREATED: (BankChangeCaseCreatedPayloadSerializer, "case"),
+    Kind.EVENT_RECORDED: (BankChangeEventSerializer, "event"),
+    Kind.STATUS_CHANGED: (BankChangeStatusPayloadSerializer, "payload"),
+    Kind.SEIZURE_RECORDED: (BankChangeSeizurePayloadSerializer, "payload"),
+    Kind.SEIZURE_RELEASED: (BankChangeReleasePayloadSerializer, "payload"),
+    Kind.VALUATION_RECORDED: (BankChangeValuationPayloadSerializer, "payload"),
+    Kind.AUCTION_ROUND_RECORDED: (BankChangeAuctionRoundPayloadSerializer, "payload"),
+    Kind.OFFER_MADE: (BankChangeOfferPayloadSerializer, "payload"),
+    Kind.OFFER_ANSWERED: (BankChangeOfferAnswerPayloadSerializer, "payload"),
+    Kind.PAYOUT_RECORDED: (BankChangePayoutPayloadSerializer, "payload"),
+    Kind.DISTRIBUTION_SHARE_RECORDED: (BankChangeDistributionSharePayloadSerializer, "payload"),
+    Kind.COMMITMENT_CREATED: (BankChangeCommitmentPayloadSerializer, "payload"),
+    Kind.COMMITMENT_UPDATED: (BankChangeCommitmentPayloadSerializer, "payload"),
+    Kind.COMMITMENT_DONE: (BankChangeCommitmentPayloadSerializer, "payload"),
+}
+del Kind
 
 
 class BankChangeSerializer(serializers.Serializer):
+    """One change to one of the bank's cases. ``kind`` says what happened; ``payload`` holds its facts, with
+    fields that depend on ``kind`` (docs/api.md shows each)."""
+
+    id = serializers.IntegerField(source="pk", help_text="Stable id of this entry (deduplicate on it).")
     cursor = serializers.SerializerMethodField()
     kind = serializers.ChoiceField(choices=CHANGE_KINDS, help_text="What happened.")
     case_no = serializers.CharField(source="case.case_no")
     status = serializers.SerializerMethodField()
     recorded_at = serializers.DateTimeField()
     event = BankChangeEventSerializer(allow_null=True)
+    payload = serializers.SerializerMethodField()
 
     def get_cursor(self, change) -> str:
         return str(change.pk)
@@ -249,7 +399,63 @@ class BankChangeSerializer(serializers.Serializer):
     @extend_schema_field(STATUS_FIELD)
     def get_status(self, change) -> str:
         """The case's status after this change."""
+        if change.case_status:
+            return API_STATUS_OF[change.case_status]
         return API_STATUS_OF[change.event.status_after if change.event_id else "with_conditions"]
+
+    def get_payload(self, change) -> dict:
+        serializer, source = CHANGE_PAYLOADS[change.kind]
+        instance = {"case": change.case, "event": change.event, "payload": change.payload}[source]
+        return serializer(instance).data
+
+
+# What each kind of entry means, for the schema (in English whatever the server's language)
+CHANGE_DESCRIPTIONS = {
+    "case_created": "A case was accepted (thụ lý).",
+    "event_recorded": "An event was recorded in the case's timeline (a correction included); the payload is the "
+                      "event.",
+    "status_changed": "An event moved the case to another status; it follows that event's event_recorded entry.",
+    "seizure_recorded": "An asset the case is enforced against was seized (in this case or another it answers "
+                        "for); on every case the asset answers for.",
+    "seizure_released": "A seizure of such an asset was released; on every case the asset answers for.",
+    "valuation_recorded": "A seized asset was valued or re-valued; on every case the asset answers for.",
+    "auction_round_recorded": "An auction round was held (failed or sold), or its sale was settled later (paid, "
+                              "or the winner defaulted); on every case the asset answers for.",
+    "offer_made": "The asset was offered to this case's creditor against the debt; answer by answer_due_on. Only "
+                  "the bank offered the asset gets it.",
+    "offer_answered": "This case's creditor answered the offer. Only the bank offered the asset gets it.",
+    "payout_recorded": "Money collected was paid out to the creditor.",
+    "distribution_share_recorded": "This case's share of the money from an asset (a sale, a hand-over, a "
+                                   "collection), recorded on the case as a collection event.",
+    "commitment_created": "A dialogue commitment on this case was recorded.",
+    "commitment_updated": "A dialogue commitment on this case changed otherwise than done (today: recorded as "
+                          "missed).",
+    "commitment_done": "A dialogue commitment on this case was done.",
+}
+
+
+def _entry_serializer(kind: str) -> type[serializers.Serializer]:
+    """The schema of an entry of one kind: BankChangeSerializer's fields, with the payload of that kind (for the
+    schema only: BankChangeSerializer writes every entry)."""
+    payload, _source = CHANGE_PAYLOADS[kind]
+    name = "BankChange" + "".join(part.title() for part in kind.split("_"))
+    return type(f"{name}Serializer", (serializers.Serializer,), {
+        "__doc__": f"An entry of kind {kind}: {CHANGE_DESCRIPTIONS[kind]}", "__module__": __name__,
+        "id": serializers.IntegerField(help_text="Stable id of this entry (deduplicate on it)."),
+        "cursor": serializers.CharField(help_text="This change's position in the feed (pass the last one as "
+                                                  "?after=)."),
+        "kind": serializers.CharField(help_text=f"Always {kind}."),
+        "case_no": serializers.CharField(help_text="The case number (số hồ sơ); may contain \"/\"."),
+        "status": serializers.ChoiceField(choices=API_STATUS_CHOICES, help_text="The case's status after this "
+                                                                                "change."),
+        "recorded_at": serializers.DateTimeField(help_text="When the change was recorded."),
+        "event": BankChangeEventSerializer(allow_null=True, help_text="The event recorded (event_recorded, "
+                                           "status_changed, distribution_share_recorded), or null."),
+        "payload": payload(help_text=f"The facts of the change ({kind})."),
+    })
+
+
+CHANGE_ENTRIES = {kind: _entry_serializer(kind) for kind, _label in CHANGE_KINDS}
 
 
 class BankChangeFeedSerializer(serializers.Serializer):

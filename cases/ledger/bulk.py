@@ -4,10 +4,11 @@ on SQLite. For the ledger import, which writes hundreds of thousands of rows the
 ``bulk_create`` builds a model instance per row and prepares each value through its field: tens of
 microseconds a row, most of an import's time. Here a row is a mapping of field attnames (``case_id``) to the
 values the services' builders computed (case_build's instance ``__dict__``, party_values, event_values): only
-dates and timestamps are adapted, a field the mapping lacks gets its default, and ``auto_now``/``auto_now_add``
-timestamps are filled in as ``pre_save`` would. No signals are sent (as with bulk_create).
+dates, timestamps and JSON (as its text) are adapted, a field the mapping lacks gets its default, and
+``auto_now``/``auto_now_add`` timestamps are filled in as ``pre_save`` would. No signals are sent (as with bulk_create).
 """
 import io
+import json
 import operator
 from collections.abc import Mapping, Sequence
 
@@ -29,13 +30,19 @@ def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, object]],
     database = connections[DEFAULT_DB_ALIAS]  # the connection itself: each use of the proxy costs a look-up
     now = timezone.now()
     first = rows[0]
-    # Columns are ordered as: values taken as they are, dates to adapt, then the same value for every row.
-    plain, dates, constant, columns = [], [], [], []
+    # Columns are ordered as: values taken as they are, dates to adapt, JSON, then the same value for every row.
+    plain, dates, json_fields, constant, columns = [], [], [], [], []
     for field in model._meta.concrete_fields:
         if field.primary_key:
             continue
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             constant.append((field, field.get_db_prep_save(now, database)))
+        elif field.get_internal_type() == "JSONField":
+            # as JSON text, which COPY and SQLite both take (the driver's own JSON adapter is not text)
+            if field.attname in first:
+                json_fields.append(field)
+            else:
+                constant.append((field, json.dumps(field.get_default())))
         elif field.attname not in first:
             constant.append((field, field.get_db_prep_save(field.get_default(), database)))
         elif field.get_internal_type() == "DateField" and database.vendor != "postgresql":
@@ -44,15 +51,17 @@ def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, object]],
             raise NotImplementedError(f"{model.__name__}.{field.name}: {field.get_internal_type()} values")
         else:
             plain.append(field)  # (psycopg2 takes dates as they are)
-    columns = [field.column for field in (*plain, *dates, *(field for field, _value in constant))]
+    columns = [field.column for field in (*plain, *dates, *json_fields, *(field for field, _value in constant))]
     take = operator.itemgetter(*(field.attname for field in plain))
     if len(plain) == 1:
         take = (lambda get: lambda row: (get(row),))(take)
     constants = tuple(value for _field, value in constant)
-    if dates:
+    if dates or json_fields:
         take_dates = [operator.itemgetter(field.attname) for field in dates]
+        take_json = [operator.itemgetter(field.attname) for field in json_fields]
         adapt = database.ops.adapt_datefield_value
-        values = [[*take(row), *(adapt(get(row)) for get in take_dates), *constants] for row in rows]
+        values = [[*take(row), *(adapt(get(row)) for get in take_dates), *(json.dumps(get(row)) for get in take_json),
+                   *constants] for row in rows]
     else:
         values = [[*take(row), *constants] for row in rows]
     if database.vendor == "postgresql":

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from banks.models import Bank
 from banks.services import bank_ensure
 from cases import workflow
-from cases.codes import EventSource, PartyKind, PartyRole
+from cases.changes import event_change_values
+from cases.codes import EventSource, PartyKind, PartyRole, Status
 from cases.ledger.bulk import insert_rows
 from cases.ledger.reader import LedgerIssue, ParsedLedger, Row, read_ledger
 from cases.models import Case, CaseChange, CaseEvent, Party
@@ -402,10 +403,12 @@ class _Importer:
                       for case, new in zip(cases, chunk, strict=True)
                       for data, after in zip(new.events, new.states, strict=True)]
             event_ids = insert_rows(CaseEvent, events, ids=True)
-            insert_rows(CaseChange, [{"case_id": case.pk, "kind": CaseChange.Kind.CASE_CREATED, "event_id": None}
-                                     for case in cases]
-                        + [{"case_id": event["case_id"], "kind": CaseChange.Kind.EVENT_RECORDED, "event_id": event_id}
-                           for event, event_id in zip(events, event_ids, strict=True)])
+            insert_rows(CaseChange, [{"case_id": case.pk, "kind": CaseChange.Kind.CASE_CREATED, "event_id": None,
+                                      "case_status": Status.WITH_CONDITIONS, "payload": {}} for case in cases]
+                        + event_change_values(
+                            ((event["case_id"], event_id, event["status_after"], event["date"], event["sequence"])
+                             for event, event_id in zip(events, event_ids, strict=True)),
+                            status_before=lambda _case_id: Status.WITH_CONDITIONS))
             case_facts_refresh([case.pk for case in cases])  # deferred: one set-based refresh at the end
             case_deadlines_refresh([case.pk for case in cases])  # the cached open duties, as the services keep
             self.summary.cases += len(cases)

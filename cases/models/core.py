@@ -320,11 +320,29 @@ class CaseChange(models.Model):
     class Kind(models.TextChoices):
         CASE_CREATED = "case_created", _("Case accepted")
         EVENT_RECORDED = "event_recorded", _("Event recorded")
+        STATUS_CHANGED = "status_changed", _("Case status changed")
+        SEIZURE_RECORDED = "seizure_recorded", _("Asset seized")
+        SEIZURE_RELEASED = "seizure_released", _("Seizure released")
+        VALUATION_RECORDED = "valuation_recorded", _("Asset valued")
+        AUCTION_ROUND_RECORDED = "auction_round_recorded", _("Auction round held")
+        OFFER_MADE = "offer_made", _("Asset offered to the creditor")
+        OFFER_ANSWERED = "offer_answered", _("Creditor answered the offer")
+        PAYOUT_RECORDED = "payout_recorded", _("Money paid out to the creditor")
+        DISTRIBUTION_SHARE_RECORDED = "distribution_share_recorded", _("Share of an asset's proceeds")
+        COMMITMENT_CREATED = "commitment_created", _("Dialogue commitment recorded")
+        COMMITMENT_UPDATED = "commitment_updated", _("Dialogue commitment changed")
+        COMMITMENT_DONE = "commitment_done", _("Dialogue commitment done")
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="changes")
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     event = models.ForeignKey(CaseEvent, verbose_name=_("event"), null=True, blank=True, on_delete=models.CASCADE,
                               related_name="+")
+    # What the bank API shows of the change (banks.api.serializers.BankChangeSerializer), written with it by
+    # cases.changes: small, dates as ISO text, money as integers, codes not labels. Empty for case_created and
+    # event_recorded, which the API reads from the case and the event.
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    # The case's status right after the change ("" on rows older than this column: read from the event).
+    case_status = models.CharField(_("case status after the change"), max_length=32, blank=True, default="")
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
 
     class Meta:

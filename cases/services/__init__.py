@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from banks.models import Bank
 from cases import workflow
+from cases.changes import Kind as ChangeKind
+from cases.changes import changes_record, event_change_values
 from cases.codes import Category, EventKind, EventSource, JudgmentType, Origin, PartyKind, PartyRole
 from cases.models import Case, CaseChange, CaseEvent, Party, PartyCorrection, Payout
 from cases.selectors import (
@@ -180,7 +182,7 @@ def case_create(
         received_on=received_on, notified_on=notified_on, closed_through=statistics_closed_through(unit.pk))
     case.save()
     Party.objects.bulk_create(party_rows(case, parties, created_by=_audit_actor(actor)))
-    CaseChange.objects.create(case=case, kind=CaseChange.Kind.CASE_CREATED)
+    CaseChange.objects.create(case=case, kind=CaseChange.Kind.CASE_CREATED, case_status=case.status)
     case_facts_refresh([case.pk])
     case_deadlines_refresh([case.pk])
     case.refresh_from_db(fields=["next_due_on", "next_due_kind"])
@@ -322,10 +324,16 @@ def case_events_record(*, actor, case: Case, events: list[EventData], source: st
             for data, after in zip(events, states, strict=True)]
     created = CaseEvent.objects.bulk_create(rows)
     # (SQLite ≥ 3.35 and PostgreSQL return the new ids from a bulk insert.)
-    CaseChange.objects.bulk_create([CaseChange(case=locked, kind=CaseChange.Kind.EVENT_RECORDED, event=event)
-                                    for event in created])
+    CaseChange.objects.bulk_create(event_change_rows(locked.pk, locked.status, created))
     _state_changed(case, locked, state)
     return created
+
+
+def event_change_rows(case_id: int, status_before: str, events: list[CaseEvent]) -> list[CaseChange]:
+    """The feed rows of events appended to a case that stood at ``status_before`` (cases.changes)."""
+    return [CaseChange(**values) for values in event_change_values(
+        ((case_id, event.pk, event.status_after, event.date, event.sequence) for event in events),
+        status_before=lambda _case_id: status_before)]
 
 
 def events_apply(facts: workflow.CaseFacts, state: workflow.CaseState, events: list[EventData], *,
@@ -455,7 +463,7 @@ def case_event_cancel(*, actor, case: Case, event: CaseEvent | None, reason: str
         status_after=state.status, ground_after=state.ground, collected_after=state.collected,
         reduced_after=state.reduced, terminated_after=state.terminated_amount, remaining_after=state.remaining,
         recorded_by=_audit_actor(actor))
-    CaseChange.objects.create(case=locked, kind=CaseChange.Kind.EVENT_RECORDED, event=row)
+    CaseChange.objects.bulk_create(event_change_rows(locked.pk, locked.status, [row]))
     _state_changed(case, locked, state)
     return row
 
@@ -602,6 +610,8 @@ def payout_record(*, actor, case: Case, paid_on: date, amount: int, recipient: s
     _require(bool(recipient.strip()), _("The recipient is missing."), code="required", field="recipient")
     payout = Payout.objects.create(case=locked, paid_on=paid_on, amount=amount, recipient=recipient.strip(),
                                    note=note, recorded_by=actor)
+    changes_record(ChangeKind.PAYOUT_RECORDED, [locked.pk], {
+        "payout_id": payout.pk, "paid_on": paid_on, "amount": amount, "recipient": payout.recipient})
     locked.save(update_fields=["updated_at"])  # readers syncing by updated_at see it
     case_deadlines_refresh([locked.pk])
     return payout

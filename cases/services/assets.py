@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from banks.models import Bank, Collateral
 from cases import auction_rules
+from cases.changes import Kind as ChangeKind
+from cases.changes import asset_case_ids, changes_record
 from cases.codes import (
     ENDED_STATUSES,
     AssetKind,
@@ -281,9 +283,13 @@ def seizure_record(*, actor, asset: Asset, case: Case, seized_on: date, minutes_
         _require(abs((seized_on - tet).days) > blackout,
                  _("No coercion with mobilised forces within %(days)s days of Tết (%(tet)s).") % {
                      "days": blackout, "tet": tet.strftime("%d/%m/%Y")}, code="tet_blackout", field="seized_on")
-    return Seizure.objects.create(asset=asset, case=case, seized_on=seized_on, minutes_no=minutes_no.strip(),
-                                  officer=officer or _recorder(actor),
-                                  with_mobilised_forces=bool(with_mobilised_forces), recorded_by=_recorder(actor))
+    seizure = Seizure.objects.create(asset=asset, case=case, seized_on=seized_on, minutes_no=minutes_no.strip(),
+                                     officer=officer or _recorder(actor),
+                                     with_mobilised_forces=bool(with_mobilised_forces), recorded_by=_recorder(actor))
+    changes_record(ChangeKind.SEIZURE_RECORDED, asset_case_ids(asset.pk), lambda case_id: {
+        "asset_id": asset.pk, "asset_kind": asset.kind, "seizure_id": seizure.pk, "seized_on": seized_on,
+        "minutes_no": seizure.minutes_no, "seized_in_this_case": case_id == case.pk})
+    return seizure
 
 
 @transaction.atomic
@@ -301,6 +307,9 @@ def seizure_release(*, actor, seizure: Seizure, released_on: date, reason: str, 
              code="auction_open")
     seizure.status, seizure.released_on, seizure.release_reason = SeizureStatus.RELEASED, released_on, reason.strip()
     seizure.save(update_fields=["status", "released_on", "release_reason"])
+    changes_record(ChangeKind.SEIZURE_RELEASED, asset_case_ids(seizure.asset_id), {
+        "asset_id": seizure.asset_id, "seizure_id": seizure.pk, "seized_on": seizure.seized_on,
+        "released_on": released_on, "release_reason": seizure.release_reason})
     return seizure
 
 
@@ -341,9 +350,19 @@ def valuation_record(*, actor, seizure: Seizure, method: str, value: int, valued
     _require(not Valuation.objects.filter(seizure=seizure).exists(),
              _("The asset is already valued; a second valuation is a re-valuation on request."),
              code="already_valued")
-    return Valuation.objects.create(seizure=seizure, method=method, firm_name=firm_name.strip(),
-                                    contract_signed_on=contract_signed_on, valued_on=valued_on, value=value,
-                                    notified_on=notified_on, recorded_by=_recorder(actor))
+    valuation = Valuation.objects.create(seizure=seizure, method=method, firm_name=firm_name.strip(),
+                                         contract_signed_on=contract_signed_on, valued_on=valued_on, value=value,
+                                         notified_on=notified_on, recorded_by=_recorder(actor))
+    _valuation_changed(valuation)
+    return valuation
+
+
+def _valuation_changed(valuation: Valuation) -> None:
+    """The feed rows of a new valuation or re-valuation (its value becomes the starting price)."""
+    seizure = valuation.seizure
+    changes_record(ChangeKind.VALUATION_RECORDED, asset_case_ids(seizure.asset_id), {
+        "asset_id": seizure.asset_id, "seizure_id": seizure.pk, "method": valuation.method, "value": valuation.value,
+        "valued_on": valuation.valued_on, "is_revaluation": valuation.revaluation_of_id is not None})
 
 
 @transaction.atomic
@@ -403,11 +422,13 @@ def revaluation_record(*, actor, valuation: Valuation, requested_on: date, reque
     _check_date(valued_on, today, "valued_on", not_before=requested_on, what=_("the request"))
     if method == ValuationMethod.FIRM:
         _require(bool(firm_name.strip()), _("Name the valuation firm."), code="required", field="firm_name")
-    return Valuation.objects.create(seizure=seizure, method=method, firm_name=firm_name.strip(),
-                                    contract_signed_on=contract_signed_on, valued_on=valued_on, value=value,
-                                    notified_on=notified_on, revaluation_of=valuation,
-                                    revaluation_requested_on=requested_on, requested_by=requested_by.strip(),
-                                    recorded_by=_recorder(actor))
+    revaluation = Valuation.objects.create(seizure=seizure, method=method, firm_name=firm_name.strip(),
+                                           contract_signed_on=contract_signed_on, valued_on=valued_on, value=value,
+                                           notified_on=notified_on, revaluation_of=valuation,
+                                           revaluation_requested_on=requested_on, requested_by=requested_by.strip(),
+                                           recorded_by=_recorder(actor))
+    _valuation_changed(revaluation)
+    return revaluation
 
 
 # ---- auctions -----------------------------------------------------------------------------------------------
@@ -492,7 +513,7 @@ def auction_round_record(*, actor, auction: Auction, held_on: date, starting_pri
         _require(sale_price is None, _("A failed round has no sale price."), code="invalid_sale_price",
                  field="sale_price")
     regime = auction_rules.auction_regime_on(held_on)
-    return AuctionRound.objects.create(
+    auction_round = AuctionRound.objects.create(
         auction=auction, number=(previous.number + 1) if previous else 1, held_on=held_on,
         starting_price=starting_price, reduction=reduction,
         reduction_percent=_percent(reduction, previous.starting_price) if previous else Decimal(0),
@@ -500,6 +521,19 @@ def auction_round_record(*, actor, auction: Auction, held_on: date, starting_pri
         buyer_name=buyer_name.strip(),
         payment_due_on=held_on + timedelta(days=regime.buyer_payment_days) if outcome == RoundOutcome.SOLD else None,
         recorded_by=_recorder(actor))
+    _round_changed(auction_round, auction)
+    return auction_round
+
+
+def _round_changed(auction_round: AuctionRound, auction: Auction) -> None:
+    """The feed rows of a round held, or of its sale settled later (paid, or the winner defaulted): the round
+    as it now stands, on every case the asset answers for."""
+    asset_id = auction.seizure.asset_id
+    changes_record(ChangeKind.AUCTION_ROUND_RECORDED, asset_case_ids(asset_id), {
+        "asset_id": asset_id, "auction_id": auction.pk, "number": auction_round.number,
+        "held_on": auction_round.held_on, "starting_price": auction_round.starting_price,
+        "outcome": auction_round.outcome, "sale_price": auction_round.sale_price,
+        "payment_due_on": auction_round.payment_due_on, "paid_on": auction_round.paid_on})
 
 
 def _pending_sale(auction_round: AuctionRound) -> AuctionRound:
@@ -526,6 +560,7 @@ def auction_sale_paid(*, actor, auction_round: AuctionRound, paid_on: date, sour
                  "date": auction_round.payment_due_on.strftime("%d/%m/%Y")}, code="payment_too_late", field="paid_on")
     auction_round.paid_on = paid_on
     auction_round.save(update_fields=["paid_on"])
+    _round_changed(auction_round, auction)
     auction.closed_as, auction.closed_on = AuctionClosure.SOLD, paid_on
     auction.save(update_fields=["closed_as", "closed_on"])
     return _distribute(actor=actor, asset=auction.seizure.asset, auction=auction, source=DistributionSource.SALE,
@@ -546,6 +581,7 @@ def auction_sale_default(*, actor, auction_round: AuctionRound, defaulted_on: da
     _check_date(defaulted_on, _today(today), "defaulted_on", not_before=auction_round.held_on, what=_("the auction"))
     auction_round.outcome, auction_round.defaulted_on = RoundOutcome.WINNER_DID_NOT_PAY, defaulted_on
     auction_round.save(update_fields=["outcome", "defaulted_on"])
+    _round_changed(auction_round, auction_round.auction)
     return auction_round
 
 
@@ -576,8 +612,15 @@ def creditor_offer_make(*, actor, auction: Auction, offered_on: date, today: dat
     except auction_rules.AuctionRuleError as error:
         raise _refuse(error) from None
     last = auction.rounds.order_by("-number").first()
-    return CreditorOffer.objects.create(auction=auction, case=creditor_of_auction(auction), offered_on=offered_on,
-                                        price=last.starting_price, recorded_by=_recorder(actor))
+    offer = CreditorOffer.objects.create(auction=auction, case=creditor_of_auction(auction), offered_on=offered_on,
+                                         price=last.starting_price, recorded_by=_recorder(actor))
+    # Only the creditor offered the asset is told (the other cases see the offer in their detail).
+    regime = auction_rules.auction_regime_on(offered_on)
+    changes_record(ChangeKind.OFFER_MADE, [offer.case_id], {
+        "asset_id": auction.seizure.asset_id, "auction_id": auction.pk, "offered_on": offered_on,
+        "price": offer.price,
+        "answer_due_on": working_calendar().add_working_days(offered_on, regime.creditor_answer_working_days)})
+    return offer
 
 
 @transaction.atomic
@@ -599,6 +642,9 @@ def creditor_offer_answer(*, actor, offer: CreditorOffer, accepted: bool, answer
     offer.accepted, offer.answered_on = accepted, answered_on
     offer.redemption_due_on = auction_rules.redemption_deadline(state)
     offer.save(update_fields=["accepted", "answered_on", "redemption_due_on"])
+    changes_record(ChangeKind.OFFER_ANSWERED, [offer.case_id], {
+        "asset_id": auction.seizure.asset_id, "auction_id": auction.pk, "accepted": accepted,
+        "answered_on": answered_on, "redemption_due_on": offer.redemption_due_on})
     return offer
 
 
@@ -808,11 +854,15 @@ def _distribute(*, actor, asset: Asset, auction: Auction | None, source: str, re
         case = cases[key]
         (event,) = case_events_record(actor=actor, case=case, source=event_source, today=today, events=[EventData(
             kind=EventKind.THU_TIEN, date=received_on, amount=amount, note=note)])
-        DistributionShare.objects.create(
+        share = DistributionShare.objects.create(
             distribution=distribution, case=case, recipient=_creditor_name(case), rank=claim_set.ranks[key],
             secured=key in claim_set.secured_keys or key == claim_set.court_fee_key and claim_set.court_fee > 0,
             principal=allocation.principal.get(key, 0), interest=allocation.interest.get(key, 0), amount=amount,
             event=event)
+        changes_record(ChangeKind.DISTRIBUTION_SHARE_RECORDED, [case.pk], {
+            "asset_id": asset.pk, "distribution_id": distribution.pk, "received_on": received_on, "source": source,
+            "rank": share.rank, "secured": share.secured, "principal": share.principal, "interest": share.interest,
+            "amount": amount, "event_sequence": event.sequence}, event=event)
     return distribution
 
 

@@ -78,21 +78,22 @@ def assert_error(response, status: int, code: str) -> dict:
 
 @pytest.fixture
 def interleaved(org, banks):
-    """Two banks' cases and events recorded in turns, plus a case of no bank: 7 changes for AGR, 5 for VCB."""
+    """Two banks' cases and events recorded in turns, plus a case of no bank: 10 changes for AGR, 8 for VCB (an
+    event that changes a case's status is followed by a status_changed entry)."""
     agr_1 = bank_case(org, banks["agr"], case_no="AGR-1")                                 # AGR 1
     vcb_1 = bank_case(org, banks["vcb"], case_no="VCB-1")                                 # VCB 1
     record(agr_1, EventKind.THU_TIEN, date(2024, 2, 1), amount=100_000)                   # AGR 2
     other = make_case(unit=org["HG-VT"], category=Category.KHAC, case_no="KHAC-1")
     record(other, EventKind.CO_DIEU_KIEN, date(2024, 2, 1))
-    record(vcb_1, EventKind.CHUA_CO_DIEU_KIEN, date(2024, 2, 2), ground="khong_tai_san")  # VCB 2
+    record(vcb_1, EventKind.CHUA_CO_DIEU_KIEN, date(2024, 2, 2), ground="khong_tai_san")  # VCB 2, 3
     agr_2 = bank_case(org, banks["agr"], case_no="AGR-2")                                 # AGR 3
-    record(agr_1, EventKind.HOAN, date(2024, 2, 3), ground="c")                            # AGR 4
-    vcb_2 = bank_case(org, banks["vcb"], case_no="VCB-2")                                 # VCB 3
-    record(agr_2, EventKind.DINH_CHI, date(2024, 2, 4), ground="a")                       # AGR 5
-    record(vcb_2, EventKind.UY_THAC_DI, date(2024, 2, 5))                                 # VCB 4
-    record(agr_1, EventKind.TIEP_TUC, date(2024, 2, 6))                                   # AGR 6
-    record(vcb_1, EventKind.CHUYEN_SO_RIENG, date(2024, 8, 6))                            # VCB 5
-    record(agr_1, EventKind.THU_TIEN, date(2024, 2, 7), amount=200_000)                   # AGR 7
+    record(agr_1, EventKind.HOAN, date(2024, 2, 3), ground="c")                            # AGR 4, 5
+    vcb_2 = bank_case(org, banks["vcb"], case_no="VCB-2")                                 # VCB 4
+    record(agr_2, EventKind.DINH_CHI, date(2024, 2, 4), ground="a")                       # AGR 6, 7
+    record(vcb_2, EventKind.UY_THAC_DI, date(2024, 2, 5))                                 # VCB 5, 6
+    record(agr_1, EventKind.TIEP_TUC, date(2024, 2, 6))                                   # AGR 8, 9
+    record(vcb_1, EventKind.CHUYEN_SO_RIENG, date(2024, 8, 6))                            # VCB 7, 8
+    record(agr_1, EventKind.THU_TIEN, date(2024, 2, 7), amount=200_000)                   # AGR 10
     return banks
 
 
@@ -108,8 +109,8 @@ def test_given_changes_of_two_banks_when_reading_in_small_pages_then_each_gets_e
     # then
     assert [change["cursor"] for change in agr_changes] == expected_cursors(interleaved["agr"])
     assert [change["cursor"] for change in vcb_changes] == expected_cursors(interleaved["vcb"])
-    assert len(agr_changes) == 7 and len(vcb_changes) == 5
-    assert [len(page["results"]) for page in agr_pages] == [min(limit, 7 - start) for start in range(0, 7, limit)]
+    assert len(agr_changes) == 10 and len(vcb_changes) == 8
+    assert [len(page["results"]) for page in agr_pages] == [min(limit, 10 - start) for start in range(0, 10, limit)]
     assert [page["has_more"] for page in agr_pages] == [True] * (len(agr_pages) - 1) + [False]
     assert agr_pages[-1]["next_after"] == agr_changes[-1]["cursor"]
 
@@ -127,11 +128,14 @@ def test_given_changes_then_each_carries_its_kind_case_status_after_and_event(cl
         ("event_recorded", "AGR-1", "in_progress", (1, "thu_tien", 100_000, "")),
         ("case_created", "AGR-2", "in_progress", None),
         ("event_recorded", "AGR-1", "postponed", (2, "hoan", None, "c")),
+        ("status_changed", "AGR-1", "postponed", (2, "hoan", None, "c")),
         ("event_recorded", "AGR-2", "terminated", (1, "dinh_chi", None, "a")),
+        ("status_changed", "AGR-2", "terminated", (1, "dinh_chi", None, "a")),
         ("event_recorded", "AGR-1", "in_progress", (3, "tiep_tuc", None, "")),
+        ("status_changed", "AGR-1", "in_progress", (3, "tiep_tuc", None, "")),
         ("event_recorded", "AGR-1", "in_progress", (4, "thu_tien", 200_000, "")),
     ]
-    assert sorted(changes[1]) == ["case_no", "cursor", "event", "kind", "recorded_at", "status"]
+    assert sorted(changes[1]) == ["case_no", "cursor", "event", "id", "kind", "payload", "recorded_at", "status"]
     assert changes[1]["event"]["date"] == "2024-02-01"
     stored = CaseChange.objects.get(pk=int(changes[1]["cursor"]))
     assert datetime.fromisoformat(changes[1]["recorded_at"]) == stored.recorded_at
@@ -223,7 +227,7 @@ def test_given_the_limits_of_limit_then_they_are_accepted(client, interleaved, l
     page = feed(client, interleaved["agr_key"], limit=limit)
 
     # then
-    assert len(page["results"]) == min(int(limit), 7)
+    assert len(page["results"]) == min(int(limit), 10)
 
 
 def test_given_the_feed_then_its_query_count_does_not_grow_with_the_page(client, org, banks,

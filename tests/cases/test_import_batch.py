@@ -5,6 +5,7 @@ same rows one case at a time through case_create and case_events_record, as the 
 every case, party and event, and the change feed, must come out the same.
 """
 import csv
+import json
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -59,8 +60,9 @@ def written() -> dict[str, object]:
         fields = [f.attname for f in model._meta.concrete_fields if f.name not in VOLATILE and f.attname != "case_id"]
         return {key(row): row for row in model.objects.values("case__case_no", *fields)}
 
-    changes = Counter((case_no, kind, sequence) for case_no, kind, sequence in CaseChange.objects.values_list(
-        "case__case_no", "kind", "event__sequence"))
+    changes = Counter((case_no, kind, sequence, status, json.dumps(payload, sort_keys=True))
+                      for case_no, kind, sequence, status, payload in CaseChange.objects.values_list(
+                          "case__case_no", "kind", "event__sequence", "case_status", "payload"))
     return {
         "cases": {row["case_no"]: row for row in Case.objects.values(
             *[f.attname for f in Case._meta.concrete_fields if f.name not in VOLATILE])},
@@ -106,7 +108,15 @@ def test_given_a_generated_ledger_when_imported_in_batch_then_it_writes_what_the
     assert len(batch["cases"]) == 400
     assert len(batch["events"]) == generated.events
     assert len(batch["parties"]) == 800
-    assert sum(batch["changes"].values()) == 400 + generated.events
+    # an event that moves its case to another status is followed by a status_changed entry
+    by_case = {}
+    for (case_no, _sequence), row in sorted(batch["events"].items()):
+        by_case.setdefault(case_no, []).append(row["status_after"])
+    moves = sum(after != before for statuses in by_case.values()
+                for before, after in zip(["with_conditions", *statuses], statuses, strict=False))
+    assert moves > 100
+    assert sum(batch["changes"].values()) == 400 + generated.events + moves
+    assert sum(count for (_case, kind, *_rest), count in batch["changes"].items() if kind == "status_changed") == moves
     assert {row["stat_date"] for row in batch["events"].values()} & {date(2017, 10, 1), date(2018, 10, 1)} == {
         date(2017, 10, 1), date(2018, 10, 1)}
     assert batch["cases"] == services["cases"]

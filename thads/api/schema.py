@@ -213,6 +213,14 @@ def postprocess(result, generator, request, public):
             schema["oneOf"] = [{"$ref": refs[0]}, {"$ref": "#/components/schemas/NullEnum"}]
         elif schema.get("nullable") and "type" not in schema:
             schema["type"] = "string"
+    # a discriminated oneOf (the change feed's entries): each target's discriminating property holds its one
+    # value, so that exactly one of the schemas matches an entry (validators ignore the discriminator)
+    for component in components.values():
+        discriminator = component.get("discriminator") or {}
+        for value, ref in (discriminator.get("mapping") or {}).items():
+            target = components[ref.rsplit("/", 1)[-1]]
+            prop = target["properties"][discriminator["propertyName"]]
+            prop.update({"type": "string", "enum": [value]})
     # money: 64-bit integers; fields: a description
     for component in components.values():
         for name, prop in (component.get("properties") or {}).items():

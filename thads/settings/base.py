@@ -241,7 +241,6 @@ SPECTACULAR_SETTINGS = {
         "DistributionSourceEnum": "cases.codes.DistributionSource",
         "CollateralKindEnum": "banks.models.Collateral.Kind",
         "ApiScopeEnum": "banks.models.ApiScope",
-        "ChangeKindEnum": "banks.api.serializers.CHANGE_KINDS",
         "RateLimitWindowEnum": "banks.api.serializers.RATE_WINDOWS",
         "SessionStatusEnum": "dialogues.models.SessionStatus",
         "ReasonEnum": "dialogues.models.Reason",
