@@ -1,10 +1,6 @@
 """Reads for the bank API. Every function takes the bank and returns only that bank's cases: a case of
 another bank, or of no bank, does not exist for it."""
-from datetime import timedelta
-
-from django.conf import settings
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 
 from banks.models import Bank, Collateral
 from cases.codes import PartyRole
@@ -20,6 +16,7 @@ from cases.models import (
     Seizure,
     Valuation,
 )
+from cases.services.changes import case_changes_number
 
 
 def bank_case_list(bank: Bank) -> QuerySet[Case]:
@@ -65,15 +62,12 @@ def bank_case_seizures(case: Case) -> list[Seizure]:
 
 
 def bank_changes(bank: Bank, *, after: int, limit: int) -> list[CaseChange]:
-    """The changes to ``bank``'s cases recorded after cursor ``after``, oldest first.
+    """The changes to ``bank``'s cases after feed position ``after``, by position, at most ``limit``.
 
-    Changes younger than API_CHANGES_SETTLE_SECONDS are held back: ids are allocated when a transaction
-    inserts, not when it commits, so a just-committed change can carry a smaller id than one already visible.
-    Waiting a few seconds (far longer than any write transaction here) lets a reader that resumes from the last
-    id it saw miss nothing."""
-    settle = getattr(settings, "API_CHANGES_SETTLE_SECONDS", 5)
-    changes = (CaseChange.objects.filter(case__creditor_bank=bank, id__gt=after)
-               .select_related("case", "event__cancels").order_by("id"))
-    if settle:
-        changes = changes.filter(recorded_at__lte=timezone.now() - timedelta(seconds=settle))
-    return list(changes[:limit])
+    Positions are given after commit, in commit order, by the relay (cases.services.changes), which runs here
+    first (one batch) so a read never waits for the next beat run. Whatever this read's snapshot, the positions
+    it sees have no hole a later commit could fill: a reader that resumes after the last position it was given
+    misses nothing and reads nothing twice, however long a writer's transaction."""
+    case_changes_number()
+    return list(CaseChange.objects.filter(case__creditor_bank=bank, position__gt=after)
+                .select_related("case", "event__cancels").order_by("position")[:limit])

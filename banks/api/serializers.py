@@ -244,7 +244,7 @@ class BankChangeSerializer(serializers.Serializer):
     event = BankChangeEventSerializer(allow_null=True)
 
     def get_cursor(self, change) -> str:
-        return str(change.pk)
+        return str(change.position)  # the feed position (cases.services.changes), not the row's id
 
     @extend_schema_field(STATUS_FIELD)
     def get_status(self, change) -> str:

@@ -37,6 +37,7 @@ from cases.services import (
     events_apply,
     party_values,
 )
+from cases.services.changes import case_changes_relay_on_commit
 from cases.services.deadlines import case_deadlines_refresh
 from reports.facts import case_facts_refresh, facts_deferred
 from reports.selectors import statistics_closed_through
@@ -406,6 +407,7 @@ class _Importer:
                                      for case in cases]
                         + [{"case_id": event["case_id"], "kind": CaseChange.Kind.EVENT_RECORDED, "event_id": event_id}
                            for event, event_id in zip(events, event_ids, strict=True)])
+            case_changes_relay_on_commit()  # positions once the import commits (cases.services.changes)
             case_facts_refresh([case.pk for case in cases])  # deferred: one set-based refresh at the end
             case_deadlines_refresh([case.pk for case in cases])  # the cached open duties, as the services keep
             self.summary.cases += len(cases)

@@ -311,8 +311,10 @@ class Payout(models.Model):
 
 
 class CaseChange(models.Model):
-    """An outbox of changes to cases, in the order they were recorded: the bank API's change feed reads it.
-    Written by cases.services in the same transaction as the change itself."""
+    """An outbox of changes to cases: the bank API's change feed reads it. Written by cases.services in the
+    same transaction as the change itself, with ``position`` null; the relay
+    (cases.services.changes.case_changes_number) gives it its position after the transaction commits, in commit
+    order, and the feed is read by position (docs/architecture.md, "The change feed")."""
 
     class Kind(models.TextChoices):
         CASE_CREATED = "case_created", _("Case accepted")
@@ -323,6 +325,8 @@ class CaseChange(models.Model):
     event = models.ForeignKey(CaseEvent, verbose_name=_("event"), null=True, blank=True, on_delete=models.CASCADE,
                               related_name="+")
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
+    # Null until the relay numbers the committed row; never changes afterwards. Unique: the feed's cursor.
+    position = models.BigIntegerField(_("feed position"), null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("case change")

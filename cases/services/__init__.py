@@ -25,6 +25,7 @@ from cases.selectors import (
     case_state_on,
     unit_is_writable_by,
 )
+from cases.services.changes import case_changes_relay_on_commit
 from cases.services.deadlines import case_deadlines_refresh
 from reports.facts import case_facts_refresh
 from reports.selectors import statistics_closed_through
@@ -181,6 +182,7 @@ def case_create(
     case.save()
     Party.objects.bulk_create(party_rows(case, parties, created_by=_audit_actor(actor)))
     CaseChange.objects.create(case=case, kind=CaseChange.Kind.CASE_CREATED)
+    case_changes_relay_on_commit()
     case_facts_refresh([case.pk])
     case_deadlines_refresh([case.pk])
     case.refresh_from_db(fields=["next_due_on", "next_due_kind"])
@@ -324,6 +326,7 @@ def case_events_record(*, actor, case: Case, events: list[EventData], source: st
     # (SQLite ≥ 3.35 and PostgreSQL return the new ids from a bulk insert.)
     CaseChange.objects.bulk_create([CaseChange(case=locked, kind=CaseChange.Kind.EVENT_RECORDED, event=event)
                                     for event in created])
+    case_changes_relay_on_commit()
     _state_changed(case, locked, state)
     return created
 
@@ -456,6 +459,7 @@ def case_event_cancel(*, actor, case: Case, event: CaseEvent | None, reason: str
         reduced_after=state.reduced, terminated_after=state.terminated_amount, remaining_after=state.remaining,
         recorded_by=_audit_actor(actor))
     CaseChange.objects.create(case=locked, kind=CaseChange.Kind.EVENT_RECORDED, event=row)
+    case_changes_relay_on_commit()
     _state_changed(case, locked, state)
     return row
 
