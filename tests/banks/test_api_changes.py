@@ -253,9 +253,10 @@ def test_given_a_change_committed_late_with_a_smaller_id_when_resuming_then_it_i
     reader has passed that id. Simulated by writing the late row with an id below those already read."""
     # given: two changes read, and a free id below them
     agr_1 = bank_case(org, banks["agr"], case_no="AGR-1")
-    first_id = CaseChange.objects.get(case=agr_1).pk
-    CaseChange.objects.filter(case=agr_1).update(id=first_id + 10)  # leave ids first_id … first_id + 9 free
     bank_case(org, banks["agr"], case_no="AGR-2")
+    first_id = CaseChange.objects.get(case=agr_1).pk
+    for change in CaseChange.objects.order_by("-id"):  # move them up 100, in order: ids below them are free
+        CaseChange.objects.filter(pk=change.pk).update(id=change.pk + 100)
     seen, _pages = read_all(client, banks["agr_key"], limit=100)
     assert [c["case_no"] for c in seen] == ["AGR-1", "AGR-2"]
 
