@@ -1,6 +1,6 @@
 """The change feed's position (cases.services.changes): the rows already written keep their id as their
 position, so a cursor a bank holds (an id until now) stays valid and means the same; the relay numbers new
-rows from the highest id + 1."""
+rows from the highest id + 1. The partial index (rows still to number) is built once they are all numbered."""
 from django.db import migrations, models
 from django.db.models import F
 
@@ -23,4 +23,9 @@ class Migration(migrations.Migration):
                                          verbose_name='feed position'),
         ),
         migrations.RunPython(positions_from_ids, migrations.RunPython.noop, elidable=True),
+        migrations.AddIndex(
+            model_name='casechange',
+            index=models.Index(condition=models.Q(('position__isnull', True)), fields=['id'],
+                               name='casechange_unnumbered'),
+        ),
     ]
