@@ -76,6 +76,8 @@ def case_changes_relay_on_commit() -> None:
     """Number the changes the current transaction writes as soon as it commits (immediately when not in a
     transaction), so the feed and the webhooks see them without waiting for the next read or beat run.
     Registered once per transaction however many writes call it."""
+    # connection.run_on_commit: Django's pending callbacks of this transaction (those of a savepoint rolled back
+    # are already dropped from it).
     if connection.in_atomic_block and any(func is _relay_after_commit for _sids, func, _robust
                                           in connection.run_on_commit):
         return
