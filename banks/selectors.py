@@ -1,11 +1,8 @@
 """Reads for the bank API. Every function takes the bank and returns only that bank's cases: a case of
 another bank, or of no bank, does not exist for it."""
 from collections.abc import Iterator
-from datetime import timedelta
 
-from django.conf import settings
-from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
+from django.db.models import Max, Prefetch, QuerySet
 
 from banks.models import Bank, Collateral
 from cases.codes import PartyRole
@@ -21,6 +18,7 @@ from cases.models import (
     Seizure,
     Valuation,
 )
+from cases.services.changes import case_changes_number
 
 
 def bank_case_list(bank: Bank) -> QuerySet[Case]:
@@ -66,38 +64,28 @@ def bank_case_seizures(case: Case) -> list[Seizure]:
 
 
 def bank_changes(bank: Bank, *, after: int, limit: int) -> list[CaseChange]:
-    """The changes to ``bank``'s cases recorded after cursor ``after``, oldest first.
+    """The changes to ``bank``'s cases after feed position ``after``, by position, at most ``limit``.
 
-    Changes younger than API_CHANGES_SETTLE_SECONDS are held back: ids are allocated when a transaction
-    inserts, not when it commits, so a just-committed change can carry a smaller id than one already visible.
-    Waiting a few seconds (far longer than any write transaction here) lets a reader that resumes from the last
-    id it saw miss nothing."""
-    settle = getattr(settings, "API_CHANGES_SETTLE_SECONDS", 5)
-    changes = (CaseChange.objects.filter(case__creditor_bank=bank, id__gt=after)
-               .select_related("case", "event__cancels").order_by("id"))
-    if settle:
-        changes = changes.filter(recorded_at__lte=timezone.now() - timedelta(seconds=settle))
-    return list(changes[:limit])
-
-
-def _settle_seconds() -> int:
-    return getattr(settings, "API_CHANGES_SETTLE_SECONDS", 5)
+    Positions are given after commit, in commit order, by the relay (cases.services.changes), which runs here
+    first (one batch) so a read never waits for the next beat run. Whatever this read's snapshot, the positions
+    it sees have no hole a later commit could fill: a reader that resumes after the last position it was given
+    misses nothing and reads nothing twice, however long a writer's transaction."""
+    case_changes_number()
+    return list(CaseChange.objects.filter(case__creditor_bank=bank, position__gt=after)
+                .select_related("case", "event__cancels").order_by("position")[:limit])
 
 
 def feed_end_position(bank: Bank) -> int:
-    """Where a reader of the change feed who has seen everything up to now stands: the cursor of the last change
-    the feed already serves (older than API_CHANGES_SETTLE_SECONDS, like bank_changes), 0 when there is none.
+    """Where a reader of the change feed who has seen everything up to now stands: the highest position given so
+    far (after running the relay, as bank_changes does), 0 when there is none.
 
-    Taken before an export streams (banks.api.export): every change at or before it is committed (the settle
-    assumption of bank_changes), so the rows read afterwards include it, and ``?after=<it>`` misses nothing
-    that came later. Global, not per bank: the feed's cursor is a position among every change (bank_changes
-    keeps the bank's), and the newest settled change is one index row away (ORDER BY id DESC LIMIT 1) where
-    the bank's would need a join. The one place that says what "the end of the feed" is."""
-    changes = CaseChange.objects.order_by("-id")
-    settle = _settle_seconds()
-    if settle:
-        changes = changes.filter(recorded_at__lte=timezone.now() - timedelta(seconds=settle))
-    return changes.values_list("id", flat=True).first() or 0
+    Taken before an export streams (banks.api.export): positions are given after commit, in commit order
+    (cases.services.changes), so every change at or before it is committed and the rows read afterwards include
+    it, and ``?after=<it>`` misses nothing that commits later. Global, not per bank: the feed's cursor is a
+    position among every change (bank_changes keeps the bank's), one index row away. The one place that says
+    what "the end of the feed" is."""
+    case_changes_number()
+    return CaseChange.objects.aggregate(end=Max("position"))["end"] or 0
 
 
 EXPORT_COLUMNS = ("id", "case_no", "decision_no", "unit__code", "unit__name", "accepted_on", "origin", "category",

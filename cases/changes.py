@@ -40,7 +40,10 @@ def changes_record(kind: str, case_ids: Iterable[int],
     ids = sorted(set(case_ids))
     if not ids:
         return []
+    from cases.services.changes import case_changes_relay_on_commit  # (cases.services imports this module)
+
     statuses = dict(Case.objects.filter(pk__in=ids).values_list("pk", "status"))
+    case_changes_relay_on_commit()  # positions as soon as the change commits (the feed's read would give them too)
     return CaseChange.objects.bulk_create([
         change_row(case_id=case_id, kind=kind, status=statuses[case_id], event=event,
                    payload=payload(case_id) if callable(payload) else payload)

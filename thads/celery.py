@@ -29,4 +29,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=1, minute=0),
         "options": {"queue": "default"},
     },
+    # Every 30 seconds: number the committed change-feed rows that have no position yet. The services number
+    # their rows when they commit and every feed read numbers what is left, so this only bounds the delay of a
+    # row whose after-commit relay did not run (cases.services.changes).
+    "relay-case-changes": {
+        "task": "cases.tasks.relay_changes",
+        "schedule": 30.0,
+        "options": {"queue": "default", "expires": 25},
+    },
 }

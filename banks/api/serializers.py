@@ -394,7 +394,7 @@ class BankChangeSerializer(serializers.Serializer):
     payload = serializers.SerializerMethodField()
 
     def get_cursor(self, change) -> str:
-        return str(change.pk)
+        return str(change.position)  # the feed position (cases.services.changes), not the row's id
 
     @extend_schema_field(STATUS_FIELD)
     def get_status(self, change) -> str:

@@ -171,7 +171,7 @@ class BankChangeFeedView(BankApiView):
         changes = bank_changes(request.user.bank, after=after, limit=limit + 1)
         page, has_more = changes[:limit], len(changes) > limit
         return Response({"results": BankChangeSerializer(page, many=True).data,
-                         "next_after": str(page[-1].pk if page else after), "has_more": has_more})
+                         "next_after": str(page[-1].position if page else after), "has_more": has_more})
 
 
 class BankMeView(BankApiView):

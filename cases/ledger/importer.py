@@ -38,6 +38,7 @@ from cases.services import (
     events_apply,
     party_values,
 )
+from cases.services.changes import case_changes_relay_on_commit
 from cases.services.deadlines import case_deadlines_refresh
 from reports.facts import case_facts_refresh, facts_deferred
 from reports.selectors import statistics_closed_through
@@ -409,6 +410,7 @@ class _Importer:
                             ((event["case_id"], event_id, event["status_after"], event["date"], event["sequence"])
                              for event, event_id in zip(events, event_ids, strict=True)),
                             status_before=lambda _case_id: Status.WITH_CONDITIONS))
+            case_changes_relay_on_commit()  # positions once the import commits (cases.services.changes)
             case_facts_refresh([case.pk for case in cases])  # deferred: one set-based refresh at the end
             case_deadlines_refresh([case.pk for case in cases])  # the cached open duties, as the services keep
             self.summary.cases += len(cases)

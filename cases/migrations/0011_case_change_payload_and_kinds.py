@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_case_next_due_and_open_deadlines'),
+        ('cases', '0010_case_bank_id_index'),
     ]
 
     operations = [

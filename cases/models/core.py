@@ -314,8 +314,10 @@ class Payout(models.Model):
 
 
 class CaseChange(models.Model):
-    """An outbox of changes to cases, in the order they were recorded: the bank API's change feed reads it.
-    Written by cases.services in the same transaction as the change itself."""
+    """An outbox of changes to cases: the bank API's change feed reads it. Written by cases.services in the
+    same transaction as the change itself, with ``position`` null; the relay
+    (cases.services.changes.case_changes_number) gives it its position after the transaction commits, in commit
+    order, and the feed is read by position (docs/architecture.md, "The change feed")."""
 
     class Kind(models.TextChoices):
         CASE_CREATED = "case_created", _("Case accepted")
@@ -344,11 +346,16 @@ class CaseChange(models.Model):
     # The case's status right after the change ("" on rows older than this column: read from the event).
     case_status = models.CharField(_("case status after the change"), max_length=32, blank=True, default="")
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
+    # Null until the relay numbers the committed row; never changes afterwards. Unique: the feed's cursor.
+    position = models.BigIntegerField(_("feed position"), null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("case change")
         verbose_name_plural = _("case changes")
         ordering = ["id"]
+        # The relay's work list: the rows still to number, by id, without sorting every one of them after an
+        # import of a million changes. Empty most of the time.
+        indexes = [models.Index(fields=["id"], condition=Q(position__isnull=True), name="casechange_unnumbered")]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind} {self.case_id}"

@@ -27,6 +27,7 @@ from cases.selectors import (
     case_state_on,
     unit_is_writable_by,
 )
+from cases.services.changes import case_changes_relay_on_commit
 from cases.services.deadlines import case_deadlines_refresh
 from reports.facts import case_facts_refresh
 from reports.selectors import statistics_closed_through
@@ -183,6 +184,7 @@ def case_create(
     case.save()
     Party.objects.bulk_create(party_rows(case, parties, created_by=_audit_actor(actor)))
     CaseChange.objects.create(case=case, kind=CaseChange.Kind.CASE_CREATED, case_status=case.status)
+    case_changes_relay_on_commit()
     case_facts_refresh([case.pk])
     case_deadlines_refresh([case.pk])
     case.refresh_from_db(fields=["next_due_on", "next_due_kind"])
@@ -325,6 +327,7 @@ def case_events_record(*, actor, case: Case, events: list[EventData], source: st
     created = CaseEvent.objects.bulk_create(rows)
     # (SQLite ≥ 3.35 and PostgreSQL return the new ids from a bulk insert.)
     CaseChange.objects.bulk_create(event_change_rows(locked.pk, locked.status, created))
+    case_changes_relay_on_commit()
     _state_changed(case, locked, state)
     return created
 
@@ -464,6 +467,7 @@ def case_event_cancel(*, actor, case: Case, event: CaseEvent | None, reason: str
         reduced_after=state.reduced, terminated_after=state.terminated_amount, remaining_after=state.remaining,
         recorded_by=_audit_actor(actor))
     CaseChange.objects.bulk_create(event_change_rows(locked.pk, locked.status, [row]))
+    case_changes_relay_on_commit()
     _state_changed(case, locked, state)
     return row
 

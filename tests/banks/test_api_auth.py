@@ -25,10 +25,9 @@ def _clear_throttle_counters():
 
 
 @pytest.fixture
-def world(org, settings):
+def world(org):
     """Bank AGR with one case (and an event), bank VCB with one case, and a case of category khác (no bank);
     one live key for each bank."""
-    settings.API_CHANGES_SETTLE_SECONDS = 0
     ours, theirs = BankFactory(code="AGR"), BankFactory(code="VCB")
     our_case = make_case(unit=org["HG-VT"], category=Category.TIN_DUNG_NGAN_HANG, bank=ours, case_no=OURS,
                          accepted_on=date(2024, 1, 5))
@@ -180,8 +179,8 @@ def test_given_another_banks_key_then_the_feed_has_none_of_our_changes(client, w
     feed = client.get(CHANGES, **bearer(world["their_key"])).json()
 
     # then
-    expected = [str(pk) for pk in CaseChange.objects.filter(case__case_no=THEIRS).order_by("id")
-                .values_list("id", flat=True)]
+    expected = [str(position) for position in CaseChange.objects.filter(case__case_no=THEIRS).order_by("id")
+                .values_list("position", flat=True)]
     assert [change["cursor"] for change in feed["results"]] == expected
     assert {change["case_no"] for change in feed["results"]} == {THEIRS}
     assert feed["has_more"] is False

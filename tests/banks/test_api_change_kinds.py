@@ -60,7 +60,6 @@ ALL_KINDS = [kind.value for kind in CaseChange.Kind]
 
 @pytest.fixture(autouse=True)
 def _clear_throttle_counters(settings):
-    settings.API_CHANGES_SETTLE_SECONDS = 0
     cache.clear()
     yield
     cache.clear()

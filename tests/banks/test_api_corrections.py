@@ -22,9 +22,8 @@ def _clear_throttle_counters():
 
 
 @pytest.fixture
-def corrected(org, settings):
+def corrected(org):
     """AGR's case: 2.000.000 collected, then 1 đồng by mistake, cancelled, then 1.000.000."""
-    settings.API_CHANGES_SETTLE_SECONDS = 0
     bank = BankFactory(code="AGR")
     _record, key = api_key_create(bank=bank)
     case = make_case(unit=org["HG-VT"], category=Category.TIN_DUNG_NGAN_HANG, bank=bank, case_no="AGR-1",

@@ -31,8 +31,7 @@ def _clear_throttle_counters(settings):
 
 
 @pytest.fixture
-def agr(org, settings):
-    settings.API_CHANGES_SETTLE_SECONDS = 0
+def agr(org):
     bank = BankFactory(code="AGR")
     case = make_case(unit=org["HG-VT"], category=Category.TIN_DUNG_NGAN_HANG, bank=bank, case_no="AGR-1",
                      accepted_on=date(2024, 1, 5))

@@ -113,7 +113,6 @@ def test_the_validation_would_catch_an_example_that_breaks_the_schema(schema):
 def test_the_command_writes_an_example_for_every_response_from_real_calls_and_keeps_nothing(
         tmp_path, org, schema, settings):
     cache.clear()
-    settings.API_CHANGES_SETTLE_SECONDS = 0
     bank = BankFactory(code="AGR")
     case = make_case(unit=org["HG-VT"], category=Category.TIN_DUNG_NGAN_HANG, bank=bank, case_no="AGR/2024/7")
     record(case, EventKind.CO_DIEU_KIEN, date(2024, 2, 1))

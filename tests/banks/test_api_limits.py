@@ -33,8 +33,7 @@ def rates(settings):
 
 
 @pytest.fixture
-def agr(org, settings):
-    settings.API_CHANGES_SETTLE_SECONDS = 0
+def agr(org):
     bank = BankFactory(code="AGR")
     case = make_case(unit=org["HG-VT"], category=Category.TIN_DUNG_NGAN_HANG, bank=bank, case_no="AGR-1",
                      accepted_on=date(2024, 1, 5))

@@ -26,8 +26,7 @@ def _clear_throttle_counters():
 
 
 @pytest.fixture
-def banks(org, settings):
-    settings.API_CHANGES_SETTLE_SECONDS = 0
+def banks(org):
     agr = BankFactory(code="AGR", name="Ngân hàng Nông nghiệp")
     vcb = BankFactory(code="VCB", name="Ngân hàng Ngoại thương")
     make_case(unit=org["HG-VT"], category=Category.TIN_DUNG_NGAN_HANG, bank=agr, case_no="AGR-1")

@@ -8,8 +8,7 @@ from tests.factories import BankFactory, make_case, record
 
 
 @pytest.mark.django_db
-def test_smoke(client, org, settings):
-    settings.API_CHANGES_SETTLE_SECONDS = 0
+def test_smoke(client, org):
     bank = BankFactory(code="AGR")
     other = BankFactory(code="VCB")
     case = make_case(unit=org["HG-VT"], category=Category.TIN_DUNG_NGAN_HANG, bank=bank, case_no="B-1",

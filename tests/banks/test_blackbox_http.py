@@ -93,7 +93,7 @@ def test_the_api_lists_exactly_the_banks_cases_with_the_status_and_amounts_the_l
     assert len(expected) == count >= 5
 
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'api.sqlite3'}",
-           "DJANGO_SETTINGS_MODULE": "thads.settings.base", "API_CHANGES_SETTLE_SECONDS": "0"}
+           "DJANGO_SETTINGS_MODULE": "thads.settings.base"}
     env.pop("REDIS_URL", None)
 
     def manage(*args):

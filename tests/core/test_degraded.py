@@ -46,8 +46,7 @@ def test_given_redis_down_then_the_cache_answers_from_memory_and_logs_the_outage
 
 
 @pytest.fixture
-def bank_key(org, settings):
-    settings.API_CHANGES_SETTLE_SECONDS = 0
+def bank_key(org):
     bank = BankFactory(code="AGR")
     make_case(unit=org["HG-VT"], category=Category.TIN_DUNG_NGAN_HANG, bank=bank, case_no="AGR-1",
               accepted_on=date(2024, 1, 5))

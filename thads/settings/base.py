@@ -208,7 +208,6 @@ REST_FRAMEWORK = {
 LEDGER_MAX_FILE_BYTES = int(os.environ.get("LEDGER_MAX_FILE_MB", "256")) * 1024 * 1024
 # Requests under /api/ refused for want of a valid key, per client address (thads.api.address_limit); "" = off.
 API_THROTTLE_UNAUTHENTICATED = os.environ.get("API_THROTTLE_UNAUTHENTICATED", "60/min")
-API_CHANGES_SETTLE_SECONDS = int(os.environ.get("API_CHANGES_SETTLE_SECONDS", "5"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "THADS bank API",
     "DESCRIPTION": "Read the status of the enforcement cases in which your bank is the judgment creditor, the "
