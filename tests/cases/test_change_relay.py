@@ -153,7 +153,7 @@ def test_the_migration_gives_the_rows_already_written_their_id_as_position(bank_
     # given: rows written before the column existed
     bank_case("AGR-1")
     bank_case("AGR-2")
-    migration = importlib.import_module("cases.migrations.0010_case_change_position")
+    migration = importlib.import_module("cases.migrations.0012_case_change_position")
 
     # when
     migration.positions_from_ids(apps, None)
