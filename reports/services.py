@@ -488,6 +488,9 @@ def statistics_refresh(*, job: StatsJob, today: date | None = None) -> int:
             raise JobSuperseded(f"job {job.pk} attempt {job.attempts} no longer owns the job")
         written = snapshots_store(planned)
         message = _("%(count)s snapshots written") % {"count": written}
+        if job.attempts > 1:
+            message += " " + _("(attempt %(attempt)s of %(most)s)") % {
+                "attempt": job.attempts, "most": settings.STATS_JOB_MAX_ATTEMPTS}
         job_update(job, status=StatsJob.Status.SUCCEEDED, progress=100, finished_at=timezone.now(),
                    message=f"{drift_note} {message}" if drift_note else message)
     return written
@@ -587,13 +590,24 @@ def job_claim(job_id: int, *, task_id: str = "", worker: str = "", retry: bool =
             return None
         if job.attempts >= settings.STATS_JOB_MAX_ATTEMPTS:
             job_update(job, status=StatsJob.Status.FAILED, finished_at=now, error=_(
-                "Gave up after %(count)s attempts (%(previous)s)") % {
-                "count": job.attempts, "previous": job.error or _("the worker stopped")})
+                "Gave up after %(count)s attempts; the last one stopped without finishing (%(last)s).") % {
+                "count": job.attempts, "last": job.message or job.worker})
             logger.error("job %s failed: %s attempts used", job_id, job.attempts)
             return None
+        fields = {}
+        if job.status == StatsJob.Status.RUNNING and not retry:  # taking over from a worker that fell silent
+            fields["message"] = _("Attempt %(attempt)s stopped: %(silent)s.") % {
+                "attempt": job.attempts, "silent": _silence(job)}
+            logger.warning("job %s: %s", job_id, fields["message"])
         job_update(job, status=StatsJob.Status.RUNNING, attempts=job.attempts + 1, task_id=task_id[:64],
-                   worker=worker[:255], started_at=now, finished_at=None, heartbeat_at=now)
+                   worker=worker[:255], started_at=now, finished_at=None, heartbeat_at=now, **fields)
     return job
+
+
+def _silence(job: StatsJob) -> str:
+    return _("no sign of life from %(worker)s since %(time)s") % {
+        "worker": job.worker or _("its worker"),
+        "time": timezone.localtime(job.heartbeat_at or job.created_at).strftime("%H:%M:%S")}
 
 
 class job_heartbeat:  # noqa: N801 — used as a function: ``with job_heartbeat(job): ...``
@@ -664,12 +678,10 @@ def jobs_sweep_stale(now=None) -> dict[str, int]:
                   .alias(last_sign=Coalesce("heartbeat_at", "created_at")).filter(last_sign__lt=stale_before))
     in_process = settings.CELERY_TASK_ALWAYS_EAGER
     for job in candidates:
-        last_sign = job.heartbeat_at or job.created_at
-        silent = _("no sign of life from %(worker)s since %(time)s") % {
-            "worker": job.worker or _("its worker"), "time": timezone.localtime(last_sign).strftime("%H:%M:%S")}
         if job.status == StatsJob.Status.RUNNING:
             give_up = in_process or job.kind not in JOB_TASKS or job.attempts >= settings.STATS_JOB_MAX_ATTEMPTS
-            note = _("Attempt %(attempt)s stopped: %(silent)s.") % {"attempt": job.attempts, "silent": silent}
+            note = _("Attempt %(attempt)s stopped: %(silent)s.") % {"attempt": job.attempts,
+                                                                    "silent": _silence(job)}
         else:
             waited = (now - job.created_at).total_seconds()
             give_up = (in_process or job.kind not in JOB_TASKS
@@ -677,8 +689,8 @@ def jobs_sweep_stale(now=None) -> dict[str, int]:
             note = _("No worker took it in %(minutes)s minutes.") % {"minutes": int(waited // 60)}
         if give_up:
             fields = {"status": StatsJob.Status.FAILED, "finished_at": now, "error": note}
-        else:
-            fields = {"status": StatsJob.Status.PENDING, "error": note, "message": _("Queued again (%(note)s)") % {
+        else:  # the note goes on the message: the job page shows any error as a failure
+            fields = {"status": StatsJob.Status.PENDING, "message": _("Queued again (%(note)s)") % {
                 "note": note.rstrip(".")}}
         unchanged = StatsJob.objects.filter(pk=job.pk, status=job.status, attempts=job.attempts)
         unchanged = (unchanged.filter(heartbeat_at=job.heartbeat_at) if job.heartbeat_at
