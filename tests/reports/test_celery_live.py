@@ -191,9 +191,11 @@ def test_a_worker_killed_mid_refresh_leaves_no_half_refresh_and_the_job_complete
     assert job.status == StatsJob.Status.RUNNING and 20 <= job.progress < 100 and job.attempts == 1
     assert job.worker.startswith("doomed@")
     assert Snapshot.objects.count() == 0
+    last_beat = job.heartbeat_at
     time.sleep(2.2)
     job.refresh_from_db()
-    assert job.status == StatsJob.Status.RUNNING and Snapshot.objects.count() == 0
+    assert job.status == StatsJob.Status.RUNNING and job.heartbeat_at == last_beat  # silent: nobody recovers it yet
+    assert Snapshot.objects.count() == 0
 
     # when a new worker starts, it finds the silent job at once, queues it again, and runs it to the end
     workers.start("rescuer", **slow)
