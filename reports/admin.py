@@ -165,7 +165,8 @@ class SnapshotAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
 
 @admin.register(StatsJob)
 class StatsJobAdmin(SnapshotAdmin):
-    list_display = ("pk", "kind", "unit", "status", "progress", "message", "worker", "created_at", "finished_at")
+    list_display = ("pk", "kind", "unit", "status", "progress", "message", "worker", "attempts", "heartbeat_at",
+                    "created_at", "finished_at")
     list_filter = ("status", "kind")
     search_fields = ("kind", "message", "error")
     list_select_related = ("unit",)

@@ -107,12 +107,21 @@ class StatsJob(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last sign of life"), null=True, blank=True,
+        help_text=_("When the job was last queued or last reported from its worker; a pending or running job "
+                    "silent for longer than STATS_JOB_STALE_SECONDS is retried or failed."))
+    attempts = models.PositiveSmallIntegerField(
+        _("attempts"), default=0, help_text=_("How many times a worker started it (at most STATS_JOB_MAX_ATTEMPTS)."))
 
     class Meta:
         verbose_name = _("statistics job")
         verbose_name_plural = _("statistics jobs")
         ordering = ["-created_at"]
         constraints = [models.CheckConstraint(condition=Q(progress__lte=100), name="job_progress_percent")]
+        # The stale-job sweep reads only the unfinished jobs.
+        indexes = [models.Index(fields=["status"], name="job_unfinished",
+                                condition=Q(status__in=["pending", "running"]))]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} {self.status}"

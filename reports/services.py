@@ -5,12 +5,16 @@ target, year-on-year growth, and stores snapshots.
 """
 import csv
 import logging
+import threading
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.db import transaction
+from django.conf import settings
+from django.db import close_old_connections, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -382,9 +386,15 @@ def current_periods(today: date) -> list[tuple[date, date]]:
     return periods
 
 
-def snapshots_write(*, start: date, end: date, job: StatsJob | None = None) -> int:
-    """Compute every unit's figures for [start, end] (all categories and each one) in one pass and upsert
-    the snapshots that changed. Closed (unit, end) pairs are never touched. Returns the rows written."""
+class JobSuperseded(Exception):
+    """This run of a job no longer owns it (the stale sweep queued it again and another run took it, or failed
+    it): it must write nothing."""
+
+
+def snapshots_compute(*, start: date, end: date, job: StatsJob | None = None, progress=None) -> list[Snapshot]:
+    """Every unit's figures for [start, end] (all categories and each one) in one pass: the snapshots that differ
+    from the stored ones, unsaved. Closed (unit, end) pairs are left out. ``progress(done, total)`` is called after
+    each unit."""
     hierarchy = Hierarchy(end)
     rows = group_rows(start=start, end=end)
     previous_start, previous_end = previous_year(start, end)
@@ -401,31 +411,59 @@ def snapshots_write(*, start: date, end: date, job: StatsJob | None = None) -> i
     no_targets = {Metric.CASES: None, Metric.MONEY: None}
     now = timezone.now()
     to_write = []
-    for unit in units:
-        if unit.pk in closed_units:
-            continue
-        for category in splits:
-            report = report_from_figures(
-                unit, start=start, end=end, category=category,
-                figures=totals.get((unit.pk, category), Figures.zero()),
-                previous=previous_totals.get((unit.pk, category), Figures.zero()),
-                targets=targets.get(unit.pk, no_targets))
-            stored = existing.get((unit.pk, category or ""))
-            if stored is not None and stored.figures == report:
-                continue
-            to_write.append(Snapshot(unit=unit, period_start=start, period_end=end, category=category or "",
-                                     figures=report, computed_at=now, job=job))
+    for done, unit in enumerate(units, start=1):
+        if unit.pk not in closed_units:
+            for category in splits:
+                report = report_from_figures(
+                    unit, start=start, end=end, category=category,
+                    figures=totals.get((unit.pk, category), Figures.zero()),
+                    previous=previous_totals.get((unit.pk, category), Figures.zero()),
+                    targets=targets.get(unit.pk, no_targets))
+                stored = existing.get((unit.pk, category or ""))
+                if stored is not None and stored.figures == report:
+                    continue
+                to_write.append(Snapshot(unit=unit, period_start=start, period_end=end, category=category or "",
+                                         figures=report, computed_at=now, job=job))
+        if settings.STATS_REFRESH_TEST_DELAY:
+            time.sleep(settings.STATS_REFRESH_TEST_DELAY)  # tests only: a job slow enough to be killed mid-way
+        if progress is not None:
+            progress(done, len(units))
+    return to_write
+
+
+def snapshots_store(snapshots: list[Snapshot]) -> int:
+    """Upsert computed snapshots in one statement per 500 rows, skipping any (unit, end) closed since they were
+    computed. The caller holds the transaction. Returns the rows written."""
+    closed: dict[tuple[int, date], bool] = {}
+    to_write = []
+    for snapshot in snapshots:
+        key = (snapshot.unit_id, snapshot.period_end)
+        if key not in closed:
+            closed[key] = is_closed(*key)
+        if not closed[key]:
+            to_write.append(snapshot)
     Snapshot.objects.bulk_create(to_write, batch_size=500, update_conflicts=True,
                                  unique_fields=["unit", "period_start", "period_end", "category"],
                                  update_fields=["figures", "computed_at", "job"])
     return len(to_write)
 
 
+@transaction.atomic
+def snapshots_write(*, start: date, end: date, job: StatsJob | None = None) -> int:
+    """Compute every unit's figures for [start, end] and upsert the snapshots that changed, in one transaction.
+    Closed (unit, end) pairs are never touched. Returns the rows written."""
+    return snapshots_store(snapshots_compute(start=start, end=end, job=job))
+
+
 def statistics_refresh(*, job: StatsJob, today: date | None = None) -> int:
     """The nightly refresh: first the per-case facts — the rollover into a new fiscal year, then the drift
     check (0 expected; drifted cases are logged, repaired and counted on the job's message) — then every
     unit, every category, the current periods. Records progress on ``job``. Rerunning it with the same data
-    writes nothing."""
+    writes nothing.
+
+    All or nothing: every period is computed first; then, in one transaction, the snapshots are written and the
+    job marked succeeded. A run killed before that commit leaves no snapshot of its own (the previous ones stay),
+    and a run that lost the job to a newer attempt (JobSuperseded) writes nothing."""
     today = today or timezone.localdate()
     periods = current_periods(today)
     job_update(job, status=StatsJob.Status.RUNNING, progress=0, started_at=timezone.now())
@@ -437,20 +475,53 @@ def statistics_refresh(*, job: StatsJob, today: date | None = None) -> int:
                        "(e.g. %(sample)s).") % {"count": drift.count, "sample": ", ".join(
                            f"#{case_id}/FY{year}" for case_id, year in drift.pairs[:5])}
         job_update(job, message=drift_note)
-    written = 0
-    for index, (start, end) in enumerate(periods, start=1):
-        written += snapshots_write(start=start, end=end, job=job)
-        job_update(job, progress=int(index * 100 / len(periods)),
-                   message=_("%(done)s of %(total)s periods") % {"done": index, "total": len(periods)})
-    message = _("%(count)s snapshots written") % {"count": written}
-    job_update(job, status=StatsJob.Status.SUCCEEDED, progress=100, finished_at=timezone.now(),
-               message=f"{drift_note} {message}" if drift_note else message)
+    reporter = _ProgressReporter(job, total=len(periods))
+    planned: list[Snapshot] = []
+    for index, (start, end) in enumerate(periods):
+        planned += snapshots_compute(start=start, end=end, job=job,
+                                     progress=lambda done, total, index=index: reporter.report(index, done, total))
+        reporter.report(index + 1, 0, 1, message=_("%(done)s of %(total)s periods") % {
+            "done": index + 1, "total": len(periods)})
+    with transaction.atomic():
+        if not StatsJob.objects.select_for_update().filter(pk=job.pk, status=StatsJob.Status.RUNNING,
+                                                           attempts=job.attempts).exists():
+            raise JobSuperseded(f"job {job.pk} attempt {job.attempts} no longer owns the job")
+        written = snapshots_store(planned)
+        message = _("%(count)s snapshots written") % {"count": written}
+        if job.attempts > 1:
+            message += " " + _("(attempt %(attempt)s of %(most)s)") % {
+                "attempt": job.attempts, "most": settings.STATS_JOB_MAX_ATTEMPTS}
+        job_update(job, status=StatsJob.Status.SUCCEEDED, progress=100, finished_at=timezone.now(),
+                   message=f"{drift_note} {message}" if drift_note else message)
     return written
 
 
+class _ProgressReporter:
+    """Progress of a refresh on its job row: computing is 0–99 % (the write and the success are 100 %), written at
+    most once a second (each write is also a heartbeat)."""
+
+    def __init__(self, job: StatsJob, *, total: int):
+        self.job, self.total, self.last = job, total, 0.0
+
+    def report(self, period: int, done: int, of: int, message: str | None = None) -> None:
+        percent = min(99, int((period + done / max(of, 1)) * 99 / max(self.total, 1)))
+        now = time.monotonic()
+        if message is None and (now - self.last < 1.0 or percent == self.job.progress):
+            return
+        self.last = now
+        fields = {"progress": percent, "heartbeat_at": timezone.now()}
+        if message is not None:
+            fields["message"] = message
+        for name, value in fields.items():
+            setattr(self.job, name, value)
+        StatsJob.objects.filter(pk=self.job.pk, status=StatsJob.Status.RUNNING,
+                                attempts=self.job.attempts).update(**fields)  # only while this run owns it
+
+
 def job_create(*, kind: str, params: dict | None = None, actor=None, unit: Unit | None = None) -> StatsJob:
-    """A job for ``unit``, or for every unit when None (a national refresh)."""
-    return StatsJob.objects.create(kind=kind, params=params or {}, requested_by=actor, unit=unit)
+    """A job for ``unit``, or for every unit when None (a national refresh). Queued now: its first sign of life."""
+    return StatsJob.objects.create(kind=kind, params=params or {}, requested_by=actor, unit=unit,
+                                   heartbeat_at=timezone.now())
 
 
 def statistics_refresh_request(*, actor, unit: Unit) -> tuple[StatsJob, bool]:
@@ -464,6 +535,7 @@ def statistics_refresh_request(*, actor, unit: Unit) -> tuple[StatsJob, bool]:
 
     if not can_refresh_statistics(actor):
         raise PermissionDeniedError(_("Only statisticians and central administrators refresh the statistics."))
+    jobs_sweep_stale()  # a refresh whose worker died is not waited for
     running = refresh_in_flight()
     if running is not None:
         return running, False
@@ -482,6 +554,8 @@ def statistics_refresh_request(*, actor, unit: Unit) -> tuple[StatsJob, bool]:
 
 
 def job_update(job: StatsJob, **fields) -> None:
+    """Set fields on the job and its row; every update is also a sign of life (``heartbeat_at``)."""
+    fields.setdefault("heartbeat_at", timezone.now())
     for name, value in fields.items():
         setattr(job, name, value)
     StatsJob.objects.filter(pk=job.pk).update(**fields)
@@ -490,6 +564,148 @@ def job_update(job: StatsJob, **fields) -> None:
 def job_fail(job: StatsJob, error: Exception) -> None:
     job_update(job, status=StatsJob.Status.FAILED, error=f"{type(error).__name__}: {error}",
                finished_at=timezone.now())
+
+
+def _stale_before(now):
+    return now - timedelta(seconds=settings.STATS_JOB_STALE_SECONDS)
+
+
+def job_claim(job_id: int, *, task_id: str = "", worker: str = "", retry: bool = False) -> StatsJob | None:
+    """Start a run of job ``job_id`` for a task: the job, now running with one more attempt, or None when this
+    delivery must do nothing — the job is finished, or running with a recent sign of life elsewhere (a duplicate or
+    redelivered message), or it has used its STATS_JOB_MAX_ATTEMPTS (then it is marked failed). ``retry``: this is
+    Celery's retry of the same task (same ``task_id``) after a transient error, which may take over its own run."""
+    now = timezone.now()
+    with transaction.atomic():
+        job = StatsJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None:
+            logger.warning("job %s: no such job; message ignored", job_id)
+            return None
+        last_sign = job.heartbeat_at or job.created_at
+        claimable = job.status == StatsJob.Status.PENDING or (job.status == StatsJob.Status.RUNNING and (
+            last_sign < _stale_before(now) or (retry and task_id and job.task_id == task_id)))
+        if not claimable:
+            logger.info("job %s is %s (last sign of life %s); delivery of task %s ignored",
+                        job_id, job.status, last_sign, task_id)
+            return None
+        if job.attempts >= settings.STATS_JOB_MAX_ATTEMPTS:
+            job_update(job, status=StatsJob.Status.FAILED, finished_at=now, error=_(
+                "Gave up after %(count)s attempts; the last one stopped without finishing (%(last)s).") % {
+                "count": job.attempts, "last": job.message or job.worker})
+            logger.error("job %s failed: %s attempts used", job_id, job.attempts)
+            return None
+        fields = {}
+        if job.status == StatsJob.Status.RUNNING and not retry:  # taking over from a worker that fell silent
+            fields["message"] = _("Attempt %(attempt)s stopped: %(silent)s.") % {
+                "attempt": job.attempts, "silent": _silence(job)}
+            logger.warning("job %s: %s", job_id, fields["message"])
+        job_update(job, status=StatsJob.Status.RUNNING, attempts=job.attempts + 1, task_id=task_id[:64],
+                   worker=worker[:255], started_at=now, finished_at=None, heartbeat_at=now, **fields)
+    return job
+
+
+def _silence(job: StatsJob) -> str:
+    return _("no sign of life from %(worker)s since %(time)s") % {
+        "worker": job.worker or _("its worker"),
+        "time": timezone.localtime(job.heartbeat_at or job.created_at).strftime("%H:%M:%S")}
+
+
+class job_heartbeat:  # noqa: N801 — used as a function: ``with job_heartbeat(job): ...``
+    """While the block runs, a thread of this process records a sign of life on the job row every
+    STATS_JOB_HEARTBEAT_SECONDS (its own database connection; only while the job is running this attempt), so a
+    long query counts as alive and a killed worker falls silent. Off when STATS_JOB_HEARTBEAT_THREAD is False."""
+
+    def __init__(self, job: StatsJob):
+        self.job = job
+        self.stop = threading.Event()
+        self.thread = None
+
+    def beat(self) -> int:
+        return StatsJob.objects.filter(pk=self.job.pk, status=StatsJob.Status.RUNNING,
+                                       attempts=self.job.attempts).update(heartbeat_at=timezone.now())
+
+    def _run(self) -> None:
+        try:
+            while not self.stop.wait(settings.STATS_JOB_HEARTBEAT_SECONDS):
+                try:
+                    self.beat()
+                except Exception:  # noqa: BLE001 — a lost beat is logged; the next one tries again
+                    logger.warning("job %s: heartbeat failed", self.job.pk, exc_info=True)
+                    close_old_connections()
+        finally:
+            from django.db import connections
+
+            connections.close_all()  # this thread's connection
+
+    def __enter__(self):
+        if settings.STATS_JOB_HEARTBEAT_THREAD:
+            self.thread = threading.Thread(target=self._run, name=f"job-{self.job.pk}-heartbeat", daemon=True)
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop.set()
+        if self.thread is not None:
+            self.thread.join(timeout=max(5.0, settings.STATS_JOB_HEARTBEAT_SECONDS))
+        return False
+
+
+def _job_dispatch(job: StatsJob) -> None:
+    """Queue ``job`` again on its task (after the sweep's commit). A broker that refuses is logged: the job stays
+    pending and the next sweep tries again (or gives up)."""
+    from reports.tasks import JOB_TASKS
+
+    task, args, queue = JOB_TASKS[job.kind](job)
+    try:
+        task.apply_async(args=args, queue=queue)
+    except Exception:  # noqa: BLE001 — broker down: the next sweep retries; the job says it is pending
+        logger.exception("job %s could not be queued again", job.pk)
+
+
+def jobs_sweep_stale(now=None) -> dict[str, int]:
+    """Find the jobs pending or running with no sign of life for STATS_JOB_STALE_SECONDS (their worker died, or
+    their message was lost) and recover them: a running one is queued again while it has attempts left, else
+    marked failed; a pending one is queued again until it has waited STATS_JOB_MAX_ATTEMPTS × the stale time,
+    then marked failed. Without a broker (tasks in-process) a stale job is marked failed (its process died; a new
+    refresh must be asked for). Each change is conditional on the row being unchanged since it was read, so
+    concurrent sweeps recover a job once. Returns {"requeued": n, "failed": n}."""
+    from reports.tasks import JOB_TASKS
+
+    now = now or timezone.now()
+    stale_before = _stale_before(now)
+    counts = {"requeued": 0, "failed": 0}
+    candidates = (StatsJob.objects.filter(status__in=(StatsJob.Status.PENDING, StatsJob.Status.RUNNING))
+                  .alias(last_sign=Coalesce("heartbeat_at", "created_at")).filter(last_sign__lt=stale_before))
+    in_process = settings.CELERY_TASK_ALWAYS_EAGER
+    for job in candidates:
+        if job.status == StatsJob.Status.RUNNING:
+            give_up = in_process or job.kind not in JOB_TASKS or job.attempts >= settings.STATS_JOB_MAX_ATTEMPTS
+            note = _("Attempt %(attempt)s stopped: %(silent)s.") % {"attempt": job.attempts,
+                                                                    "silent": _silence(job)}
+        else:
+            waited = (now - job.created_at).total_seconds()
+            give_up = (in_process or job.kind not in JOB_TASKS
+                       or waited >= settings.STATS_JOB_MAX_ATTEMPTS * settings.STATS_JOB_STALE_SECONDS)
+            note = _("No worker took it in %(minutes)s minutes.") % {"minutes": int(waited // 60)}
+        if give_up:
+            fields = {"status": StatsJob.Status.FAILED, "finished_at": now, "error": note}
+        else:  # the note goes on the message: the job page shows any error as a failure
+            fields = {"status": StatsJob.Status.PENDING, "message": _("Queued again (%(note)s)") % {
+                "note": note.rstrip(".")}}
+        unchanged = StatsJob.objects.filter(pk=job.pk, status=job.status, attempts=job.attempts)
+        unchanged = (unchanged.filter(heartbeat_at=job.heartbeat_at) if job.heartbeat_at
+                     else unchanged.filter(heartbeat_at__isnull=True))
+        with transaction.atomic():
+            if not unchanged.update(heartbeat_at=now, **fields):
+                continue  # another sweep or the job itself moved first
+            if give_up:
+                counts["failed"] += 1
+                logger.error("job %s (%s) marked failed: %s", job.pk, job.kind, note)
+            else:
+                counts["requeued"] += 1
+                logger.warning("job %s (%s) queued again: %s", job.pk, job.kind, note)
+                transaction.on_commit(lambda job=job: _job_dispatch(job))
+    return counts
 
 
 @transaction.atomic

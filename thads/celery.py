@@ -37,4 +37,13 @@ app.conf.beat_schedule = {
         "schedule": 30.0,
         "options": {"queue": "default", "expires": 25},
     },
+    # Every minute: statistics jobs (refreshes, form exports) pending or running with no sign of life for
+    # STATS_JOB_STALE_SECONDS are queued again or marked failed (reports.services.jobs_sweep_stale), so a job
+    # whose worker was killed never stays "running" for ever. Cheap: one query on a partial index of the
+    # unfinished jobs.
+    "stale-jobs-sweep": {
+        "task": "reports.tasks.sweep_stale_jobs",
+        "schedule": 60.0,
+        "options": {"queue": "default"},
+    },
 }

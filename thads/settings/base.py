@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"  # local state: the SQLite database, collected static files (not in git)
@@ -289,8 +290,40 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_TASK_ROUTES = {
     "reports.tasks.export_form": {"queue": "exports"},  # the official forms (an exact name wins over the glob)
+    "reports.tasks.sweep_stale_jobs": {"queue": "default"},  # never behind a long refresh on "stats"
     "reports.tasks.*": {"queue": "stats"},
 }
+
+# Jobs that survive their worker (docs/operations.md "When a service stops"). The job tasks are acks_late and
+# reject_on_worker_lost: a message is removed from Redis only once its task has finished. A message whose worker
+# died unacknowledged goes back to the queue after the visibility timeout: above the hard time limit (35 min), so
+# a job still running is never handed to a second worker, and well under Redis's default of one hour.
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(CELERY_TASK_TIME_LIMIT + 5 * 60)))
+if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(f"CELERY_VISIBILITY_TIMEOUT ({CELERY_VISIBILITY_TIMEOUT} s) must exceed the task "
+                               f"hard time limit ({CELERY_TASK_TIME_LIMIT} s), or a running job is run twice.")
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {}
+if os.environ.get("CELERY_KEY_PREFIX"):
+    # Every Redis key of the broker and results starts with this (tests: one prefix per run, so concurrent runs
+    # sharing a Redis database never take each other's messages).
+    CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = os.environ["CELERY_KEY_PREFIX"]
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS["global_keyprefix"] = os.environ["CELERY_KEY_PREFIX"]
+# A statistics job (reports.models.StatsJob) records a sign of life (heartbeat_at) every
+# STATS_JOB_HEARTBEAT_SECONDS from a thread of its worker, and at each step of progress (at most once a second).
+# A pending or running job silent for STATS_JOB_STALE_SECONDS is stale: reports.services.jobs_sweep_stale queues it
+# again, up to STATS_JOB_MAX_ATTEMPTS starts, then marks it failed (the sweep runs when a worker starts, every
+# minute from beat, and before a refresh is requested from the dashboard).
+STATS_JOB_HEARTBEAT_SECONDS = float(os.environ.get("STATS_JOB_HEARTBEAT_SECONDS", "10"))
+STATS_JOB_HEARTBEAT_THREAD = True
+STATS_JOB_STALE_SECONDS = float(os.environ.get("STATS_JOB_STALE_SECONDS", "300"))
+STATS_JOB_MAX_ATTEMPTS = int(os.environ.get("STATS_JOB_MAX_ATTEMPTS", "3"))
+if STATS_JOB_STALE_SECONDS < 3 * STATS_JOB_HEARTBEAT_SECONDS or STATS_JOB_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("STATS_JOB_STALE_SECONDS must be at least 3 × STATS_JOB_HEARTBEAT_SECONDS, and "
+                               "STATS_JOB_MAX_ATTEMPTS at least 1.")
+# Tests only (never set in production): seconds the refresh sleeps after each unit, so that a test can kill a
+# worker in the middle of a job deterministically.
+STATS_REFRESH_TEST_DELAY = float(os.environ.get("THADS_TEST_REFRESH_UNIT_DELAY", "0") or 0)
 # The beat schedule is declared in thads/celery.py, one commented entry per job.
 
 LOGGING = {

@@ -11,3 +11,6 @@ CELERY_RESULT_BACKEND = "cache+memory://"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests never touch the developer's demo database file.
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+# No heartbeat thread in the fast suite (its own database connection cannot see a test's transaction, nor share
+# an in-memory SQLite database); the live worker tests run with base settings and so with the thread.
+STATS_JOB_HEARTBEAT_THREAD = False
