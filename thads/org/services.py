@@ -20,7 +20,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.view_party", "cases.add_party", "cases.change_party",
         "cases.view_caseevent", "cases.add_caseevent",
         "cases.view_payout", "cases.add_payout",
-        "cases.view_publicholiday", "org.view_unit", "banks.view_bank",
+        "cases.view_publicholiday", "org.view_unit", "banks.view_bank", "audit.view_auditentry",
     ],
     Role.UNIT_HEAD: [
         "cases.view_case", "cases.add_case", "cases.change_case",
@@ -29,7 +29,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.view_payout", "cases.add_payout",
         "cases.view_publicholiday", "org.view_unit", "org.view_officerprofile", "banks.view_bank",
         "reports.view_target", "reports.view_snapshot", "reports.view_closedperiod",
-        "reports.view_periodreport", "reports.view_reportadjustment",
+        "reports.view_periodreport", "reports.view_reportadjustment", "audit.view_auditentry",
     ],
     Role.STATISTICIAN: [
         "cases.view_case", "cases.view_party", "cases.view_caseevent", "cases.view_payout",
@@ -50,7 +50,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "auth.view_user", "auth.add_user", "auth.change_user",
         "reports.view_target", "reports.add_target", "reports.change_target", "reports.view_snapshot",
         "reports.view_statsjob", "reports.view_closedperiod", "reports.add_closedperiod",
-        "reports.view_periodreport", "reports.view_reportadjustment",
+        "reports.view_periodreport", "reports.view_reportadjustment", "audit.view_auditentry",
     ],
 }
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "thads.org",
+    "thads.audit",
     "banks",
     "cases",
     "dialogues",
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "thads.core.middleware.IdleSessionMiddleware",
     "thads.core.middleware.ScopeMemoMiddleware",
+    "thads.audit.context.AuditSourceMiddleware",  # which door a write came through (page, admin, API)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a login refused while paused into the login page with status 429 (thads.org.login).
