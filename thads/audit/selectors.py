@@ -6,6 +6,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from thads.audit.context import Source
 from thads.audit.models import AuditEntry
@@ -128,7 +129,8 @@ def case_audit_trail(user, case, *, events=None) -> list[TrailRow]:
         if event.cancels_id is not None:
             number = sequence_of.get(event.cancels_id)
             action = _("Event #%(number)s cancelled") % {"number": number}
-            changes = [ChangeLine(_("Event #%(number)s") % {"number": number}, _("In force"), _("Cancelled"))]
+            changes = [ChangeLine(_("Event #%(number)s") % {"number": number}, pgettext("event", "In force"),
+                                  pgettext("event", "Cancelled"))]
         else:
             action = _("Event recorded")
             new = value_text(kind_field, event.kind) + f", {event.date:%d/%m/%Y}"
