@@ -24,6 +24,8 @@ from tests.factories import BankFactory, make_case, record
 from thads.audit.context import Source, audit_source
 from thads.audit.models import Action, AuditEntry, AuditImmutableError
 from thads.audit.selectors import audit_entries_for_user, case_audit_trail, change_lines
+from thads.org.models import Role, Title
+from thads.org.services import officer_profile_save
 
 M = 1_000_000
 
@@ -144,9 +146,11 @@ def test_bank_keys_targets_and_closed_periods_are_audited(org, people):
     assert (closed.actor, closed.unit, closed.changes) == (
         people["statistician"], org["HG"], {"end": {"old": None, "new": "2019-09-30"}})
     # scoping: bank keys only for people who read every unit; HG's entries not for another province's head
-    assert set(audit_entries_for_user(people["central"])) == set(AuditEntry.objects.all())
-    assert set(audit_entries_for_user(people["province_head"])) == {*targets, closed}
-    assert list(audit_entries_for_user(people["outsider_head"])) == []
+    statistics = [Action.API_KEY_CREATE, Action.API_KEY_REVOKE, Action.TARGET_SET, Action.PERIOD_CLOSE]
+    assert set(audit_entries_for_user(people["central"]).filter(action__in=statistics)) == {
+        created, revoked, *targets, closed}
+    assert set(audit_entries_for_user(people["province_head"]).filter(action__in=statistics)) == {*targets, closed}
+    assert list(audit_entries_for_user(people["outsider_head"]).filter(action__in=statistics)) == []
 
 
 @pytest.mark.django_db
@@ -206,5 +210,24 @@ def test_the_case_page_shows_the_trail_to_people_in_scope_only(case, people, cli
     client.force_login(people["outsider"])
     assert client.get(f"/cases/{case.pk}/").status_code == 404
     assert case_audit_trail(people["outsider"], case) == []
-    assert list(audit_entries_for_user(people["outsider"])) == []
+    assert list(audit_entries_for_user(people["outsider"]).filter(case=case)) == []
+    assert list(audit_entries_for_user(people["outsider"]).filter(unit=case.unit)) == []
     assert CaseEvent.objects.filter(case=case).count() == 1
+
+
+@pytest.mark.django_db
+def test_an_officers_role_and_unit_changes_are_audited(org, people, client):
+    # given: the profile as created (by the system: the fixture)
+    created = AuditEntry.objects.filter(action=Action.OFFICER_PROFILE, note="officer2").get()
+    assert (created.actor, created.changes["role"], created.changes["unit"]["new_text"]) == (
+        None, {"old": None, "new": "officer"}, str(org["HG-VT"]))
+    # when: the central administrator makes officer2 the head of Ngã Bảy, in the admin
+    with audit_source(Source.ADMIN):
+        officer_profile_save(user=people["officer2"], unit=org["HG-NB"], title=Title.THU_TRUONG,
+                             role=Role.UNIT_HEAD, full_name="Cán bộ officer2", actor=people["central"])
+    # then
+    entry = AuditEntry.objects.filter(action=Action.OFFICER_PROFILE, note="officer2").latest("id")
+    assert (entry.actor, entry.source, entry.unit) == (people["central"], Source.ADMIN, org["HG-NB"])
+    assert set(entry.changes) == {"unit", "title", "role"}
+    assert entry.changes["role"] == {"old": "officer", "new": "unit_head"}
+    assert [line.label for line in change_lines(entry)] == ["Đơn vị", "Chức danh / ngạch", "Vai trò"]

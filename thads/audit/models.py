@@ -40,6 +40,7 @@ class Action(models.TextChoices):
     PERIOD_CLOSE = "period_close", _("Period closed")
     COMMITMENT_STATUS = "commitment_status", _("Commitment status changed")
     COMMITMENT_RECORD = "commitment_record", _("Commitment recorded")
+    OFFICER_PROFILE = "officer_profile", _("Officer's unit, title or role set")
 
 
 class AuditEntry(models.Model):

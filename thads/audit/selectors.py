@@ -80,8 +80,10 @@ def value_text(model_field, value, text=None) -> str:
 def change_lines(entry: AuditEntry) -> list[ChangeLine]:
     """Each changed field of ``entry``: its label and its values before and after, in the reader's language."""
     model = entry.content_type.model_class()
+    # In the model's field order (PostgreSQL's jsonb keeps no key order).
+    order = {f.name: index for index, f in enumerate(model._meta.fields)} if model is not None else {}
     lines = []
-    for name, values in entry.changes.items():
+    for name, values in sorted(entry.changes.items(), key=lambda item: (order.get(item[0], len(order)), item[0])):
         model_field = _model_field(model, name)
         if model_field is not None:
             label = str(model_field.verbose_name)
