@@ -119,9 +119,11 @@ def case_audit_trail(user, case, *, events=None) -> list[TrailRow]:
     ``recorded_by__officer_profile``)."""
     from cases.models import CaseEvent
 
-    if not audit_entries_visible(user, case):
+    unit_ids = readable_unit_ids(user)  # once: the same rule as the case itself
+    if unit_ids is not ALL_UNITS and case.unit_id not in unit_ids:
         return []
-    entries = audit_entries_for_user(user).filter(case_id=case.pk).select_related("actor__officer_profile")
+    entries = (AuditEntry.objects.filter(case_id=case.pk, unit_id=case.unit_id)
+               .select_related("content_type", "actor__officer_profile"))
     rows = [entry_row(entry) for entry in entries]
     if events is None:
         events = list(CaseEvent.objects.filter(case_id=case.pk).select_related("recorded_by__officer_profile"))
