@@ -29,8 +29,8 @@ from cases.services.deadlines import case_deadlines_refresh
 from reports.facts import case_facts_refresh
 from reports.selectors import statistics_closed_through
 from thads.audit.context import current_source
-from thads.audit.models import Action
-from thads.audit.services import audit_record, field_values, instance_diff
+from thads.audit.models import Action, AuditEntry
+from thads.audit.services import audit_entry, audit_record, field_values, instance_diff
 from thads.core.errors import DomainError, PermissionDeniedError
 from thads.core.money import format_vnd
 from thads.core.text import fold
@@ -336,9 +336,8 @@ def cases_assign(*, actor, case_ids: list[int], officer) -> int:
         pk__in={case.officer_id for case in moving if case.officer_id}).select_related("officer_profile")}
     Case.objects.filter(pk__in=changed).update(officer=officer, updated_at=timezone.now())
     _officer_changes_record(actor=actor, changes=[(case, case.officer_id, officer.pk) for case in moving])
-    for case in moving:
-        audit_record(actor=actor, action=Action.OFFICER_ASSIGN, obj=case, changes={
-            "officer": (previous.get(case.officer_id), officer)})
+    AuditEntry.objects.bulk_create([audit_entry(actor=actor, action=Action.OFFICER_ASSIGN, obj=case, changes={
+        "officer": (previous.get(case.officer_id), officer)}) for case in moving])
     case_facts_refresh(changed)
     return len(changed)
 

@@ -65,12 +65,9 @@ def instance_diff(before: dict[str, object], instance: models.Model) -> dict[str
     return diff(before, field_values(instance, before))
 
 
-def audit_record(*, actor, action: str, obj: models.Model, changes: dict[str, tuple[object, object]] | None = None,
-                 case=UNSET, unit=UNSET, note: str = "", source: str | None = None) -> AuditEntry:
-    """Record that ``actor`` (None or anonymous: the system) did ``action`` to ``obj``, changing each field of
-    ``changes`` from its first value to its second. ``case`` and ``unit`` default to the object's own
-    (``obj.case`` / ``obj.unit`` when it has them, ``obj`` itself when it is a case). ``source`` defaults to the
-    door the write came through (thads.audit.context). Call it inside the service's transaction."""
+def audit_entry(*, actor, action: str, obj: models.Model, changes: dict[str, tuple[object, object]] | None = None,
+                case=UNSET, unit=UNSET, note: str = "", source: str | None = None) -> AuditEntry:
+    """The unsaved entry audit_record would write (many at once: ``AuditEntry.objects.bulk_create``)."""
     from cases.models import Case
 
     if case is UNSET:
@@ -80,9 +77,21 @@ def audit_record(*, actor, action: str, obj: models.Model, changes: dict[str, tu
     else:
         unit_id = unit.pk if unit is not None else None
     person = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=person, actor_name=person.get_username() if person is not None else "",
         source=source or current_source(), action=action,
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk),
         object_repr=str(obj)[:255], case=case, unit_id=unit_id,
         changes={name: change(old, new) for name, (old, new) in (changes or {}).items()}, note=note)
+
+
+def audit_record(*, actor, action: str, obj: models.Model, changes: dict[str, tuple[object, object]] | None = None,
+                 case=UNSET, unit=UNSET, note: str = "", source: str | None = None) -> AuditEntry:
+    """Record that ``actor`` (None or anonymous: the system) did ``action`` to ``obj``, changing each field of
+    ``changes`` from its first value to its second. ``case`` and ``unit`` default to the object's own
+    (``obj.case`` / ``obj.unit`` when it has them, ``obj`` itself when it is a case). ``source`` defaults to the
+    door the write came through (thads.audit.context). Call it inside the service's transaction."""
+    entry = audit_entry(actor=actor, action=action, obj=obj, changes=changes, case=case, unit=unit, note=note,
+                        source=source)
+    entry.save()
+    return entry
