@@ -231,3 +231,7 @@ def test_an_officers_role_and_unit_changes_are_audited(org, people, client):
     assert set(entry.changes) == {"unit", "title", "role"}
     assert entry.changes["role"] == {"old": "officer", "new": "unit_head"}
     assert [line.label for line in change_lines(entry)] == ["Đơn vị", "Chức danh / ngạch", "Vai trò"]
+    # read by the unit's head and the centre, not by a fellow officer nor another province
+    for reader, sees in (("head", False), ("province_head", True), ("central", True), ("officer", False),
+                         ("outsider_head", False)):
+        assert audit_entries_for_user(people[reader]).filter(pk=entry.pk).exists() is sees, reader

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from thads.audit.context import Source
-from thads.audit.models import AuditEntry
+from thads.audit.models import Action, AuditEntry
 from thads.core.money import format_vnd
 from thads.org.selectors import ALL_UNITS, readable_unit_ids
 
@@ -22,12 +22,16 @@ EXTRA_LABELS = {
 
 def audit_entries_for_user(user) -> QuerySet[AuditEntry]:
     """The entries ``user`` may read: those of the units whose cases they read; entries belonging to no unit
-    (a bank's API keys) only for people who read every unit."""
+    (a bank's API keys) only for people who read every unit; changes to officers' profiles only for people
+    who may read the profiles (not an officer reading a colleague's change of role)."""
     entries = AuditEntry.objects.select_related("content_type", "actor", "case")
     unit_ids = readable_unit_ids(user)
     if unit_ids is ALL_UNITS:
         return entries
-    return entries.filter(unit_id__in=unit_ids)
+    entries = entries.filter(unit_id__in=unit_ids)
+    if not user.has_perm("org.view_officerprofile"):
+        entries = entries.exclude(action=Action.OFFICER_PROFILE)
+    return entries
 
 
 @dataclass(frozen=True)
