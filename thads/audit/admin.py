@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from thads.audit.models import AuditEntry
 from thads.audit.selectors import actor_text, audit_entries_for_user, change_lines
+from thads.core.admin import DayFirstMoneyAdminMixin
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     list_display = ("at", "actor_display", "source", "action", "object_repr", "case", "changes_display")
     list_filter = ("source", "action", "content_type")
     search_fields = ("object_repr", "actor_name", "case__case_no")
