@@ -235,3 +235,22 @@ def test_an_officers_role_and_unit_changes_are_audited(org, people, client):
     for reader, sees in (("head", False), ("province_head", True), ("central", True), ("officer", False),
                          ("outsider_head", False)):
         assert audit_entries_for_user(people[reader]).filter(pk=entry.pk).exists() is sees, reader
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("reader", "sees_hg", "sees_st"), [
+    ("officer", True, False), ("head", True, False), ("province_head", True, False),
+    ("statistician", True, False), ("central", True, True), ("outsider", False, True),
+    ("outsider_head", False, True)])
+def test_the_admin_lists_and_opens_only_the_entries_of_the_readers_units(org, people, client, reader, sees_hg,
+                                                                         sees_st):
+    hg = make_case(unit=org["HG-VT"], officer=people["officer"], case_no="HG-AUDIT-1")
+    st = make_case(unit=org["ST-A"], officer=people["outsider"], case_no="ST-AUDIT-1")
+    client.force_login(people[reader])
+    listing = client.get("/admin/audit/auditentry/?action=case_create")
+    assert listing.status_code == 200
+    html = listing.content.decode()
+    assert ("HG-AUDIT-1" in html, "ST-AUDIT-1" in html) == (sees_hg, sees_st)
+    for case, sees in ((hg, sees_hg), (st, sees_st)):
+        entry = only_entry(action=Action.CASE_CREATE, case=case)
+        assert client.get(f"/admin/audit/auditentry/{entry.pk}/change/").status_code == (200 if sees else 302)

@@ -36,6 +36,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.view_publicholiday", "org.view_unit", "org.view_officerprofile", "banks.view_bank",
         "reports.view_target", "reports.view_snapshot", "reports.view_statsjob", "reports.view_closedperiod",
         "reports.add_closedperiod", "reports.view_periodreport", "reports.view_reportadjustment",
+        "audit.view_auditentry",
     ],
     Role.CENTRAL_ADMIN: [
         "cases.view_case", "cases.add_case", "cases.change_case",
