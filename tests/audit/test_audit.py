@@ -254,3 +254,19 @@ def test_the_admin_lists_and_opens_only_the_entries_of_the_readers_units(org, pe
     for case, sees in ((hg, sees_hg), (st, sees_st)):
         entry = only_entry(action=Action.CASE_CREATE, case=case)
         assert client.get(f"/admin/audit/auditentry/{entry.pk}/change/").status_code == (200 if sees else 302)
+
+
+def test_the_door_is_known_from_the_request_path_a_job_and_a_command():
+    from thads.audit.context import current_source, job_finished, job_started, source_of_path
+
+    assert [source_of_path(path) for path in ("/admin/cases/case/1/change/", "/api/v1/cases/", "/cases/1/",
+                                              "/dashboard/HG/")] == [Source.ADMIN, Source.API, Source.PAGE,
+                                                                      Source.PAGE]
+    assert current_source() == Source.SYSTEM  # a service called outside any door
+    job_started(task_id="t-1")
+    assert current_source() == Source.JOB
+    job_finished(task_id="t-1")
+    assert current_source() == Source.SYSTEM
+    with audit_source(Source.COMMAND):
+        assert current_source() == Source.COMMAND
+    assert current_source() == Source.SYSTEM
