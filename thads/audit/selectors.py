@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -71,7 +72,8 @@ def value_text(model_field, value, text=None) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(model_field, models.DateTimeField):
-        return datetime.datetime.fromisoformat(value).strftime("%d/%m/%Y %H:%M")
+        moment = datetime.datetime.fromisoformat(value)
+        return (timezone.localtime(moment) if timezone.is_aware(moment) else moment).strftime("%d/%m/%Y %H:%M")
     if isinstance(model_field, models.DateField):
         return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
     if isinstance(model_field, models.BigIntegerField) and not isinstance(model_field, models.PositiveBigIntegerField):
