@@ -56,7 +56,7 @@ class ApiKeyAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Revoke the selected keys"))
     def revoke(self, request, queryset):
         for key in queryset:
-            api_key_revoke(key=key)
+            api_key_revoke(key=key, actor=request.user)
         messages.success(request, _("%(count)s keys revoked.") % {"count": queryset.count()})
 
 

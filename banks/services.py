@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banks.models import ApiKey, ApiScope, Bank
+from thads.audit.models import Action
+from thads.audit.services import audit_record
 from thads.core.errors import DomainError
 
 
@@ -59,13 +61,21 @@ def api_key_create(*, bank: Bank, label: str = "", actor=None, scopes=None, expi
     key = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     record = ApiKey.objects.create(bank=bank, label=label.strip(), prefix=prefix, key_hash=_digest(key),
                                    created_by=actor, scopes=scopes, expires_at=expires_at)
+    audit_record(actor=actor, action=Action.API_KEY_CREATE, obj=record, case=None, unit=None, changes={
+        "bank": (None, bank), "label": (None, record.label), "prefix": (None, prefix), "scopes": (None, scopes),
+        **({"expires_at": (None, expires_at)} if expires_at is not None else {})})
     return record, key
 
 
-def api_key_revoke(*, key: ApiKey) -> ApiKey:
-    if key.revoked_at is None:
-        key.revoked_at = timezone.now()
-        key.save(update_fields=["revoked_at"])
+@transaction.atomic
+def api_key_revoke(*, key: ApiKey, actor=None) -> ApiKey:
+    """Revoke ``key`` now (once: revoking a revoked key changes nothing and records nothing)."""
+    locked = ApiKey.objects.select_for_update().get(pk=key.pk)
+    if locked.revoked_at is None:
+        locked.revoked_at = key.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action=Action.API_KEY_REVOKE, obj=locked, case=None, unit=None,
+                     changes={"revoked_at": (None, locked.revoked_at)})
     return key
 
 

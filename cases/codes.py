@@ -133,6 +133,9 @@ class EventSource(models.TextChoices):
     WEB = "web", _("Web page")
     ADMIN = "admin", _("Admin site")
     IMPORT = "import", _("Ledger import")
+    API = "api", _("Bank API")
+    COMMAND = "command", _("Command line")
+    JOB = "job", _("Background job")
     SYSTEM = "system", _("System")
 
 

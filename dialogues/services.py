@@ -33,6 +33,8 @@ from dialogues.models import (
     SessionStatus,
 )
 from dialogues.selectors import session_is_writable_by, unit_may_organise
+from thads.audit.models import Action
+from thads.audit.services import audit_record, field_values, instance_diff
 from thads.core.errors import DomainError, PermissionDeniedError
 from thads.org.selectors import jurisdiction_unit_ids
 
@@ -337,11 +339,23 @@ def commitment_record(*, actor, item: AgendaItem, party: str, kind: str, text: s
     _require(due_on >= session.held_on, _("The due date is before the dialogue."), code="date_order", field="due_on")
     _require(calendar.is_working_day(due_on), _("The due date %(date)s is not a working day.") % {
         "date": due_on.strftime("%d/%m/%Y")}, code="not_working_day", field="due_on")
-    commitment = Commitment.objects.create(session=session, agenda_item=item, case=item.case, party=party,
-                                           kind=kind, text=text.strip(), price=price, due_on=due_on,
-                                           created_by=_actor(actor), **owners)
+    commitment = Commitment.objects.create(session=session, agenda_item=item, case=item.case, party=party, kind=kind,
+                                           text=text.strip(), price=price, due_on=due_on, created_by=_actor(actor),
+                                           **owners)
+    recorded = field_values(commitment, ("party", "kind", "text", "due_on", "price", "status"))
+    audit_record(actor=actor, action=Action.COMMITMENT_RECORD, obj=commitment,
+                 changes={field: (None, value) for field, value in recorded.items() if value not in (None, "")})
     _commitment_changed(ChangeKind.COMMITMENT_CREATED, commitment)
     return commitment
+
+
+# What a change of a commitment's status is recorded with in the audit trail.
+STATUS_AUDITED = ("status", "done_on", "missed_on", "outcome_note")
+
+
+def _audit_status(*, actor, commitment: Commitment, before: dict, note: str = "") -> None:
+    audit_record(actor=actor, action=Action.COMMITMENT_STATUS, obj=commitment,
+                 changes=instance_diff(before, commitment), note=note)
 
 
 def _commitment_changed(kind: str, commitment: Commitment) -> None:
@@ -373,9 +387,11 @@ def commitment_complete(*, actor, commitment: Commitment, done_on: date, note: s
     if not _may_follow_up(actor, commitment):
         raise PermissionDeniedError(_("You may not follow up this commitment."))
     _check_completion(commitment, done_on, _today(today))
+    before = field_values(commitment, STATUS_AUDITED)
     commitment.status, commitment.done_on, commitment.done_at = CommitmentStatus.DONE, done_on, timezone.now()
     commitment.outcome_note = note.strip()
     commitment.save(update_fields=["status", "done_on", "done_at", "outcome_note"])
+    _audit_status(actor=actor, commitment=commitment, before=before)
     _commitment_changed(ChangeKind.COMMITMENT_DONE, commitment)
     return commitment
 
@@ -411,9 +427,12 @@ def commitment_complete_by_bank(*, bank: Bank, commitment_id: int, key: str, don
             commitment_of_bank(bank, commitment_id)  # scoping: raises DoesNotExist for anything not the bank's
             commitment = _lock_commitment(commitment_id)
             _check_completion(commitment, done_on, today)
+            before = field_values(commitment, STATUS_AUDITED)
             commitment.status, commitment.done_on, commitment.done_at = CommitmentStatus.DONE, done_on, timezone.now()
             commitment.idempotency_key, commitment.outcome_note = key, note.strip()
             commitment.save(update_fields=["status", "done_on", "done_at", "idempotency_key", "outcome_note"])
+            _audit_status(actor=None, commitment=commitment, before=before,
+                          note=_("Marked done by bank %(bank)s") % {"bank": bank.code})
             _commitment_changed(ChangeKind.COMMITMENT_DONE, commitment)
             return commitment, True
     except IntegrityError:  # the same key raced in: the other call's result stands
@@ -431,7 +450,9 @@ def commitment_mark_missed(*, actor, commitment: Commitment, on: date | None = N
     on = _today(on)
     _require(commitment.status == CommitmentStatus.OPEN, _("The commitment is no longer open."), code="not_open")
     _require(commitment.due_on < on, _("The commitment is not yet overdue."), code="not_overdue")
+    before = field_values(commitment, STATUS_AUDITED)
     commitment.status, commitment.missed_on, commitment.outcome_note = CommitmentStatus.MISSED, on, note.strip()
     commitment.save(update_fields=["status", "missed_on", "outcome_note"])
+    _audit_status(actor=actor, commitment=commitment, before=before)
     _commitment_changed(ChangeKind.COMMITMENT_UPDATED, commitment)
     return commitment

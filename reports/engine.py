@@ -371,9 +371,26 @@ def _facts_filter(params: dict, *, start: date, end: date, category, unit_ids, o
     return fact_filter
 
 
+# The officer of record of case ``{case}`` at the end of day %(officer_as_of)s: the officer before the first
+# reassignment dated after that day (cases.CaseOfficerChange), or the case's officer now when none was.
+_OFFICER_AS_OF = """CASE WHEN EXISTS (SELECT 1 FROM cases_caseofficerchange oc
+                        WHERE oc.case_id = {case} AND oc.changed_on > %(officer_as_of)s)
+     THEN (SELECT oc.officer_before_id FROM cases_caseofficerchange oc
+           WHERE oc.case_id = {case} AND oc.changed_on > %(officer_as_of)s
+           ORDER BY oc.changed_on, oc.id LIMIT 1)
+     ELSE {current} END AS officer_id"""
+
+
+def _officer_as_of(sql: str) -> str:
+    """``sql`` (an aggregate of this module) with each case's officer read as of %(officer_as_of)s."""
+    return (sql.replace("c.officer_id AS officer_id", _OFFICER_AS_OF.format(case="c.id", current="c.officer_id"))
+            .replace("f.officer_id AS officer_id", _OFFICER_AS_OF.format(case="f.case_id", current="f.officer_id")))
+
+
 def group_rows(*, start: date, end: date, category: str | None = None,
                unit_ids: Iterable[int] | None = None, source: str | None = None, origin: str | None = None,
-               bank_id: int | None = None, officer_id: int | None = None) -> list[GroupRow]:
+               bank_id: int | None = None, officer_id: int | None = None,
+               officer_as_of: date | None = None) -> list[GroupRow]:
     """Base sums per (unit, category, origin, officer) for [start, end], straight from the database.
     ``unit_ids`` narrows the cases to those units (None: every unit).
 
@@ -382,9 +399,13 @@ def group_rows(*, start: date, end: date, category: str | None = None,
     the facts and the events of the cases the facts do not answer for ("split", see ``source_for``); any
     other period from the events. ``source`` ("facts", "split" or "events") forces one (tests and
     benchmarks compare them). Inside ``shared_reads()`` a read is made once and narrower ones (a category,
-    an origin, an officer) are taken from it."""
+    an origin, an officer) are taken from it.
+
+    ``officer_as_of``: group each case under its officer of record at the end of that day rather than its
+    officer now (a closed period's per-officer figures, which a later reassignment must not move). The
+    ``officer_id`` filter still reads the current officer."""
     memo = _MEMO.get()
-    key = (start, end, None if unit_ids is None else frozenset(unit_ids), bank_id, source)
+    key = (start, end, None if unit_ids is None else frozenset(unit_ids), bank_id, source, officer_as_of)
     if memo is not None:
         narrow = {"category": category, "origin": origin, "officer_id": officer_id}
         if ("rows", key, None, None, None) in memo:
@@ -408,6 +429,9 @@ def group_rows(*, start: date, end: date, category: str | None = None,
                  params),
                 (_filtered(_EVENTS_AGGREGATE, params, **filters, only_cases=_UNANSWERED.format(
                     fact_filter=fact_filter)), params)]
+    if officer_as_of is not None:
+        params["officer_as_of"] = officer_as_of
+        statements = [(_officer_as_of(sql), values) for sql, values in statements]
     sums: dict[tuple, Figures] = {}
     with connection.cursor() as cursor:
         for sql, values in statements:

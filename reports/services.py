@@ -37,6 +37,9 @@ from reports.facts import facts_check, facts_rollover
 from reports.indicators import Figures, percentage_change
 from reports.models import ClosedPeriod, Metric, Snapshot, StatsJob, Target
 from reports.selectors import is_closed, targets_by_unit, targets_for
+from thads.audit.context import Source, audit_source
+from thads.audit.models import Action
+from thads.audit.services import audit_record, field_values, instance_diff
 from thads.core.dates import fiscal_year_bounds, fiscal_year_of
 from thads.core.errors import DomainError, PermissionDeniedError
 from thads.org.models import Role, Unit
@@ -208,8 +211,11 @@ def report_breakdown(*, unit: Unit, start: date, end: date, by: str, category: s
     (its direct children), optionally narrowed to one origin or one creditor bank's cases."""
     _check_period(start, end, category, origin)
     hierarchy = hierarchy_on(end)
+    # A closed period is split by the officer of record at its end (cases.CaseOfficerChange), so reassigning
+    # an officer afterwards does not move its per-officer figures; an open period by the officer now.
+    as_of = end if by == "officer" and is_closed(unit.pk, end) else None
     rows = group_rows(start=start, end=end, category=category, unit_ids=hierarchy.subtree_of(unit.pk),
-                      origin=origin or None, bank_id=bank_id)
+                      origin=origin or None, bank_id=bank_id, officer_as_of=as_of)
     if by == "unit":
         totals = roll_up(rows, hierarchy)
         children = Unit.objects.active_on(end).filter(parent=unit).order_by("code")
@@ -253,10 +259,22 @@ def target_set(*, actor, unit: Unit, fiscal_year: int, metric: str, value: Decim
     if not 2000 <= fiscal_year <= 2100:
         raise DomainError(_("Fiscal year %(year)s is out of range.") % {"year": fiscal_year}, code="invalid_year",
                           field="fiscal_year")
+    target = Target.objects.select_for_update().filter(unit=unit, fiscal_year=fiscal_year, metric=metric).first()
+    before = field_values(target, ("value", "decision_ref")) if target is not None else {
+        "value": None, "decision_ref": None}
     target, _created = Target.objects.update_or_create(
         unit=unit, fiscal_year=fiscal_year, metric=metric,
-        defaults={"value": value, "decision_ref": decision_ref, "set_by": actor})
+        defaults={"value": value, "decision_ref": decision_ref, "set_by": _person(actor)})
+    target.refresh_from_db(fields=["value"])
+    changes = instance_diff(before, target)
+    if changes:
+        audit_record(actor=actor, action=Action.TARGET_SET, obj=target, changes=changes,
+                     note=f"{unit.code} FY{fiscal_year} {metric}")
     return target
+
+
+def _person(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 def _target_writable_units(actor):
@@ -363,10 +381,11 @@ def targets_import_xlsx(path: str | Path, *, actor=None) -> int:
 
 
 def targets_import_file(path: str | Path, *, actor=None) -> int:
-    """targets_import_xlsx for a file ending in .xlsx, targets_import_csv otherwise."""
-    if str(path).lower().endswith(".xlsx"):
-        return targets_import_xlsx(path, actor=actor)
-    return targets_import_csv(path, actor=actor)
+    """targets_import_xlsx for a file ending in .xlsx, targets_import_csv otherwise (audited as an import)."""
+    with audit_source(Source.IMPORT):
+        if str(path).lower().endswith(".xlsx"):
+            return targets_import_xlsx(path, actor=actor)
+        return targets_import_csv(path, actor=actor)
 
 
 # ---- periods and snapshots --------------------------------------------------------------------------------
@@ -732,6 +751,8 @@ def period_close(*, actor, unit: Unit, end: date, note: str = "", today: date | 
         raise DomainError(_("This period is already closed."), code="already_closed", field="end")
     snapshots_write(start=fiscal_year_bounds(fiscal_year_of(end))[0], end=end)
     closed = ClosedPeriod.objects.create(unit=unit, end=end, closed_by=actor, note=note)
+    audit_record(actor=actor, action=Action.PERIOD_CLOSE, obj=closed,
+                 changes={"end": (None, end), **({"note": (None, note)} if note else {})})
     # An interagency period (3, 6, 10 or 12 months) gets its report, to be signed off with the procuracy.
     from reports.signoff.services import period_reports_prepare
 

@@ -42,6 +42,7 @@ from cases.services.changes import case_changes_relay_on_commit
 from cases.services.deadlines import case_deadlines_refresh
 from reports.facts import case_facts_refresh, facts_deferred
 from reports.selectors import statistics_closed_through
+from thads.audit.context import Source, audit_source
 from thads.core.errors import DomainError, PermissionDeniedError
 from thads.org.models import Unit
 from thads.org.services import unit_ensure
@@ -89,7 +90,7 @@ def import_ledger(directory: str | Path, *, actor=None, progress: Progress | Non
         # would bury the real problem under thousands of consequences.
         raise LedgerRejected(sorted(issues, key=lambda issue: (parsed.order(issue.file), issue.row)))
     try:
-        with transaction.atomic():
+        with transaction.atomic(), audit_source(Source.IMPORT):
             # The services' per-case fact refreshes are collected and run once, set-based, at the end.
             with facts_deferred():
                 _Importer(parsed, summary, issues, actor, progress or (lambda *_: None)).run()

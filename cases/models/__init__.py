@@ -15,6 +15,7 @@ from cases.models.core import (
     Case,
     CaseChange,
     CaseEvent,
+    CaseOfficerChange,
     OpenDeadline,
     Party,
     PartyCorrection,
@@ -22,6 +23,7 @@ from cases.models.core import (
     PublicHoliday,
 )
 
-__all__ = ["Asset", "AssetCase", "Auction", "AuctionRound", "Case", "CaseChange", "CaseEvent", "CreditorOffer",
+__all__ = ["Asset", "AssetCase", "Auction", "AuctionRound", "Case", "CaseChange", "CaseEvent", "CaseOfficerChange",
+           "CreditorOffer",
            "Distribution", "DistributionShare", "EnforcementCost", "OpenDeadline", "Party", "PartyCorrection",
            "Payout", "PublicHoliday", "Seizure", "Valuation"]

@@ -313,6 +313,33 @@ class Payout(models.Model):
         return f"{self.case_id} {self.paid_on} {self.amount}"
 
 
+class CaseOfficerChange(models.Model):
+    """One reassignment of a case's officer (cases.services.case_update and cases_assign), dated by the day it
+    took effect. The officer of record on a day is the ``officer_before`` of the first change dated after it,
+    or the case's current officer when there is none: reports.engine reads the officer of record at a closed
+    period's end that way, so a reassignment never moves a closed period's per-officer figures. Only changes
+    are kept (no row for the first assignment), so a case never reassigned costs nothing."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="officer_changes")
+    changed_on = models.DateField(_("effective date"))
+    officer_before = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("officer before"), null=True,
+                                       blank=True, on_delete=models.PROTECT, related_name="+")
+    officer_after = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("officer after"), null=True,
+                                      blank=True, on_delete=models.PROTECT, related_name="+")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("officer reassignment")
+        verbose_name_plural = _("officer reassignments")
+        ordering = ["case_id", "changed_on", "id"]
+        indexes = [models.Index(fields=["case", "changed_on"], name="officer_change_case_day")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.changed_on} {self.officer_before_id} → {self.officer_after_id}"
+
+
 class CaseChange(models.Model):
     """An outbox of changes to cases: the bank API's change feed reads it. Written by cases.services in the
     same transaction as the change itself, with ``position`` null; the relay

@@ -17,7 +17,7 @@ from cases import workflow
 from cases.changes import Kind as ChangeKind
 from cases.changes import changes_record, event_change_values
 from cases.codes import Category, EventKind, EventSource, JudgmentType, Origin, PartyKind, PartyRole
-from cases.models import Case, CaseChange, CaseEvent, Party, PartyCorrection, Payout
+from cases.models import Case, CaseChange, CaseEvent, CaseOfficerChange, Party, PartyCorrection, Payout
 from cases.selectors import (
     can_assign_officers,
     case_cached_state,
@@ -31,6 +31,9 @@ from cases.services.changes import case_changes_relay_on_commit
 from cases.services.deadlines import case_deadlines_refresh
 from reports.facts import case_facts_refresh
 from reports.selectors import statistics_closed_through
+from thads.audit.context import current_source
+from thads.audit.models import Action, AuditEntry
+from thads.audit.services import audit_entry, audit_record, field_values, instance_diff
 from thads.core.errors import DomainError, PermissionDeniedError
 from thads.core.money import format_vnd
 from thads.core.text import fold
@@ -63,6 +66,15 @@ class PartyData:
 def _audit_actor(actor):
     """The user to record as having done something (None for system operations and anonymous callers)."""
     return actor if actor is not None and actor.is_authenticated else None
+
+
+def event_source(source: str | None) -> str:
+    """The entry source of an event: ``source`` when the caller names it, else the door the write came
+    through (thads.audit.context: page, admin, API, import, command, job)."""
+    if source:
+        return source
+    door = current_source()
+    return EventSource.WEB if door == "page" else EventSource(door)
 
 
 def _require(condition: bool, message: str, *, code: str, field: str | None = None) -> None:
@@ -185,6 +197,9 @@ def case_create(
     Party.objects.bulk_create(party_rows(case, parties, created_by=_audit_actor(actor)))
     CaseChange.objects.create(case=case, kind=CaseChange.Kind.CASE_CREATED, case_status=case.status)
     case_changes_relay_on_commit()
+    audit_record(actor=actor, action=Action.CASE_CREATE, obj=case, changes={
+        name: (None, value) for name, value in field_values(case, CASE_CREATE_AUDITED).items()
+        if value not in (None, "")})
     case_facts_refresh([case.pk])
     case_deadlines_refresh([case.pk])
     case.refresh_from_db(fields=["next_due_on", "next_due_kind"])
@@ -225,6 +240,21 @@ def party_values(party: PartyData) -> dict[str, object]:
             "id_number": party.id_number, "address": party.address}
 
 
+# What the audit trail keeps of a new case (its other columns follow from these or from its events).
+CASE_CREATE_AUDITED = ("case_no", "decision_no", "accepted_on", "unit", "officer", "origin", "category",
+                       "judgment_type", "amount_due", "creditor_bank", "received_on", "notified_on")
+
+
+def _officer_changes_record(*, actor, changes: list[tuple[Case, object, object]]) -> None:
+    """Keep each reassignment (case, officer before, officer after), dated today, for the officer of record
+    on a past day (CaseOfficerChange, read by reports.engine for closed periods)."""
+    today = timezone.localdate()
+    CaseOfficerChange.objects.bulk_create([
+        CaseOfficerChange(case=case, changed_on=today, officer_before_id=before, officer_after_id=after,
+                          changed_by=_audit_actor(actor))
+        for case, before, after in changes if before != after])
+
+
 # Fields of a case that may be corrected after acceptance. Identity, unit, category and amount are not
 # among them: they decide how every event and statistic of the case is read.
 EDITABLE_FIELDS = frozenset({"decision_no", "received_on", "notified_on", "judgment_court", "judgment_no",
@@ -242,10 +272,16 @@ def case_update(*, actor, case: Case, **changes) -> Case:
         raise PermissionDeniedError()
     if "officer" in changes and not can_assign_officers(actor, locked):
         raise PermissionDeniedError(_("Only unit heads assign enforcement officers."))
+    before = field_values(locked, changes)
     for field, value in changes.items():
         setattr(locked, field, value)
+    changed = instance_diff(before, locked)
     locked.save(update_fields=[*changes, "updated_at"])
-    if "officer" in changes:
+    if changed:
+        audit_record(actor=actor, action=Action.CASE_UPDATE, obj=locked, changes=changed)
+    if "officer" in changed:
+        old, new = changed["officer"]
+        _officer_changes_record(actor=actor, changes=[(locked, getattr(old, "pk", None), getattr(new, "pk", None))])
         case_facts_refresh([locked.pk])
     if {"received_on", "notified_on"} & set(changes):  # the decision and voluntary-period deadlines move
         case_deadlines_refresh([locked.pk])
@@ -298,15 +334,20 @@ def cases_assign(*, actor, case_ids: list[int], officer) -> int:
     if refused:
         raise PermissionDeniedError(_("Only the unit head assigns officers (refused: %(cases)s).") % {
             "cases": ", ".join(refused[:5])})
-    changed = list(Case.objects.filter(pk__in=[case.pk for case in cases]).exclude(officer=officer)
-                   .values_list("pk", flat=True))
+    moving = [case for case in cases if case.officer_id != officer.pk]
+    changed = [case.pk for case in moving]
+    previous = {user.pk: user for user in type(officer).objects.filter(
+        pk__in={case.officer_id for case in moving if case.officer_id}).select_related("officer_profile")}
     Case.objects.filter(pk__in=changed).update(officer=officer, updated_at=timezone.now())
+    _officer_changes_record(actor=actor, changes=[(case, case.officer_id, officer.pk) for case in moving])
+    AuditEntry.objects.bulk_create([audit_entry(actor=actor, action=Action.OFFICER_ASSIGN, obj=case, changes={
+        "officer": (previous.get(case.officer_id), officer)}) for case in moving])
     case_facts_refresh(changed)
     return len(changed)
 
 
 @transaction.atomic
-def case_events_record(*, actor, case: Case, events: list[EventData], source: str = EventSource.WEB,
+def case_events_record(*, actor, case: Case, events: list[EventData], source: str | None = None,
                        today: date | None = None) -> list[CaseEvent]:
     """Append events to a case's history, in order, and bring its cached state in step: all or none.
 
@@ -318,6 +359,7 @@ def case_events_record(*, actor, case: Case, events: list[EventData], source: st
         raise PermissionDeniedError(_("You are not allowed to write to case %(case)s.") % {"case": locked.case_no})
     today = today or timezone.localdate()
     recorded_by = _audit_actor(actor)
+    source = event_source(source)
     states, errors, state = events_apply(case_facts(locked), case_cached_state(locked), events, today=today)
     if errors:
         raise EventBatchRefused(errors)
@@ -394,7 +436,7 @@ def _state_changed(case: Case, locked: Case, state: workflow.CaseState) -> None:
 
 def case_event_record(
     *, actor, case: Case, kind: str, date: date, amount: int | None = None, ground: str = "", note: str = "",
-    ground_arose_on: date | None = None, source: str = EventSource.WEB, today: date | None = None,
+    ground_arose_on: date | None = None, source: str | None = None, today: date | None = None,
 ) -> CaseEvent:
     """Append one event to a case's history (case_events_record with one event). Raises WorkflowError or
     DomainError (a rule refused it, nothing written) or PermissionDeniedError."""
@@ -442,7 +484,7 @@ def case_event_cancel_check(*, actor, case: Case, event: CaseEvent | None, reaso
 
 
 @transaction.atomic
-def case_event_cancel(*, actor, case: Case, event: CaseEvent | None, reason: str, source: str = EventSource.WEB,
+def case_event_cancel(*, actor, case: Case, event: CaseEvent | None, reason: str, source: str | None = None,
                       today: date | None = None) -> CaseEvent:
     """Cancel a mistaken event by appending a correction (kind ``dinh_chinh``) that names it; nothing is
     deleted or changed. ``event=None`` cancels the case's latest effective event.
@@ -462,7 +504,7 @@ def case_event_cancel(*, actor, case: Case, event: CaseEvent | None, reason: str
     row = CaseEvent.objects.create(
         case=locked, sequence=state.event_count, date=correction.date,
         stat_date=_after_closure(correction.date, statistics_closed_through(locked.unit_id)),
-        kind=EventKind.DINH_CHINH, note=reason.strip(), cancels=target, source=source,
+        kind=EventKind.DINH_CHINH, note=reason.strip(), cancels=target, source=event_source(source),
         status_after=state.status, ground_after=state.ground, collected_after=state.collected,
         reduced_after=state.reduced, terminated_after=state.terminated_amount, remaining_after=state.remaining,
         recorded_by=_audit_actor(actor))
@@ -496,6 +538,9 @@ def party_add(*, actor, case: Case, role: str, name: str, kind: str = PartyKind.
     _require(bool(name.strip()), _("The party name is missing."), code="required", field="name")
     party = Party.objects.create(case=case, role=role, kind=kind, name=name.strip(), id_number=id_number,
                                  address=address, created_by=_audit_actor(actor))
+    added = field_values(party, ("role", "kind", "name", "id_number", "address"))
+    audit_record(actor=actor, action=Action.PARTY_ADD, obj=party, case=case,
+                 changes={field: (None, value) for field, value in added.items() if value})
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())  # readers syncing by updated_at see it
     return party
 
@@ -556,6 +601,8 @@ def party_correct(*, actor, party: Party, reason: str, name: str | None = None, 
     for field, (_old, new) in changes.items():
         setattr(locked, field, new)
     locked.save()  # keeps name_folded in step
+    audit_record(actor=actor, action=Action.PARTY_CORRECT, obj=locked, case=case, changes=changes,
+                 note=reason.strip())
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())  # readers syncing by updated_at see it
     for field, (_old, new) in changes.items():  # the caller's instance shows the corrected values too
         setattr(party, field, new)
@@ -613,7 +660,10 @@ def payout_record(*, actor, case: Case, paid_on: date, amount: int, recipient: s
     payout_check(actor=actor, case=locked, paid_on=paid_on, amount=amount, today=today)
     _require(bool(recipient.strip()), _("The recipient is missing."), code="required", field="recipient")
     payout = Payout.objects.create(case=locked, paid_on=paid_on, amount=amount, recipient=recipient.strip(),
-                                   note=note, recorded_by=actor)
+                                   note=note, recorded_by=_audit_actor(actor))
+    audit_record(actor=actor, action=Action.PAYOUT_RECORD, obj=payout, case=locked, changes={
+        name: (None, value) for name, value in field_values(payout, ("paid_on", "amount", "recipient",
+                                                                     "note")).items() if value})
     changes_record(ChangeKind.PAYOUT_RECORDED, [locked.pk], {
         "payout_id": payout.pk, "paid_on": paid_on, "amount": amount, "recipient": payout.recipient})
     locked.save(update_fields=["updated_at"])  # readers syncing by updated_at see it

@@ -28,7 +28,6 @@ from cases.codes import (
     CostKind,
     DistributionSource,
     EventKind,
-    EventSource,
     LandType,
     OwnerKind,
     PriceSetBy,
@@ -546,7 +545,7 @@ def _pending_sale(auction_round: AuctionRound) -> AuctionRound:
 
 @transaction.atomic
 @_deadlines_follow
-def auction_sale_paid(*, actor, auction_round: AuctionRound, paid_on: date, source: str = EventSource.WEB,
+def auction_sale_paid(*, actor, auction_round: AuctionRound, paid_on: date, source: str | None = None,
                       today: date | None = None) -> Distribution:
     """The buyer paid: the auction closes as sold and the sale price is distributed in the legal order,
     each creditor's share recorded on its case as a collection (distribution_record)."""
@@ -656,7 +655,7 @@ def _accepted_offer(auction: Auction) -> CreditorOffer:
 
 @transaction.atomic
 @_deadlines_follow
-def auction_handover(*, actor, auction: Auction, handed_on: date, source: str = EventSource.WEB,
+def auction_handover(*, actor, auction: Auction, handed_on: date, source: str | None = None,
                      today: date | None = None) -> Distribution:
     """The redemption window has passed without the debtor paying: the asset goes to the creditor at the
     offered price, distributed like a sale (costs first; a creditor taking an asset worth more than its
@@ -679,7 +678,7 @@ def auction_handover(*, actor, auction: Auction, handed_on: date, source: str = 
 
 @transaction.atomic
 @_deadlines_follow
-def auction_redeem(*, actor, auction: Auction, paid_on: date, amount: int, source: str = EventSource.WEB,
+def auction_redeem(*, actor, auction: Auction, paid_on: date, amount: int, source: str | None = None,
                    today: date | None = None) -> Auction:
     """The debtor paid within the redemption window to keep the asset: the payment is a collection on the
     creditor's case, the auction closes and the seizure is released."""
@@ -714,7 +713,7 @@ def reductions_exhausted(auction: Auction, state=None, *, on: date | None = None
 
 @transaction.atomic
 @_deadlines_follow
-def auction_return_to_debtor(*, actor, auction: Auction, returned_on: date, source: str = EventSource.WEB,
+def auction_return_to_debtor(*, actor, auction: Auction, returned_on: date, source: str | None = None,
                              today: date | None = None) -> Auction:
     """Reductions have reached the floor and the creditor did not take the asset: it returns to the debtor,
     the seizure is released and every open case the asset answers for is postponed on ground h (Điều 48)."""
@@ -876,7 +875,7 @@ def _creditor_name(case: Case) -> str:
 @transaction.atomic
 @_deadlines_follow
 def asset_collection_distribute(*, actor, asset: Asset, received_on: date, amount: int,
-                                source: str = EventSource.WEB, today: date | None = None) -> Distribution:
+                                source: str | None = None, today: date | None = None) -> Distribution:
     """Money collected from an asset without an auction (a seized bank account, rent, shares sold on the
     market), paid out in the legal order like sale proceeds."""
     asset = _lock_asset(asset)

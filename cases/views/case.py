@@ -14,6 +14,7 @@ from cases.selectors_pages import DEADLINE_STATUS_LABELS, case_page, ground_labe
 from cases.views.actions import deadline_action
 from cases.views.work import remember_case
 from dialogues.selectors import open_commitments_of_case
+from thads.audit.selectors import case_audit_trail
 
 # The order the workflow's actions are offered in, with the button each gets. Verification (with or without
 # conditions) is one form with the finding as a choice.
@@ -124,6 +125,7 @@ def case_detail(request, pk: int):
         "costs": list(case.enforcement_costs.all()),
         "writable": writable,
         "commitments": open_commitments_of_case(case),
+        "trail": case_audit_trail(request.user, case, events=events),
         "prompt_payout": writable and request.GET.get("prompt") == "payout"
         and case.amount_collected > sum(p.amount for p in payouts),
         "actions": allowed_actions(case) if writable else [],

@@ -27,6 +27,7 @@ from reports.forms.definitions import (
 )
 from reports.indicators import Figures
 from reports.models import FormColumnOverride
+from reports.selectors import is_closed
 from thads.core.dates import fiscal_year_bounds
 from thads.core.errors import DomainError
 from thads.org.hierarchy import Hierarchy
@@ -130,7 +131,9 @@ def _unit_rows(form, unit, start, end, hierarchy, subtree) -> list[FormRow]:
 def _officer_rows(form, unit, start, end, subtree) -> list[FormRow]:
     """One row per officer with cases counted in the period (by name), then the cases assigned to nobody."""
     figures: dict[int | None, Figures] = defaultdict(Figures.zero)
-    for group in group_rows(start=start, end=end, category=form.category, unit_ids=subtree):
+    # A closed period is split by the officer of record at its end: a later reassignment does not move it.
+    as_of = end if is_closed(unit.pk, end) else None
+    for group in group_rows(start=start, end=end, category=form.category, unit_ids=subtree, officer_as_of=as_of):
         figures[group.officer_id].add(group.figures)
     names = dict(OfficerProfile.objects.filter(user_id__in=[k for k in figures if k]).values_list(
         "user_id", "full_name"))

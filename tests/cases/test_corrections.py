@@ -137,7 +137,7 @@ def test_a_collection_of_one_dong_is_cancelled_and_entered_again_as_one_million(
     assert (correction.sequence, correction.kind, correction.date, correction.stat_date, correction.amount,
             correction.cancels, correction.note, correction.recorded_by, correction.source) == (
         3, K.DINH_CHINH, date(2019, 3, 1), date(2019, 3, 1), None, mistaken,
-        "Nhập nhầm 1 đồng thay vì 1.000.000 đồng", people["officer"], EventSource.WEB)
+        "Nhập nhầm 1 đồng thay vì 1.000.000 đồng", people["officer"], EventSource.SYSTEM)
     assert (correction.status_after, correction.collected_after, correction.remaining_after) == (
         Status.WITH_CONDITIONS, 2 * M, 8 * M)
     assert cached(case) == (Status.WITH_CONDITIONS, "", 2 * M, 0, 0, 8 * M, date(2019, 2, 1), None, 3)

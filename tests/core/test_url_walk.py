@@ -169,7 +169,7 @@ def dataset(org, people, banks):  # noqa: F811
 # detail pages whose out-of-scope variant must never answer 200 to a user of HG (or to anyone but a superuser
 # when the object belongs to ST and the user is of HG); the ST users are checked the other way round.
 DETAIL_ROUTES = ("cases/%(pk)s/", "dialogues/%(pk)s/", "sign-off/%(pk)s/", "dashboard/%(code)s/jobs/%(job_id)s/",
-                 "admin/cases/case/%(object_id)s/change/")
+                 "admin/cases/case/%(object_id)s/change/", "admin/audit/auditentry/%(object_id)s/change/")
 HG_USERS = ("officer", "head", "province_head", "statistician")
 ST_USERS = ("outsider", "outsider_head")
 

@@ -201,3 +201,41 @@ def test_scope_another_unit_and_another_bank_read_nothing(people, banks, held):
     assert list(sessions_for_bank(banks["AGR"])) == [session]
     assert [row.case_id for row in agenda_for_bank(banks["AGR"])] == [case.pk]
     assert len(commitments_for_bank(banks["AGR"])) == 1
+
+
+def test_each_change_of_a_commitments_status_is_audited_with_who_and_the_values(people, banks, held):
+    from thads.audit.context import Source, audit_source
+    from thads.audit.models import Action, AuditEntry
+
+    session, item, case = held
+    kept = commitment_record(actor=people["province_head"], item=item, party=CommitmentParty.OFFICER,
+                             owner_user=people["officer"], kind=CommitmentKind.REAUCTION,
+                             text="Ký lại hợp đồng đấu giá", due_on=date(2019, 5, 6))
+    by_bank = commitment_record(actor=people["province_head"], item=item, party=CommitmentParty.BANK,
+                                owner_bank=banks["AGR"], kind=CommitmentKind.ACCEPT_ASSET, price=405_000_000,
+                                text="Nhận tài sản", due_on=date(2019, 5, 10))
+    missed = commitment_record(actor=people["province_head"], item=item, party=CommitmentParty.OFFICER,
+                               owner_user=people["officer"], kind=CommitmentKind.REAUCTION, text="Báo cáo",
+                               due_on=date(2019, 5, 6))
+    # when
+    with audit_source(Source.PAGE):
+        commitment_complete(actor=people["officer"], commitment=kept, done_on=date(2019, 5, 3),
+                            today=date(2019, 5, 3))
+    with audit_source(Source.API):
+        commitment_complete_by_bank(bank=banks["AGR"], commitment_id=by_bank.pk, key="k-1",
+                                    done_on=date(2019, 5, 8), today=date(2019, 5, 8))
+    commitment_mark_missed(actor=people["province_head"], commitment=missed, on=date(2019, 5, 9))
+    # then
+    recorded = AuditEntry.objects.filter(action=Action.COMMITMENT_RECORD, object_id=str(kept.pk)).get()
+    assert (recorded.actor, recorded.case, recorded.changes["status"]) == (
+        people["province_head"], case, {"old": None, "new": "open"})
+    entries = {entry.object_id: entry for entry in AuditEntry.objects.filter(action=Action.COMMITMENT_STATUS)}
+    assert set(entries) == {str(kept.pk), str(by_bank.pk), str(missed.pk)}
+    done = entries[str(kept.pk)]
+    assert (done.actor, done.source, done.case, done.changes) == (people["officer"], Source.PAGE, case, {
+        "status": {"old": "open", "new": "done"}, "done_on": {"old": None, "new": "2019-05-03"}})
+    bank = entries[str(by_bank.pk)]
+    assert (bank.actor, bank.source, bank.note, bank.changes["status"]) == (
+        None, Source.API, "Ngân hàng AGR báo đã thực hiện", {"old": "open", "new": "done"})
+    assert entries[str(missed.pk)].changes == {"status": {"old": "open", "new": "missed"},
+                                               "missed_on": {"old": None, "new": "2019-05-09"}}

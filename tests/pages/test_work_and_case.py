@@ -139,7 +139,8 @@ def test_case_page_query_count_does_not_grow_with_its_events(client, people, cas
     case = cases["own"]
     record(case, EventKind.CO_DIEU_KIEN, date(2024, 3, 5), today=TODAY)
     client.get(f"/cases/{case.pk}/")
-    with django_assert_num_queries(19) as captured:  # one of them: the open dialogue commitments
+    # one of them: the open dialogue commitments; two: the audit trail (its scope and its entries)
+    with django_assert_num_queries(21) as captured:
         client.get(f"/cases/{case.pk}/")
     baseline = len(captured.captured_queries)
     for day in range(6, 16):

@@ -65,7 +65,7 @@ class OfficerProfileAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         saved = officer_profile_save(user=obj.user, unit=obj.unit, title=obj.title, role=obj.role,
-                                     full_name=obj.full_name)
+                                     full_name=obj.full_name, actor=request.user)
         obj.pk = saved.pk
 
 
@@ -124,7 +124,7 @@ class UserAdmin(DjangoUserAdmin):
             data = getattr(profile_form, "cleaned_data", None)
             if data and profile_form.has_changed():
                 officer_profile_save(user=form.instance, unit=data["unit"], title=data["title"], role=data["role"],
-                                     full_name=data["full_name"])
+                                     full_name=data["full_name"], actor=request.user)
 
 
 @admin.register(LoginLockout)

@@ -21,7 +21,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.view_party", "cases.add_party", "cases.change_party",
         "cases.view_caseevent", "cases.add_caseevent",
         "cases.view_payout", "cases.add_payout",
-        "cases.view_publicholiday", "org.view_unit", "banks.view_bank",
+        "cases.view_publicholiday", "org.view_unit", "banks.view_bank", "audit.view_auditentry",
     ],
     Role.UNIT_HEAD: [
         "cases.view_case", "cases.add_case", "cases.change_case",
@@ -30,13 +30,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.view_payout", "cases.add_payout",
         "cases.view_publicholiday", "org.view_unit", "org.view_officerprofile", "banks.view_bank",
         "reports.view_target", "reports.view_snapshot", "reports.view_closedperiod",
-        "reports.view_periodreport", "reports.view_reportadjustment",
+        "reports.view_periodreport", "reports.view_reportadjustment", "audit.view_auditentry",
     ],
     Role.STATISTICIAN: [
         "cases.view_case", "cases.view_party", "cases.view_caseevent", "cases.view_payout",
         "cases.view_publicholiday", "org.view_unit", "org.view_officerprofile", "banks.view_bank",
         "reports.view_target", "reports.view_snapshot", "reports.view_statsjob", "reports.view_closedperiod",
         "reports.add_closedperiod", "reports.view_periodreport", "reports.view_reportadjustment",
+        "audit.view_auditentry",
     ],
     Role.CENTRAL_ADMIN: [
         "cases.view_case", "cases.add_case", "cases.change_case",
@@ -51,7 +52,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "auth.view_user", "auth.add_user", "auth.change_user",
         "reports.view_target", "reports.add_target", "reports.change_target", "reports.view_snapshot",
         "reports.view_statsjob", "reports.view_closedperiod", "reports.add_closedperiod",
-        "reports.view_periodreport", "reports.view_reportadjustment",
+        "reports.view_periodreport", "reports.view_reportadjustment", "audit.view_auditentry",
     ],
 }
 
@@ -106,7 +107,7 @@ def unit_ensure(*, code: str, name: str, level: str, parent: Unit | None, valid_
 
 @transaction.atomic
 def officer_create(*, username: str, password: str, full_name: str, unit: Unit, title: str = Title.KHAC,
-                   role: str = Role.OFFICER, email: str = "") -> OfficerProfile:
+                   role: str = Role.OFFICER, email: str = "", actor=None) -> OfficerProfile:
     """Create a login for an officer of ``unit`` with the given role. Officers use the admin pages, so
     the account is staff; what they may see and change follows from the role and the unit."""
     user_model = get_user_model()
@@ -123,7 +124,7 @@ def officer_create(*, username: str, password: str, full_name: str, unit: Unit, 
         raise DomainError(" ".join(error.messages), code="weak_password", field="password") from None
     user = user_model.objects.create_user(username=username, password=password, email=email,
                                           first_name=last, last_name=first, is_staff=True)
-    return officer_profile_save(user=user, unit=unit, title=title, role=role, full_name=full_name)
+    return officer_profile_save(user=user, unit=unit, title=title, role=role, full_name=full_name, actor=actor)
 
 
 def _role_group(role: str) -> Group:
@@ -135,15 +136,26 @@ def _role_group(role: str) -> Group:
 
 
 @transaction.atomic
-def officer_profile_save(*, user, unit: Unit, title: str, role: str, full_name: str) -> OfficerProfile:
+def officer_profile_save(*, user, unit: Unit, title: str, role: str, full_name: str, actor=None) -> OfficerProfile:
     """Create or change a person's officer profile, keeping their role group (the admin permissions) in
-    step: a person is in exactly the group of their current role."""
+    step: a person is in exactly the group of their current role. The change (unit, title, role, name,
+    before and after) goes to the audit trail, by ``actor`` (None: the system)."""
+    from thads.audit.models import Action
+    from thads.audit.services import audit_record, field_values, instance_diff
+
     if role not in Role.values or title not in Title.values:
         raise DomainError(_("Invalid role or title."), code="invalid_role", field="role")
     if not full_name.strip():
         raise DomainError(_("The full name is missing."), code="required", field="full_name")
+    audited = ("unit", "title", "role", "full_name")
+    existing = OfficerProfile.objects.select_for_update().select_related("unit").filter(user=user).first()
+    before = field_values(existing, audited) if existing is not None else dict.fromkeys(audited)
     profile, _created = OfficerProfile.objects.update_or_create(
         user=user, defaults={"unit": unit, "title": title, "role": role, "full_name": full_name.strip()})
+    changes = instance_diff(before, profile)
+    if changes:
+        audit_record(actor=actor, action=Action.OFFICER_PROFILE, obj=profile, case=None, unit=unit,
+                     changes=changes, note=user.get_username())
     role_groups = Group.objects.filter(name__in=[role_group_name(r) for r in Role.values])
     user.groups.remove(*role_groups)
     user.groups.add(_role_group(role))

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "thads.org",
+    "thads.audit",
     "banks",
     "cases",
     "dialogues",
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "thads.core.middleware.IdleSessionMiddleware",
     "thads.org.twofactor.TwoFactorMiddleware",  # a session with a device must pass the code step first
     "thads.core.middleware.ScopeMemoMiddleware",
+    "thads.audit.context.AuditSourceMiddleware",  # which door a write came through (page, admin, API)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a login refused while paused into the login page with status 429 (thads.org.login).
