@@ -77,3 +77,20 @@ def bank_changes(bank: Bank, *, after: int, limit: int) -> list[CaseChange]:
     if settle:
         changes = changes.filter(recorded_at__lte=timezone.now() - timedelta(seconds=settle))
     return list(changes[:limit])
+
+
+def bank_changes_head(bank: Bank) -> int:
+    """The feed cursor after the newest change bank_changes shows now (0 when there is none): where a reader
+    interested only in what happens from now on starts (a new webhook endpoint). Follows bank_changes' cursor
+    and hold-back, so a change still held back comes after it."""
+    settle = getattr(settings, "API_CHANGES_SETTLE_SECONDS", 5)
+    changes = CaseChange.objects.filter(case__creditor_bank=bank)
+    if settle:
+        changes = changes.filter(recorded_at__lte=timezone.now() - timedelta(seconds=settle))
+    newest = changes.order_by("-id").first()
+    return 0 if newest is None else change_cursor(newest)
+
+
+def change_cursor(change: CaseChange) -> int:
+    """The feed cursor just after ``change`` (what BankChangeFeedView returns as next_after after it)."""
+    return change.pk

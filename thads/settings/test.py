@@ -11,3 +11,7 @@ CELERY_RESULT_BACKEND = "cache+memory://"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests never touch the developer's demo database file.
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+
+# Webhooks: the test receiver listens on http://127.0.0.1:<free port>.
+WEBHOOK_ALLOW_HTTP_LOCALHOST = True
+WEBHOOK_BLOCK_PRIVATE_ADDRESSES = False
