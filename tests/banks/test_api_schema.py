@@ -102,11 +102,13 @@ def test_servers_and_the_response_headers_are_declared(schema):
                                                    "X-RateLimit-Policy", "X-Request-Id", "Idempotent-Replayed"}
     for path, method, operation in _operations(schema):
         responses = operation["responses"]
-        assert {"200", "401", "403", "429"} | ({"304"} if method == "get" else set()) <= set(responses), path
+        assert {"401", "403", "429"} | ({"200", "304"} if method == "get" else set()) <= set(responses), path
+        assert len({"200", "201", "204"} & set(responses)) == 1, path
+        idempotent = any(p["name"] == "Idempotency-Key" for p in operation.get("parameters", []))
         for status, response in responses.items():
             headers = set(response["headers"])
             assert "X-Request-Id" in headers
             assert ("ETag" in headers) is (method == "get" and status in ("200", "304")), (path, status)
-            assert ("Idempotent-Replayed" in headers) is (method == "post" and status == "200"), (path, status)
+            assert ("Idempotent-Replayed" in headers) is (idempotent and status == "200"), (path, status)
             assert ("Retry-After" in headers) is (status == "429"), (path, status)
             assert ("X-RateLimit-Remaining" in headers) is (status != "401"), (path, status)

@@ -232,7 +232,8 @@ def postprocess(result, generator, request, public):
                         headers[name] = {"$ref": f"#/components/headers/{name}"}
                 if status in ("200", "304") and method == "get":
                     headers["ETag"] = {"$ref": "#/components/headers/ETag"}
-                if status == "200" and method == "post":
+                if status == "200" and method == "post" and any(
+                        parameter["name"] == "Idempotency-Key" for parameter in operation.get("parameters", [])):
                     headers["Idempotent-Replayed"] = {"$ref": "#/components/headers/Idempotent-Replayed"}
                 if status == "429":
                     headers["Retry-After"] = {"$ref": "#/components/headers/Retry-After"}

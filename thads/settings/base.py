@@ -252,6 +252,8 @@ SPECTACULAR_SETTINGS = {
         "ApiScopeEnum": "banks.models.ApiScope",
         "ChangeKindEnum": "banks.api.serializers.CHANGE_KINDS",
         "RateLimitWindowEnum": "banks.api.serializers.RATE_WINDOWS",
+        "NoticeKindEnum": "banks.models.BankNotice.Kind",
+        "WebhookStatusEnum": "banks.api.webhooks.WEBHOOK_STATUSES",
         "SessionStatusEnum": "dialogues.models.SessionStatus",
         "ReasonEnum": "dialogues.models.Reason",
         "IssueCategoryEnum": "dialogues.models.IssueCategory",
