@@ -8,6 +8,7 @@ from banks.models import BankNotice, WebhookDelivery, WebhookEndpoint, all_chang
 from banks.webhooks import services
 from banks.webhooks.transport import url_check
 from cases.models import CaseChange
+from thads.core.admin import DayFirstMoneyAdminMixin
 from thads.core.errors import DomainError
 
 
@@ -32,7 +33,7 @@ class WebhookEndpointForm(forms.ModelForm):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     form = WebhookEndpointForm
     list_display = ("bank", "url", "status", "last_delivered", "failing_since", "failed_attempts", "paused_at")
     list_filter = ("bank", "enabled", ("paused_at", admin.EmptyFieldListFilter))
@@ -78,7 +79,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         messages.success(request, _("%(count)s endpoints resumed.") % {"count": queryset.count()})
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
