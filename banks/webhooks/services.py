@@ -14,11 +14,12 @@ Delivery guarantees (docs/api.md «Webhooks»):
 - **one run at a time**: a run takes a lease on the endpoint (an atomic conditional UPDATE), renewed per entry,
   so two workers never deliver to the same endpoint at once; a crashed run's lease simply runs out."""
 import logging
+from contextlib import suppress
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.renderers import JSONRenderer
@@ -88,7 +89,7 @@ def webhook_update(*, endpoint: WebhookEndpoint, url=UNSET, event_types=UNSET, d
     if contact_email is not UNSET:
         locked.contact_email = contact_email
     if enabled is not UNSET:
-        if enabled and not locked.enabled:
+        if enabled and (not locked.enabled or locked.paused_at is not None):
             _clear_failure(locked)
         locked.enabled = bool(enabled)
     locked.save()
@@ -215,10 +216,11 @@ def _attempt(endpoint: WebhookEndpoint, change: CaseChange):
         signing.DELIVERY_HEADER: entry_id(change),
         signing.EVENT_HEADER: change.kind,
     })
-    WebhookDelivery.objects.create(
-        endpoint=endpoint, entry_id=entry_id(change), kind=change.kind, case_no=change.case.case_no,
-        attempt=endpoint.failed_attempts + 1, attempted_at=now, status_code=outcome.status_code,
-        latency_ms=outcome.latency_ms, succeeded=outcome.succeeded, error=outcome.error)
+    with suppress(IntegrityError):  # the bank deleted the endpoint meanwhile: the run stops at its next step
+        WebhookDelivery.objects.create(
+            endpoint=endpoint, entry_id=entry_id(change), kind=change.kind, case_no=change.case.case_no,
+            attempt=endpoint.failed_attempts + 1, attempted_at=now, status_code=outcome.status_code,
+            latency_ms=outcome.latency_ms, succeeded=outcome.succeeded, error=outcome.error)
     return outcome
 
 

@@ -371,3 +371,24 @@ def test_the_admin_registers_an_endpoint_showing_the_secret_once_and_the_log_is_
     row = WebhookDelivery.objects.get()
     page = admin_client.get(f"/admin/banks/webhookdelivery/{row.pk}/change/")
     assert page.status_code == 200 and b'name="error"' not in page.content
+
+
+def test_patch_enabled_true_lifts_a_pause_and_an_eleventh_endpoint_is_409(client, world):
+    # given: a paused endpoint
+    endpoint, _secret = webhook_create(bank=world["agr"], url="https://bank.example/0")
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(paused_at=T0, paused_reason="x", failing_since=T0,
+                                                          failed_attempts=9)
+
+    # when
+    response = api(client, "patch", f"{HOOKS}{endpoint.pk}/", world["agr_key"], {"enabled": True})
+
+    # then
+    assert response.status_code == 200 and response.json()["status"] == "active"
+    assert response.json()["failed_attempts"] == 0 and response.json()["paused_at"] is None
+    for n in range(1, 10):
+        webhook_create(bank=world["agr"], url=f"https://bank.example/{n}")
+    refused = client.post(HOOKS, data=json.dumps({"url": "https://bank.example/10"}),
+                          content_type="application/json", HTTP_ACCEPT_LANGUAGE="en", **bearer(world["agr_key"]))
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "too_many_webhooks"
+    assert refused.json()["error"]["message"] == "A bank may register at most 10 webhook endpoints."
+    assert WebhookEndpoint.objects.count() == 10
