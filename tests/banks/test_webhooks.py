@@ -18,7 +18,7 @@ from banks.models import BankNotice, WebhookDelivery, WebhookEndpoint
 from banks.services import api_key_create
 from banks.tasks import webhook_deliver, webhooks_dispatch
 from banks.webhooks import signing
-from banks.webhooks.services import endpoint_deliver, webhook_create, webhook_rotate_secret
+from banks.webhooks.services import endpoint_deliver, entry_id, webhook_create, webhook_rotate_secret
 from banks.webhooks.transport import post, url_check
 from cases.codes import Category, EventKind
 from cases.models import CaseChange
@@ -242,13 +242,14 @@ def test_only_the_chosen_event_types_are_sent_and_the_body_is_the_feed_entry(cli
     # then: the two case_created entries, exactly as the feed shows them; the event entry skipped
     feed = client.get("/api/v1/changes/", **bearer(world["agr_key"])).json()["results"]
     assert [json.loads(message.body) for message in receiver.received] == [feed[0], feed[2]]
-    assert [message.delivery_id for message in receiver.received] == [feed[0]["cursor"], feed[2]["cursor"]]
+    changes = CaseChange.objects.filter(kind="case_created").order_by("id")
+    assert [message.delivery_id for message in receiver.received] == [entry_id(change) for change in changes]
     assert all(message.verified and message.event == "case_created" for message in receiver.received)
     endpoint.refresh_from_db()
     assert str(endpoint.last_delivered) == feed[2]["cursor"]
     log = api(client, "get", f"{HOOKS}{endpoint.pk}/deliveries/", world["agr_key"]).json()["results"]
     assert [(row["entry_id"], row["attempt"], row["status_code"], row["succeeded"]) for row in log] == [
-        (feed[2]["cursor"], 1, 200, True), (feed[0]["cursor"], 1, 200, True)]
+        (entry_id(changes[1]), 1, 200, True), (entry_id(changes[0]), 1, 200, True)]
 
 
 def test_a_failing_receiver_is_retried_with_backoff_then_paused_after_24_hours_and_the_bank_told(
