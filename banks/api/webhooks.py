@@ -4,7 +4,7 @@ the bank's endpoints, rotate an endpoint's secret, resume a paused one, read its
 Scoping is banks.webhooks.selectors' (another bank's endpoint is answered like one that does not exist: 404);
 every write goes through banks.webhooks.services."""
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
@@ -27,6 +27,14 @@ ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The webhook
 def _event_types_field(**kwargs):
     # the feed's own kinds (ChangeKindEnum in the schema); the service checks them against CaseChange.Kind
     return serializers.ListField(child=serializers.ChoiceField(choices=CHANGE_KINDS), **kwargs)
+
+
+@extend_schema_field({"type": "string", "format": "uri", "pattern": "^https://", "maxLength": 2000})
+class WebhookUrlField(serializers.CharField):
+    """An endpoint's URL: https:// (http:// only to a developer's own machine, where the server allows it)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=2000, **kwargs)
 
 
 class _NoUnknownFields(serializers.Serializer):
@@ -70,7 +78,7 @@ class BankWebhookWithSecretSerializer(BankWebhookSerializer):
 
 
 class BankWebhookCreateSerializer(_NoUnknownFields):
-    url = serializers.CharField(max_length=2000, help_text="An https:// URL.")
+    url = WebhookUrlField(help_text="An https:// URL.")
     event_types = _event_types_field(required=False, allow_empty=False,
                                      help_text="The kinds of feed entry to send; default all.")
     description = serializers.CharField(required=False, allow_blank=True, max_length=255,
@@ -89,7 +97,7 @@ class BankWebhookCreateSerializer(_NoUnknownFields):
 
 
 class BankWebhookUpdateSerializer(_NoUnknownFields):
-    url = serializers.CharField(required=False, max_length=2000, help_text="An https:// URL.")
+    url = WebhookUrlField(required=False, help_text="An https:// URL.")
     event_types = _event_types_field(required=False, allow_empty=False,
                                      help_text="The kinds of feed entry to send.")
     description = serializers.CharField(required=False, allow_blank=True, max_length=255,
