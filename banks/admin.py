@@ -60,4 +60,5 @@ class ApiKeyAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
         messages.success(request, _("%(count)s keys revoked.") % {"count": queryset.count()})
 
 
-from banks import admin_collateral  # noqa: E402,F401 — registers Collateral (scoped like the assets)
+# registers Collateral (scoped like the assets) and the webhook pages
+from banks import admin_collateral, admin_webhooks  # noqa: E402,F401

@@ -105,3 +105,107 @@ class Collateral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.loan_contract_no} — {self.bank.code}"
+
+
+# ---- webhooks (docs/api.md «Webhooks») ----------------------------------------------------------------------
+
+def all_change_kinds() -> list[str]:
+    """Every kind of feed entry (cases.models.CaseChange.Kind, read when called: new kinds are included)."""
+    from cases.models import CaseChange
+
+    return list(CaseChange.Kind.values)
+
+
+class WebhookEndpoint(models.Model):
+    """An HTTPS address a bank asked us to POST its change-feed entries to, signed with the endpoint's secret.
+
+    Delivery (banks.webhooks.services.endpoint_deliver) is strictly sequential from ``last_delivered``, the feed
+    cursor of the last entry handled: an entry that fails blocks the endpoint (so a case's entries arrive in
+    feed order) and is retried with exponential backoff until it succeeds or WEBHOOK_RETRY_WINDOW_SECONDS pass
+    from its first failure; then the endpoint is paused and the bank told (BankNotice, e-mail)."""
+
+    bank = models.ForeignKey(Bank, verbose_name=_("bank"), on_delete=models.PROTECT, related_name="webhooks")
+    url = models.URLField(_("URL"), max_length=2000)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    event_types = models.JSONField(_("event types"), default=all_change_kinds,
+                                   help_text=_("The kinds of change-feed entry sent to this address."))
+    contact_email = models.EmailField(_("contact e-mail"), blank=True,
+                                      help_text=_("Told when the endpoint is paused after failing."))
+    # HMAC needs the secret itself, so it is stored (it signs, it does not authenticate anyone to us).
+    secret = models.CharField(_("secret"), max_length=128)
+    previous_secret = models.CharField(_("previous secret"), max_length=128, blank=True)
+    previous_secret_expires_at = models.DateTimeField(_("previous secret valid until"), null=True, blank=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
+    paused_reason = models.CharField(_("reason for the pause"), max_length=500, blank=True)
+    last_delivered = models.BigIntegerField(_("last delivered feed cursor"), default=0)
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
+    failed_attempts = models.PositiveIntegerField(_("failed attempts of the pending entry"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    lease_until = models.DateTimeField(_("being delivered until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+        ordering = ["bank__code", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.bank_id} {self.url}"
+
+    @property
+    def status(self) -> str:
+        if not self.enabled:
+            return "disabled"
+        if self.paused_at is not None:
+            return "paused"
+        return "failing" if self.failing_since is not None else "active"
+
+
+class WebhookDelivery(models.Model):
+    """One attempt to deliver one feed entry to one endpoint (the log the bank and administrators read)."""
+
+    endpoint = models.ForeignKey(WebhookEndpoint, verbose_name=_("endpoint"), on_delete=models.CASCADE,
+                                 related_name="deliveries")
+    entry_id = models.CharField(_("feed entry id"), max_length=32)
+    kind = models.CharField(_("kind"), max_length=32)
+    case_no = models.CharField(_("case number"), max_length=64)
+    attempt = models.PositiveIntegerField(_("attempt"))
+    attempted_at = models.DateTimeField(_("attempted at"), db_index=True)
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    latency_ms = models.PositiveIntegerField(_("latency (ms)"))
+    succeeded = models.BooleanField(_("succeeded"))
+    error = models.CharField(_("error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["endpoint", "-id"], name="webhook_delivery_log")]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint_id} {self.entry_id} #{self.attempt} {self.status_code or self.error[:40]}"
+
+
+class BankNotice(models.Model):
+    """Something the agency's system tells a bank (an endpoint paused), shown in GET /api/v1/me/."""
+
+    class Kind(models.TextChoices):
+        WEBHOOK_PAUSED = "webhook_paused", _("Webhook endpoint paused")
+
+    bank = models.ForeignKey(Bank, verbose_name=_("bank"), on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    message = models.TextField(_("message"))
+    webhook = models.ForeignKey(WebhookEndpoint, verbose_name=_("webhook endpoint"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="notices")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notice to a bank")
+        verbose_name_plural = _("notices to banks")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.bank_id} {self.kind} {self.created_at:%Y-%m-%d}"

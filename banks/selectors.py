@@ -108,3 +108,9 @@ def bank_case_export(bank: Bank, *, chunk: int = 2000) -> Iterator[list[tuple]]:
         if len(batch) < chunk:
             return
         last = batch[-1][0]
+
+
+def change_cursor(change: CaseChange) -> int:
+    """The feed cursor just after ``change`` (what BankChangeFeedView returns as next_after after it): its
+    position."""
+    return change.position

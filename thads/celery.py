@@ -9,6 +9,8 @@ app = Celery("thads")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+from datetime import timedelta  # noqa: E402
+
 from celery.schedules import crontab  # noqa: E402
 
 # Beat schedule, declared in code. One entry per job, each with why it runs when it does.
@@ -44,6 +46,20 @@ app.conf.beat_schedule = {
     "stale-jobs-sweep": {
         "task": "reports.tasks.sweep_stale_jobs",
         "schedule": 60.0,
+        "options": {"queue": "default"},
+    },
+    # Every 10 seconds: start a delivery run on every webhook endpoint that has feed entries to send and is not
+    # waiting for a retry (banks.tasks.webhooks_dispatch). Entries reach a bank within seconds of their
+    # commit; a run queues its own retries, this is also the safety net when a worker died mid-run.
+    "webhooks-dispatch": {
+        "task": "banks.tasks.webhooks_dispatch",
+        "schedule": timedelta(seconds=10),
+        "options": {"queue": "default", "expires": 10},
+    },
+    # Every night at 02:00: delete webhook delivery log rows older than WEBHOOK_LOG_DAYS.
+    "webhook-log-prune": {
+        "task": "banks.tasks.webhook_log_prune",
+        "schedule": crontab(hour=2, minute=0),
         "options": {"queue": "default"},
     },
 }

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from banks.filters import API_STATUS_CHOICES, API_STATUS_OF
-from banks.models import ApiScope, Collateral
+from banks.models import ApiScope, BankNotice, Collateral
 from cases.codes import (
     AssetKind,
     AuctionClosure,
@@ -503,7 +503,17 @@ class BankMeLimitSerializer(serializers.Serializer):
     reset_seconds = serializers.IntegerField(help_text="Seconds until the current window ends.")
 
 
+class BankNoticeSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=BankNotice.Kind.choices, help_text="What the notice is about.")
+    message = serializers.CharField(help_text="The notice, for people.")
+    webhook = serializers.IntegerField(source="webhook_id", allow_null=True,
+                                       help_text="The webhook endpoint concerned, or null.")
+    created_at = serializers.DateTimeField(help_text="When it was recorded.")
+
+
 class BankMeSerializer(serializers.Serializer):
     bank = BankMeBankSerializer(help_text="The bank the key belongs to.")
     key = BankMeKeySerializer(help_text="The key of this request.")
     limits = BankMeLimitSerializer(many=True, help_text="The key's rate limits, as they stand.")
+    notices = BankNoticeSerializer(many=True, help_text="What the agency's system told your bank (a webhook "
+                                                        "endpoint paused…), newest first, the last 20.")

@@ -26,6 +26,7 @@ from banks.api.serializers import (
 from banks.filters import BankCaseFilter
 from banks.models import ApiScope
 from banks.selectors import bank_case_get, bank_case_list, bank_case_seizures, bank_changes
+from banks.webhooks.selectors import notices_of_bank
 from cases.models import Case
 from cases.selectors import case_deadlines, working_calendar
 from thads.api.authentication import BankKeyAuthentication, BankPrincipal, HasScope, IsBank
@@ -185,4 +186,5 @@ class BankMeView(BankApiView):
             "bank": {"code": key.bank.code, "name": key.bank.name},
             "key": {"prefix": key.prefix, "label": key.label, "scopes": key.scopes, "created_at": key.created_at,
                     "expires_at": key.expires_at},
-            "limits": request.rate_limit.describe()}).data)
+            "limits": request.rate_limit.describe(),
+            "notices": notices_of_bank(key.bank)}).data)

@@ -59,7 +59,8 @@ def test_given_a_key_then_me_tells_its_bank_label_scopes_expiry_and_limits(clien
                 "created_at": "2026-11-30T17:00:20+07:00", "expires_at": "2026-12-30T17:00:20+07:00"},
         "limits": [{"name": "burst", "limit": 120, "window_seconds": 60, "remaining": 118, "reset_seconds": 40},
                    {"name": "sustained", "limit": 50000, "window_seconds": 86400, "remaining": 49998,
-                    "reset_seconds": 50380}]}
+                    "reset_seconds": 50380}],
+        "notices": []}
 
 
 @pytest.mark.parametrize("scopes", [["webhooks:manage"], ["dialogues:write"]])

@@ -261,7 +261,8 @@ def postprocess(result, generator, request, public):
                 if method == "get" and (status == "304" or (status == "200" and "application/json" in
                                                              response.get("content", {}))):  # not the exports
                     headers["ETag"] = {"$ref": "#/components/headers/ETag"}
-                if status == "200" and method == "post":
+                if status == "200" and method == "post" and any(
+                        parameter["name"] == "Idempotency-Key" for parameter in operation.get("parameters", [])):
                     headers["Idempotent-Replayed"] = {"$ref": "#/components/headers/Idempotent-Replayed"}
                 if status == "429":
                     headers["Retry-After"] = {"$ref": "#/components/headers/Retry-After"}

@@ -211,6 +211,27 @@ REST_FRAMEWORK = {
 LEDGER_MAX_FILE_BYTES = int(os.environ.get("LEDGER_MAX_FILE_MB", "256")) * 1024 * 1024
 # Requests under /api/ refused for want of a valid key, per client address (thads.api.address_limit); "" = off.
 API_THROTTLE_UNAUTHENTICATED = os.environ.get("API_THROTTLE_UNAUTHENTICATED", "60/min")
+# Webhooks (docs/api.md «Webhooks»): a failed delivery is retried after BASE, 2×BASE, 4×BASE… seconds (at most
+# MAX apart) until RETRY_WINDOW seconds have passed since its first failure; then the endpoint is paused.
+WEBHOOK_BACKOFF_BASE_SECONDS = float(os.environ.get("WEBHOOK_BACKOFF_BASE_SECONDS", "30"))
+WEBHOOK_BACKOFF_MAX_SECONDS = float(os.environ.get("WEBHOOK_BACKOFF_MAX_SECONDS", "3600"))
+WEBHOOK_RETRY_WINDOW_SECONDS = int(os.environ.get("WEBHOOK_RETRY_WINDOW_SECONDS", str(24 * 3600)))
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_SECRET_OVERLAP_HOURS = int(os.environ.get("WEBHOOK_SECRET_OVERLAP_HOURS", "24"))
+WEBHOOK_BATCH = int(os.environ.get("WEBHOOK_BATCH", "200"))  # entries one task run delivers before handing over
+WEBHOOK_LOG_DAYS = int(os.environ.get("WEBHOOK_LOG_DAYS", "90"))  # the delivery log is pruned after this
+# http:// to 127.0.0.1/localhost (a receiver on the developer's machine); never in production.
+WEBHOOK_ALLOW_HTTP_LOCALHOST = env_bool("WEBHOOK_ALLOW_HTTP_LOCALHOST", DEBUG)
+# SSRF defence: refuse an endpoint whose host resolves to a private, loopback, link-local or reserved address
+# (checked on registration and again on every delivery, connecting to the address checked).
+WEBHOOK_BLOCK_PRIVATE_ADDRESSES = env_bool("WEBHOOK_BLOCK_PRIVATE_ADDRESSES", not DEBUG)
+# E-mail (the notice to a bank's webhook contact). Unset host: mail goes to the console log.
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if os.environ.get("EMAIL_HOST")
+                 else "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "thads@localhost")
 SPECTACULAR_SETTINGS = {
     "TITLE": "THADS bank API",
     "DESCRIPTION": "Read the status of the enforcement cases in which your bank is the judgment creditor, the "
@@ -241,9 +262,12 @@ SPECTACULAR_SETTINGS = {
         "AuctionClosureEnum": "cases.codes.AuctionClosure",
         "ClaimRankEnum": "cases.codes.ClaimRank",
         "DistributionSourceEnum": "cases.codes.DistributionSource",
+        "ChangeKindEnum": "banks.api.serializers.CHANGE_KINDS",
         "CollateralKindEnum": "banks.models.Collateral.Kind",
         "ApiScopeEnum": "banks.models.ApiScope",
         "RateLimitWindowEnum": "banks.api.serializers.RATE_WINDOWS",
+        "NoticeKindEnum": "banks.models.BankNotice.Kind",
+        "WebhookStatusEnum": "banks.api.webhooks.WEBHOOK_STATUSES",
         "SessionStatusEnum": "dialogues.models.SessionStatus",
         "ReasonEnum": "dialogues.models.Reason",
         "IssueCategoryEnum": "dialogues.models.IssueCategory",

@@ -14,6 +14,8 @@ if not os.environ.get("DJANGO_SECRET_KEY"):
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
 SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
 DEBUG = False
+WEBHOOK_ALLOW_HTTP_LOCALHOST = False
+WEBHOOK_BLOCK_PRIVATE_ADDRESSES = env_bool("WEBHOOK_BLOCK_PRIVATE_ADDRESSES", True)
 
 # HTTPS. The app normally sits behind a reverse proxy (nginx, a load balancer) that ends TLS: set
 # DJANGO_SECURE_PROXY_SSL_HEADER=true only then, and only if that proxy overwrites X-Forwarded-Proto.

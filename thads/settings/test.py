@@ -14,3 +14,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # No heartbeat thread in the fast suite (its own database connection cannot see a test's transaction, nor share
 # an in-memory SQLite database); the live worker tests run with base settings and so with the thread.
 STATS_JOB_HEARTBEAT_THREAD = False
+
+# Webhooks: the test receiver listens on http://127.0.0.1:<free port>.
+WEBHOOK_ALLOW_HTTP_LOCALHOST = True
+WEBHOOK_BLOCK_PRIVATE_ADDRESSES = False
