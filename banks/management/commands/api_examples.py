@@ -12,6 +12,8 @@ An error a given operation cannot produce (a 403 from /me/, which any key may ca
 list, and says so in its summary; the exports' bodies are cut to their first two rows (and the NDJSON's last
 line)."""
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 from django.conf import settings
@@ -21,9 +23,11 @@ from django.db.models import Count
 from django.test import Client
 from django.test.utils import override_settings
 
-from banks.models import ApiScope, Bank
+from banks.models import ApiScope, Bank, WebhookEndpoint
 from banks.services import api_key_create
+from banks.webhooks.services import MAX_ENDPOINTS_PER_BANK, endpoint_deliver, webhook_create
 from cases.models import Case, CaseChange
+from cases.services.changes import case_changes_relay
 
 ROOT = Path(settings.BASE_DIR)
 DEFAULT_OUTPUT = ROOT / "docs" / "api-examples.json"
@@ -32,6 +36,18 @@ API = "/api/v1"
 
 class Rollback(Exception):
     pass
+
+
+class _Accept(BaseHTTPRequestHandler):
+    """The webhook receiver of the examples: takes every POST with 204."""
+
+    def do_POST(self):  # noqa: N802 — http.server's name
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
 
 
 def _richest_case(bank: Bank) -> Case:
@@ -115,8 +131,9 @@ class Command(BaseCommand):
             if method == "GET":
                 response = client.get(API + path, data=data, headers=request_headers)
             else:
-                response = client.post(API + path, data=body if body is not None else json.dumps(data or {}),
-                                       content_type=content_type, headers=request_headers)
+                response = client.generic(method, API + path,
+                                          data=body if body is not None else json.dumps(data or {}),
+                                          content_type=content_type, headers=request_headers)
             if response.status_code != status:
                 raise CommandError(f"{method} {path}: HTTP {response.status_code}, not {status}: {response!r}")
             media_type = response["Content-Type"].split(";")[0]
@@ -128,12 +145,14 @@ class Command(BaseCommand):
             examples.setdefault(operation, {})[str(status)] = {
                 "summary": summary or f"{method} {API}{path}{query}", "media_type": media_type, "value": value}
 
-        def errors(operation: str, path: str, method: str = "GET", *, scoped: bool = True) -> None:
+        def errors(operation: str, path: str, method: str = "GET", *, scoped: bool = True,
+                   lacking: tuple[str, str] | None = None) -> None:
             """401 without a key, 403 with a key lacking the scope, 429 with a spent limit."""
             call(operation, 401, method, path, key=None, summary=f"{method} {API}{path} without a key")
             if scoped:
-                call(operation, 403, method, path, key=scopeless,
-                     summary=f"{method} {API}{path} with a key that has only webhooks:manage")
+                other_key, other_scope = lacking or (scopeless, "webhooks:manage")
+                call(operation, 403, method, path, key=other_key,
+                     summary=f"{method} {API}{path} with a key that has only {other_scope}")
             _r, spent = api_key_create(bank=bank, label=f"api_examples: {operation} limit")
             rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "bank_burst": "1/min"}
             with override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}):
@@ -148,9 +167,10 @@ class Command(BaseCommand):
         call("cases_retrieve", 404, "GET", "/cases/THA-KHONG-CO/")
         errors("cases_retrieve", f"/cases/{case.case_no}/")
         # from just before the case's first event: an event_recorded change among them
-        first_event = CaseChange.objects.filter(case=case, event__isnull=False).order_by("id").first()
-        call("changes_list", 200, "GET", "/changes/",
-             data={"after": first_event.pk - 1 if first_event else 0, "limit": 3})
+        case_changes_relay()  # every row has its feed position
+        first_event = CaseChange.objects.filter(case=case, event__isnull=False).order_by("position").first()
+        before_first = first_event.position - 1 if first_event else 0
+        call("changes_list", 200, "GET", "/changes/", data={"after": before_first, "limit": 3})
         call("changes_list", 400, "GET", "/changes/", data={"limit": 0})
         errors("changes_list", "/changes/")
         call("me_retrieve", 200, "GET", "/me/")
@@ -183,10 +203,76 @@ class Command(BaseCommand):
         for name, path in (("export_cases_ndjson", "/export/cases.ndjson"), ("export_cases_csv", "/export/cases.csv")):
             call(name, 200, "GET", path, summary=f"GET {API}{path} (the first two cases shown)")
             errors(name, path)
+        self.webhook_examples(bank, call, errors, before_first)
         # /me/ needs no scope: its 403 is the case list's (the same shape)
         examples["me_retrieve"]["403"] = {**examples["cases_list"]["403"],
                                           "summary": examples["cases_list"]["403"]["summary"] + " (from /cases/)"}
         return examples
+
+    @staticmethod
+    def webhook_examples(bank: Bank, call, errors, after: int) -> None:
+        """The webhook endpoints' operations. A real delivery for the log: an endpoint on a receiver in this
+        process (http://127.0.0.1, allowed here only) gets the three entries of the feed's example."""
+        _r, cases_only = api_key_create(bank=bank, label="api_examples: cases only", scopes=[ApiScope.CASES_READ])
+        lacking = (cases_only, "cases:read")
+        hooks = "/webhooks/"
+        url = "https://hooks.bank.example/thads"
+        receiver = HTTPServer(("127.0.0.1", 0), _Accept)
+        threading.Thread(target=receiver.serve_forever, daemon=True).start()
+        try:
+            with override_settings(WEBHOOK_BLOCK_PRIVATE_ADDRESSES=False, WEBHOOK_ALLOW_HTTP_LOCALHOST=True):
+                local, _secret = webhook_create(bank=bank, url=f"http://127.0.0.1:{receiver.server_port}/thads",
+                                                event_types=["event_recorded", "status_changed"], after=after,
+                                                description="Receiver of the examples")
+                endpoint_deliver(endpoint_id=local.pk, batch=3)
+                call("webhooks_create", 201, "POST", hooks, data={
+                    "url": url, "event_types": ["offer_made", "offer_answered", "commitment_created"],
+                    "description": "Phòng Xử lý nợ — hệ thống thu hồi nợ", "contact_email": "xln@bank.example"})
+                created = WebhookEndpoint.objects.filter(bank=bank, url=url).latest("id")
+                call("webhooks_create", 400, "POST", hooks, data={"url": "http://hooks.bank.example/thads"},
+                     summary=f"POST {API}{hooks} with an http:// URL")
+                call("webhooks_create", 415, "POST", hooks, body="url=x", content_type="text/plain",
+                     summary=f"POST {API}{hooks} with a text/plain body")
+                errors("webhooks_create", hooks, "POST", lacking=lacking)
+                one = f"/webhooks/{created.pk}/"
+                call("webhooks_list", 200, "GET", hooks, data={"page_size": 2})
+                call("webhooks_list", 400, "GET", hooks, data={"page_size": 0})
+                errors("webhooks_list", hooks, lacking=lacking)
+                call("webhooks_retrieve", 200, "GET", one)
+                call("webhooks_retrieve", 404, "GET", "/webhooks/999999999/")
+                errors("webhooks_retrieve", one, lacking=lacking)
+                call("webhooks_update", 200, "PATCH", one, data={"event_types": ["offer_made", "offer_answered"]})
+                call("webhooks_update", 400, "PATCH", one, data={"event_types": ["no_such_kind"]},
+                     summary=f"PATCH {API}{one} with an unknown event type")
+                call("webhooks_update", 404, "PATCH", "/webhooks/999999999/", data={"enabled": False})
+                call("webhooks_update", 415, "PATCH", one, body="enabled=0", content_type="text/plain",
+                     summary=f"PATCH {API}{one} with a text/plain body")
+                errors("webhooks_update", one, "PATCH", lacking=lacking)
+                rotate = f"/webhooks/{created.pk}/rotate-secret/"
+                call("webhooks_rotate_secret", 200, "POST", rotate, data={"overlap_hours": 24})
+                call("webhooks_rotate_secret", 400, "POST", rotate, data={"overlap_hours": 1000},
+                     summary=f"POST {API}{rotate} with an overlap beyond a week")
+                call("webhooks_rotate_secret", 404, "POST", "/webhooks/999999999/rotate-secret/")
+                call("webhooks_rotate_secret", 415, "POST", rotate, body="overlap_hours=1", content_type="text/plain",
+                     summary=f"POST {API}{rotate} with a text/plain body")
+                errors("webhooks_rotate_secret", rotate, "POST", lacking=lacking)
+                resume = f"/webhooks/{created.pk}/resume/"
+                call("webhooks_resume", 200, "POST", resume)
+                call("webhooks_resume", 404, "POST", "/webhooks/999999999/resume/")
+                errors("webhooks_resume", resume, "POST", lacking=lacking)
+                log = f"/webhooks/{local.pk}/deliveries/"
+                call("webhooks_deliveries_list", 200, "GET", log, data={"page_size": 2})
+                call("webhooks_deliveries_list", 400, "GET", log, data={"page_size": "abc"})
+                call("webhooks_deliveries_list", 404, "GET", "/webhooks/999999999/deliveries/")
+                errors("webhooks_deliveries_list", log, lacking=lacking)
+                call("webhooks_destroy", 404, "DELETE", "/webhooks/999999999/")
+                errors("webhooks_destroy", one, "DELETE", lacking=lacking)
+                for extra in range(MAX_ENDPOINTS_PER_BANK - WebhookEndpoint.objects.filter(bank=bank).count()):
+                    webhook_create(bank=bank, url=f"{url}/{extra}")
+                call("webhooks_create", 409, "POST", hooks, data={"url": url + "/more"},
+                     summary=f"POST {API}{hooks} when the bank has {MAX_ENDPOINTS_PER_BANK} endpoints already")
+        finally:
+            receiver.shutdown()
 
     @staticmethod
     def shortened(text: str, media_type: str) -> str:
