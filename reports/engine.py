@@ -221,6 +221,9 @@ _FACTS_CASE_ROWS = """
            f.officer_id AS officer_id, {columns}
     FROM reports_caseyearfact f JOIN cases_case c ON c.id = f.case_id
     WHERE f.fiscal_year = %(fiscal_year)s {fact_filter}"""
+# … without the case numbers (a list's count and total need none: no join with the cases).
+_FACTS_CASE_ROWS_UNNUMBERED = (_FACTS_CASE_ROWS.replace("c.case_no AS case_no", "CAST(NULL AS varchar(32)) AS case_no")
+                               .replace(" JOIN cases_case c ON c.id = f.case_id", ""))
 
 # The split source (a period [1 October, E] of a covered year ending before the year's latest date): a row that
 # reflects nothing after E answers at its end; a row whose first event in the year is after E (or none) answers
@@ -469,12 +472,14 @@ def _narrowed(rows: list[GroupRow], *, category, origin, officer_id) -> list[Gro
 
 
 def _classified_cases(params: dict, *, start: date, end: date, source: str, filters: dict,
-                      only_among: str = "") -> str:
+                      only_among: str = "", numbered: bool = True) -> str:
     """``WITH … classified``: one row per counted case in scope, with its case number and the columns of
     ``classified`` — over the events (with the state before the period), over the stored facts (the state
     before the period is left NULL: ``case_rows`` reads it from the events for the rows it returns), or both
     ("split": the facts that answer for their cases, the events of the others). ``only_among``: a subquery of
-    case ids to which the cases are restricted (read nothing of the others)."""
+    case ids to which the cases are restricted (read nothing of the others). ``numbered`` False: the rows from
+    the facts may leave ``case_no`` NULL (a count or a sum needs no join with the cases)."""
+    rows = _FACTS_CASE_ROWS if numbered else _FACTS_CASE_ROWS_UNNUMBERED
     extra = "case_id, case_no, status_before, ground_before, "
     if source == "events":
         sql = CLASSIFIED_SQL
@@ -485,11 +490,11 @@ def _classified_cases(params: dict, *, start: date, end: date, source: str, filt
     if only_among:
         fact_filter += f" AND f.case_id IN ({only_among})"
     if source == "facts":
-        return "WITH " + _facts_cte(_FACTS_CASE_ROWS, fact_filter, split=False) + "," + _CLASSIFIED.replace(
+        return "WITH " + _facts_cte(rows, fact_filter, split=False) + "," + _CLASSIFIED.replace(
             "{extra}", extra).replace("{source}", "facts") + "\n"
     events = _filtered(per_case_sql(by_year=False, case_filter="{case_filter}", event_filter="{event_filter}"), params,
                        **filters, only_cases=_UNANSWERED.format(fact_filter=fact_filter))
-    return ("WITH " + _facts_cte(_FACTS_CASE_ROWS, fact_filter, split=True) + "," + events + ","  # noqa: S608
+    return ("WITH " + _facts_cte(rows, fact_filter, split=True) + "," + events + ","  # noqa: S608
             + _CLASSIFIED.replace("classified AS", "classified_facts AS").replace("{extra}", extra)
             .replace("{source}", "facts") + ","
             + _CLASSIFIED.replace("classified AS", "classified_events AS").replace("{extra}", extra)
@@ -559,7 +564,7 @@ def case_rows_totals(*, start: date, end: date, case_class: str, money: bool = F
                "officer_id": officer_id}
     select = f"SELECT COUNT(*), SUM({amount}) FROM classified WHERE {condition}\n"  # noqa: S608 (constants)
     sql = _classified_cases(params, start=start, end=end, source=source_for(start, end, bank_id, source),
-                            filters=filters) + select
+                            filters=filters, numbered=False) + select
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         count, total = cursor.fetchone()

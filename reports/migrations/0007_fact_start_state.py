@@ -9,7 +9,10 @@ def drop_old_rows(apps, schema_editor):
     CaseYearFact = apps.get_model("reports", "CaseYearFact")
     FactsCoverage = apps.get_model("reports", "FactsCoverage")
     if CaseYearFact.objects.exists():
-        CaseYearFact.objects.all().delete()
+        if schema_editor.connection.vendor == "postgresql":  # a national table: no dead rows left behind
+            schema_editor.execute(f"TRUNCATE {CaseYearFact._meta.db_table}")
+        else:
+            CaseYearFact.objects.all().delete()
         FactsCoverage.objects.filter(pk=1).update(complete_through=None)
 
 
