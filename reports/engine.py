@@ -22,7 +22,7 @@ from django.db import connection
 
 from reports.indicators import BASE_COUNTS, BASE_MONEY, Figures
 from thads.core.dates import fiscal_year_bounds, fiscal_year_of
-from thads.org.hierarchy import Hierarchy
+from thads.org.hierarchy import Hierarchy, org_read_once
 from thads.org.models import Unit
 
 ENDED = ("completed", "terminated", "transferred_out")
@@ -39,7 +39,8 @@ def shared_reads():
     every figure is as fresh as the page."""
     token = _MEMO.set({}) if _MEMO.get() is None else None
     try:
-        yield
+        with org_read_once():
+            yield
     finally:
         if token is not None:
             _MEMO.reset(token)
@@ -65,6 +66,16 @@ def hierarchy_on(on: date) -> Hierarchy:
     return memo[key]
 
 
+# A case's state after the event ``alias`` (eb: its last event before the period, ee: its last by the end); a case
+# without such an event is as accepted: with conditions, owing its amount due.
+_STATE = {"status": "COALESCE({0}.status_after, 'with_conditions')", "ground": "COALESCE({0}.ground_after, '')",
+          "remaining": "COALESCE({0}.remaining_after, c.amount_due)", "terminated": "COALESCE({0}.terminated_after, 0)"}
+
+
+def _state(alias: str, part: str) -> str:
+    return _STATE[part].format(alias)
+
+
 def per_case_sql(*, by_year: bool | str, event_filter: str = "", case_filter: str = "") -> str:
     """The CTEs ``marks`` and ``per_case``: per case, its statistical acceptance date, the state before the
     period (eb) and at its end (ee), and the money collected and reduced within it. A case with no event
@@ -74,11 +85,15 @@ def per_case_sql(*, by_year: bool | str, event_filter: str = "", case_filter: st
     year and the latest statistical date the row reflects — what reports.facts stores — for one fiscal year
     given as ``%(fiscal_year)s``, ``%(start)s``, ``%(end)s`` (``by_year="one"``: the planner sees the dates)
     or for every year of a ``periods (fiscal_year, p_start, p_end)`` relation the caller defines
-    (``by_year="many"``). The rules live here only."""
+    (``by_year="many"``). By year, each row also keeps the case's statistical acceptance date, the earliest
+    statistical date of its events within the year (``first_stat_date``, NULL: none) and its state before
+    the year (``*_start``, as ``*_end`` is at its end): on any day of the year before ``first_stat_date`` the
+    case is in that state (see ``source_for``). The rules live here only."""
     many = by_year == "many"
     start, end = ("p.p_start", "p.p_end") if many else ("%(start)s", "%(end)s")
     year_key = ("p.fiscal_year AS fiscal_year, " if many else "%(fiscal_year)s AS fiscal_year, ") if by_year else ""
-    last_stat = "MAX(e.stat_date) AS last_stat, " if by_year else ""
+    last_stat = (f"MAX(e.stat_date) AS last_stat, MIN(CASE WHEN e.stat_date >= {start} THEN e.stat_date END) "
+                 "AS first_in, " if by_year else "")
     event_from = "cases_caseevent e JOIN periods p ON e.stat_date <= p.p_end" if many else "cases_caseevent e"
     event_where = "1 = 1" if many else f"e.stat_date <= {end}"
     group = "e.case_id, p.fiscal_year" if many else "e.case_id"
@@ -88,7 +103,11 @@ def per_case_sql(*, by_year: bool | str, event_filter: str = "", case_filter: st
     case_where = "1 = 1" if many else f"c.stat_accepted_on <= {end}"
     case_extra = (f"{'p.fiscal_year' if many else '%(fiscal_year)s'} AS fiscal_year, c.id AS case_id,\n"
                   "           CASE WHEN m.last_stat IS NULL OR m.last_stat < c.stat_accepted_on "
-                  "THEN c.stat_accepted_on ELSE m.last_stat END AS last_stat_date,\n           "
+                  "THEN c.stat_accepted_on ELSE m.last_stat END AS last_stat_date,\n"
+                  "           c.stat_accepted_on AS accepted_on, m.first_in AS first_stat_date,\n"
+                  f"           {_state('eb', 'status')} AS status_start, {_state('eb', 'ground')} AS ground_start,\n"
+                  f"           {_state('eb', 'remaining')} AS remaining_start, "
+                  f"{_state('eb', 'terminated')} AS terminated_start,\n           "
                   if by_year else "")
     drill = ("c.id AS case_id, c.case_no AS case_no, eb.status_after AS status_before, "
              "eb.ground_after AS ground_before,\n           " if not by_year else "")
@@ -105,18 +124,18 @@ per_case AS (
     SELECT {case_extra}{drill}c.unit_id AS unit_id, c.category AS category, c.origin AS origin,
            c.officer_id AS officer_id,
            CASE WHEN c.stat_accepted_on < {start}
-                 AND COALESCE(eb.status_after, 'with_conditions')
+                 AND {_state('eb', 'status')}
                      NOT IN ('completed', 'terminated', 'transferred_out', 'separate_book')
                 THEN 1 ELSE 0 END AS carried,
            CASE WHEN c.stat_accepted_on >= {start}
                   OR (eb.status_after = 'separate_book' AND m.seq_end > m.seq_before)
                 THEN 1 ELSE 0 END AS is_new,
            CASE WHEN c.stat_accepted_on >= {start} THEN c.amount_due
-                ELSE COALESCE(eb.remaining_after, c.amount_due) END AS base_money,
-           COALESCE(ee.status_after, 'with_conditions') AS status_end,
-           COALESCE(ee.ground_after, '') AS ground_end,
-           COALESCE(ee.remaining_after, c.amount_due) AS remaining_end,
-           COALESCE(ee.terminated_after, 0) AS terminated_end,
+                ELSE {_state('eb', 'remaining')} END AS base_money,
+           {_state('ee', 'status')} AS status_end,
+           {_state('ee', 'ground')} AS ground_end,
+           {_state('ee', 'remaining')} AS remaining_end,
+           {_state('ee', 'terminated')} AS terminated_end,
            COALESCE(ee.collected_after, 0) - COALESCE(eb.collected_after, 0) AS collected,
            COALESCE(ee.reduced_after, 0) - COALESCE(eb.reduced_after, 0) AS reduced
     FROM {case_from}
@@ -176,31 +195,53 @@ _EVENTS_AGGREGATE = ("WITH " + per_case_sql(by_year=False, case_filter="{case_fi
                      + "," + _SUMS.format(source="per_case"))
 
 
-# The stored facts of one fiscal year, shaped as per_case (booleans as 0/1).
-_FACTS_SOURCE = """
-facts AS (
-    SELECT f.unit_id AS unit_id, f.category AS category, f.origin AS origin, f.officer_id AS officer_id,
-           CASE WHEN f.carried THEN 1 ELSE 0 END AS carried, CASE WHEN f.is_new THEN 1 ELSE 0 END AS is_new,
+# The stored facts of one fiscal year, shaped as per_case (booleans as 0/1): a row's values for a period ending
+# on or after its last_stat_date (nothing later in the year changed it) ...
+_AT_END = """CASE WHEN f.carried THEN 1 ELSE 0 END AS carried, CASE WHEN f.is_new THEN 1 ELSE 0 END AS is_new,
            f.base_money AS base_money, f.status_end AS status_end, f.ground_end AS ground_end,
            f.remaining_end AS remaining_end, f.terminated_end AS terminated_end, f.collected AS collected,
-           f.reduced AS reduced
+           f.reduced AS reduced"""
+# ... and for a period [1 October, E] ending before its first_stat_date (and on/after its acceptance): no event of
+# the case is dated within the period, so per_case's state at E is its state before it (ee = eb, nothing
+# collected or reduced) and the case is new only if accepted within the year (the separate book's return needs an
+# event in the period); carried and base_money depend on the state before 1 October only, as in the row.
+_AT_START = """CASE WHEN f.carried THEN 1 ELSE 0 END AS carried,
+           CASE WHEN f.accepted_on >= %(start)s THEN 1 ELSE 0 END AS is_new,
+           f.base_money AS base_money, f.status_start AS status_end, f.ground_start AS ground_end,
+           f.remaining_start AS remaining_end, f.terminated_start AS terminated_end, 0 AS collected, 0 AS reduced"""
+_FACTS_ROWS = """
+    SELECT f.unit_id AS unit_id, f.category AS category, f.origin AS origin, f.officer_id AS officer_id,
+           {columns}
     FROM reports_caseyearfact f
-    WHERE f.fiscal_year = %(fiscal_year)s {fact_filter}
-),"""
-
-
+    WHERE f.fiscal_year = %(fiscal_year)s {fact_filter}"""
 # The same, one row per case with its number (the drill-down lists); the state before the period is not stored.
-_FACTS_CASES = """
-facts AS (
+_FACTS_CASE_ROWS = """
     SELECT f.case_id AS case_id, c.case_no AS case_no, CAST(NULL AS varchar(32)) AS status_before,
            '' AS ground_before, f.unit_id AS unit_id, f.category AS category, f.origin AS origin,
-           f.officer_id AS officer_id, CASE WHEN f.carried THEN 1 ELSE 0 END AS carried,
-           CASE WHEN f.is_new THEN 1 ELSE 0 END AS is_new, f.base_money AS base_money, f.status_end AS status_end,
-           f.ground_end AS ground_end, f.remaining_end AS remaining_end, f.terminated_end AS terminated_end,
-           f.collected AS collected, f.reduced AS reduced
+           f.officer_id AS officer_id, {columns}
     FROM reports_caseyearfact f JOIN cases_case c ON c.id = f.case_id
-    WHERE f.fiscal_year = %(fiscal_year)s {fact_filter}
-)"""
+    WHERE f.fiscal_year = %(fiscal_year)s {fact_filter}"""
+# … without the case numbers (a list's count and total need none: no join with the cases).
+_FACTS_CASE_ROWS_UNNUMBERED = (_FACTS_CASE_ROWS.replace("c.case_no AS case_no", "CAST(NULL AS varchar(32)) AS case_no")
+                               .replace(" JOIN cases_case c ON c.id = f.case_id", ""))
+
+# The split source (a period [1 October, E] of a covered year ending before the year's latest date): a row that
+# reflects nothing after E answers at its end; a row whose first event in the year is after E (or none) answers
+# at its start; the other counted cases (an event on each side of E) are read from their events.
+_ANSWERED = " AND f.last_stat_date <= %(end)s"
+_ANSWERED_AT_START = (" AND f.last_stat_date > %(end)s AND f.accepted_on <= %(end)s"
+                      " AND (f.first_stat_date IS NULL OR f.first_stat_date > %(end)s)")
+_UNANSWERED = ("SELECT f.case_id FROM reports_caseyearfact f WHERE f.fiscal_year = %(fiscal_year)s "
+               "AND f.last_stat_date > %(end)s AND f.first_stat_date <= %(end)s {fact_filter}")
+
+
+def _facts_cte(rows: str, fact_filter: str, *, split: bool) -> str:
+    """``facts AS (…)``: the facts of the year shaped as per_case (``rows``: _FACTS_ROWS or _FACTS_CASE_ROWS);
+    for a split period only the rows that answer for their cases, each at its end or at its start."""
+    if not split:
+        return f"facts AS ({rows.format(columns=_AT_END, fact_filter=fact_filter)}\n)"
+    return (f"facts AS ({rows.format(columns=_AT_END, fact_filter=fact_filter + _ANSWERED)}\n    UNION ALL"
+            f"{rows.format(columns=_AT_START, fact_filter=fact_filter + _ANSWERED_AT_START)}\n)")
 
 
 @dataclass(frozen=True)
@@ -420,15 +461,12 @@ def group_rows(*, start: date, end: date, category: str | None = None,
         statements = [(_filtered(_EVENTS_AGGREGATE, params, **filters), params)]
     else:
         fact_filter = _facts_filter(params, start=start, end=end, **filters)
-        if chosen == "facts":
-            statements = [("WITH " + _FACTS_SOURCE.format(fact_filter=fact_filter) + _SUMS.format(source="facts"),
-                           params)]
-        else:
-            statements = [
-                ("WITH " + _FACTS_SOURCE.format(fact_filter=fact_filter + _ANSWERED) + _SUMS.format(source="facts"),
-                 params),
-                (_filtered(_EVENTS_AGGREGATE, params, **filters, only_cases=_UNANSWERED.format(
-                    fact_filter=fact_filter)), params)]
+        split = chosen == "split"
+        statements = [("WITH " + _facts_cte(_FACTS_ROWS, fact_filter, split=split) + ","
+                       + _SUMS.format(source="facts"), params)]
+        if split:
+            statements.append((_filtered(_EVENTS_AGGREGATE, params, **filters, only_cases=_UNANSWERED.format(
+                fact_filter=fact_filter)), params))
     if officer_as_of is not None:
         params["officer_as_of"] = officer_as_of
         statements = [(_officer_as_of(sql), values) for sql, values in statements]
@@ -457,28 +495,30 @@ def _narrowed(rows: list[GroupRow], *, category, origin, officer_id) -> list[Gro
             and (officer_id is None or row.officer_id == wanted_officer)]
 
 
-# The split source: the fact rows that reflect nothing after the period's end answer for their cases; the ids of
-# the other counted cases of the year, whose events are read.
-_ANSWERED = " AND f.last_stat_date <= %(end)s"
-_UNANSWERED = ("SELECT f.case_id FROM reports_caseyearfact f WHERE f.fiscal_year = %(fiscal_year)s "
-               "AND f.last_stat_date > %(end)s {fact_filter}")
-
-
-def _classified_cases(params: dict, *, start: date, end: date, source: str, filters: dict) -> str:
+def _classified_cases(params: dict, *, start: date, end: date, source: str, filters: dict,
+                      only_among: str = "", numbered: bool = True) -> str:
     """``WITH … classified``: one row per counted case in scope, with its case number and the columns of
     ``classified`` — over the events (with the state before the period), over the stored facts (the state
     before the period is left NULL: ``case_rows`` reads it from the events for the rows it returns), or both
-    ("split": the facts that answer for their cases, the events of the others)."""
+    ("split": the facts that answer for their cases, the events of the others). ``only_among``: a subquery of
+    case ids to which the cases are restricted (read nothing of the others). ``numbered`` False: the rows from
+    the facts may leave ``case_no`` NULL (a count or a sum needs no join with the cases)."""
+    rows = _FACTS_CASE_ROWS if numbered else _FACTS_CASE_ROWS_UNNUMBERED
     extra = "case_id, case_no, status_before, ground_before, "
     if source == "events":
-        return _filtered(CLASSIFIED_SQL, params, **filters)
+        sql = CLASSIFIED_SQL
+        if only_among:
+            sql = sql.replace("{case_filter}", f" AND c.id IN ({only_among}){{case_filter}}", 1)
+        return _filtered(sql, params, **filters)
     fact_filter = _facts_filter(params, start=start, end=end, **filters)
+    if only_among:
+        fact_filter += f" AND f.case_id IN ({only_among})"
     if source == "facts":
-        return "WITH " + _FACTS_CASES.format(fact_filter=fact_filter) + "," + _CLASSIFIED.replace(
+        return "WITH " + _facts_cte(rows, fact_filter, split=False) + "," + _CLASSIFIED.replace(
             "{extra}", extra).replace("{source}", "facts") + "\n"
     events = _filtered(per_case_sql(by_year=False, case_filter="{case_filter}", event_filter="{event_filter}"), params,
                        **filters, only_cases=_UNANSWERED.format(fact_filter=fact_filter))
-    return ("WITH " + _FACTS_CASES.format(fact_filter=fact_filter + _ANSWERED) + "," + events + ","  # noqa: S608
+    return ("WITH " + _facts_cte(rows, fact_filter, split=True) + "," + events + ","  # noqa: S608
             + _CLASSIFIED.replace("classified AS", "classified_facts AS").replace("{extra}", extra)
             .replace("{source}", "facts") + ","
             + _CLASSIFIED.replace("classified AS", "classified_events AS").replace("{extra}", extra)
@@ -548,7 +588,7 @@ def case_rows_totals(*, start: date, end: date, case_class: str, money: bool = F
                "officer_id": officer_id}
     select = f"SELECT COUNT(*), SUM({amount}) FROM classified WHERE {condition}\n"  # noqa: S608 (constants)
     sql = _classified_cases(params, start=start, end=end, source=source_for(start, end, bank_id, source),
-                            filters=filters) + select
+                            filters=filters, numbered=False) + select
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         count, total = cursor.fetchone()

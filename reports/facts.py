@@ -28,10 +28,12 @@ FACTS_TABLE = CaseYearFact._meta.db_table
 COVERAGE_TABLE = FactsCoverage._meta.db_table
 COLUMNS = ("case_id", "fiscal_year", "unit_id", "officer_id", "category", "origin", "carried", "is_new",
            "base_money", "status_end", "ground_end", "remaining_end", "terminated_end", "collected", "reduced",
-           "last_stat_date")
+           "last_stat_date", "accepted_on", "first_stat_date", "status_start", "ground_start", "remaining_start",
+           "terminated_start")
 # per_case (engine.per_case_sql) → a fact row; booleans from the engine's 0/1.
 _SELECT = ("SELECT case_id, fiscal_year, unit_id, officer_id, category, origin, carried = 1, is_new = 1, "
-           "base_money, status_end, ground_end, remaining_end, terminated_end, collected, reduced, last_stat_date "
+           "base_money, status_end, ground_end, remaining_end, terminated_end, collected, reduced, last_stat_date, "
+           "accepted_on, first_stat_date, status_start, ground_start, remaining_start, terminated_start "
            "FROM per_case WHERE carried = 1 OR is_new = 1")
 CHUNK = 2000  # case ids per statement (well under SQLite's and psycopg's parameter limits)
 

@@ -135,7 +135,9 @@ class CaseYearFact(models.Model):
     The state at the end is the state after the last event on or before the year's end; collected and
     reduced are the year's amounts. ``last_stat_date`` is the latest statistical date the row reflects (its
     acceptance or an event within the year): a year-to-date report on a day after every row's
-    ``last_stat_date`` reads the same rows as the whole year."""
+    ``last_stat_date`` reads the same rows as the whole year. The state at the start (before 1 October), the
+    acceptance date and ``first_stat_date`` (the earliest statistical date of an event within the year)
+    answer a period ending before ``first_stat_date``: the case is then still as it was at the start."""
 
     case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.CASCADE,
                              related_name="year_facts", db_constraint=False)
@@ -156,6 +158,14 @@ class CaseYearFact(models.Model):
     collected = models.BigIntegerField(_("collected in the year (VND)"))
     reduced = models.BigIntegerField(_("reduced in the year (VND)"))
     last_stat_date = models.DateField(_("latest statistical date"))
+    # For a period from 1 October ending within the year (a past month, last year's same period): before
+    # first_stat_date the case is as it was at the year's start, so its row answers without its events.
+    accepted_on = models.DateField(_("statistical acceptance date"))
+    first_stat_date = models.DateField(_("first statistical date in the year"), null=True, blank=True)
+    status_start = models.CharField(_("status at the start"), max_length=32)
+    ground_start = models.CharField(_("ground at the start"), max_length=32, blank=True)
+    remaining_start = models.BigIntegerField(_("remaining at the start (VND)"))
+    terminated_start = models.BigIntegerField(_("terminated to the start (VND)"))
     # (No database foreign keys: the bulk rebuild inserts hundreds of thousands of rows at once, and the rows
     # are derived from cases that hold those keys already. Django still applies on_delete.)
 

@@ -9,15 +9,15 @@ latest valuation dated on or before the end; its asking price is the starting pr
 round held by then (the valuation when no round was held). An asset answers here for the case in which it was
 seized: an asset seized once for several cases of one debtor is counted once, against that case.
 
-Computed in one query over the same per-case classification as the dashboard's figures, so the cases listed
-are exactly the in-progress cases of the unit's figure that have a seized asset."""
+Computed in one query over the same per-case classification as the dashboard's figures, read from the same
+source (the per-case facts for a fiscal year from 1 October, the events otherwise), so the cases listed are
+exactly the in-progress cases of the unit's figure that have a seized asset."""
 from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
 
-from reports.engine import CLASSIFIED_SQL, _filtered
-from thads.org.hierarchy import Hierarchy
+from reports.engine import _classified_cases, hierarchy_on, source_for
 
 # Seizures in force at the end, with the latest valuation, the current asking price and the failed rounds.
 _SEIZED = """,
@@ -49,7 +49,7 @@ held AS (
 )
 """
 # Only the cases with a seizure need their events read.
-_ONLY_SEIZED = " AND c.id IN (SELECT s0.case_id FROM cases_seizure s0 WHERE s0.seized_on <= %(end)s)"
+_ONLY_SEIZED = "SELECT s0.case_id FROM cases_seizure s0 WHERE s0.seized_on <= %(end)s"
 
 _TOTALS = "SELECT COUNT(*), SUM(remaining), SUM(valued), SUM(asking), SUM(uncovered), SUM(assets) FROM held"
 _ORDER = {"uncovered": "uncovered DESC", "remaining": "remaining DESC", "failed_rounds": "failed_rounds DESC",
@@ -82,11 +82,15 @@ class SeizedCase:
     uncovered: int
 
 
-def _sql(tail: str, params: dict, *, unit, end: date, filters: dict) -> str:
-    base = CLASSIFIED_SQL.replace("{case_filter}", _ONLY_SEIZED + "{case_filter}", 1)
-    return _filtered(base.rstrip() + _SEIZED + tail, params, unit_ids=Hierarchy(end).subtree_of(unit.pk),
-                     category=filters.get("category"), origin=filters.get("origin"),
-                     bank_id=filters.get("bank_id"), officer_id=filters.get("officer_id"))
+def _sql(tail: str, params: dict, *, unit, start: date, end: date, filters: dict) -> str:
+    """The classification of the unit's cases with a seizure by the end, from the source the figures are read
+    from (the facts, the split or the events: reports.engine.source_for), then the seized assets."""
+    engine_filters = {"unit_ids": hierarchy_on(end).subtree_of(unit.pk), "category": filters.get("category"),
+                      "origin": filters.get("origin"), "bank_id": filters.get("bank_id"),
+                      "officer_id": filters.get("officer_id")}
+    base = _classified_cases(params, start=start, end=end, source=source_for(start, end, engine_filters["bank_id"]),
+                             filters=engine_filters, only_among=_ONLY_SEIZED)
+    return base.rstrip() + _SEIZED + tail
 
 
 def seized_totals(*, unit, start: date, end: date, **filters) -> SeizedTotals:
@@ -94,7 +98,7 @@ def seized_totals(*, unit, start: date, end: date, **filters) -> SeizedTotals:
     (category, origin, bank_id, officer_id)."""
     params: dict = {"start": start, "end": end}
     with connection.cursor() as cursor:
-        cursor.execute(_sql(_TOTALS, params, unit=unit, end=end, filters=filters), params)
+        cursor.execute(_sql(_TOTALS, params, unit=unit, start=start, end=end, filters=filters), params)
         count, remaining, valued, asking, uncovered, assets = cursor.fetchone()
     return SeizedTotals(cases=int(count or 0), assets=int(assets or 0), remaining=int(remaining or 0),
                         valued=int(valued or 0), asking=int(asking or 0), uncovered=int(uncovered or 0))
@@ -112,7 +116,7 @@ def seized_cases(*, unit, start: date, end: date, order: str = "uncovered", limi
         params["limit"], params["offset"] = int(limit), int(offset)
         tail += " LIMIT %(limit)s OFFSET %(offset)s"
     with connection.cursor() as cursor:
-        cursor.execute(_sql(tail, params, unit=unit, end=end, filters=filters), params)
+        cursor.execute(_sql(tail, params, unit=unit, start=start, end=end, filters=filters), params)
         rows = cursor.fetchall()
     return [SeizedCase(case_id, case_no, int(remaining or 0), int(assets or 0), int(valued or 0), int(asking or 0),
                        int(failed or 0), int(uncovered or 0))

@@ -222,15 +222,26 @@ def test_given_a_past_month_of_a_complete_year_the_split_source_equals_the_event
     """A period from 1 October ending before the year's facts end (a month of the year, last year's same period)
     is read from the fact rows that reflect nothing after its end and from the events of the other cases: the
     same figures for every unit × category and the same lists as the events alone give."""
+    from django.db.models import Q
+
     from reports.engine import case_rows, case_rows_totals, group_rows, roll_up, source_for
     from reports.filters import month_end
+    from reports.models import CaseYearFact
     from thads.org.hierarchy import Hierarchy
 
     start = FY2019[0]
     province, vi_thanh = Unit.objects.get(code="HG"), Unit.objects.get(code="HG-VT")
-    for months in (1, 2, 6, 11):
-        end = month_end(2019, months)
+    parts_seen = [0, 0, 0]
+    for months in (1, 2, 6, 11, date(2018, 11, 17), date(2019, 4, 3)):
+        end = month_end(2019, months) if isinstance(months, int) else months  # month ends and any day
         assert source_for(start, end) == "split", months  # what the pages read for this period
+        # (rows answering at their end, rows answering at their start, cases read from their events)
+        year = CaseYearFact.objects.filter(fiscal_year=2019)
+        parts = (year.filter(last_stat_date__lte=end).count(),
+                 year.filter(Q(first_stat_date__isnull=True) | Q(first_stat_date__gt=end), last_stat_date__gt=end,
+                             accepted_on__lte=end).count(),
+                 year.filter(last_stat_date__gt=end, first_stat_date__lte=end).count())
+        parts_seen = [seen + part for seen, part in zip(parts_seen, parts, strict=True)]
         hierarchy = Hierarchy(end)
         # when
         by_split = group_rows(start=start, end=end, source="split")
@@ -251,6 +262,7 @@ def test_given_a_past_month_of_a_complete_year_the_split_source_equals_the_event
                                  **scope) == expected[2:5]
                 assert case_rows_totals(case_class=name, money=money, source="split", **scope) == (
                     len(expected), sum(row.amount for row in expected))
+    assert all(parts_seen), parts_seen  # every part of the split source was exercised
 
 
 @pytest.mark.django_db

@@ -137,6 +137,44 @@ def test_the_services_write_one_row_per_counted_year_and_follow_events_and_offic
 
 
 @pytest.mark.django_db
+def test_a_row_keeps_the_state_before_its_year_and_its_first_date_so_a_month_before_it_reads_no_events(org):
+    # Given a case accepted in FY2018 with 2,000,000 collected then, 1,000,000 collected and postponed in FY2019
+    case = make_case(unit=org["HG-VT"], accepted_on=date(2018, 5, 2), amount_due=7_000_000)
+    record(case, EventKind.THU_TIEN, date(2018, 6, 1), amount=2_000_000)
+    record(case, EventKind.THU_TIEN, date(2019, 2, 1), amount=1_000_000)
+    record(case, EventKind.HOAN, date(2019, 4, 1), ground="a")
+    # And a case accepted within FY2019 without any event
+    quiet = make_case(unit=org["HG-VT"], accepted_on=date(2018, 12, 3), amount_due=3_000_000)
+    # Then its FY2019 row keeps its acceptance, the state before 1/10/2018 and its first date within the year
+    row = CaseYearFact.objects.get(case=case, fiscal_year=2019)
+    assert (row.accepted_on, row.first_stat_date, row.status_start, row.ground_start, row.remaining_start,
+            row.terminated_start) == (date(2018, 5, 2), date(2019, 2, 1), "with_conditions", "", 5_000_000, 0)
+    assert (row.status_end, row.remaining_end, row.collected, row.last_stat_date) == (
+        "postponed", 4_000_000, 1_000_000, date(2019, 4, 1))
+    assert CaseYearFact.objects.filter(case=quiet, fiscal_year=2019, first_stat_date__isnull=True,
+                                       status_start="with_conditions", remaining_start=3_000_000).exists()
+    # And for every end within FY2019 — before the first event, between the events, after them, before and after
+    # the quiet case's acceptance — the split read equals the events and the reference, reading the events of
+    # no case whose row answers (the first case's only between its two events)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for end, events_read in ((date(2018, 10, 31), 0), (date(2018, 12, 2), 0), (date(2018, 12, 3), 0),
+                             (date(2019, 2, 1), 1), (date(2019, 3, 15), 1), (date(2019, 4, 1), 0)):
+        start = date(2018, 10, 1)
+        with CaptureQueriesContext(connection) as captured:
+            split = engine_totals(start, end, "split")
+        read = [q["sql"] for q in captured.captured_queries if "cases_caseevent" in q["sql"]]
+        assert len(read) == 1  # the split's events part, restricted to the unanswered cases
+        assert CaseYearFact.objects.filter(fiscal_year=2019, last_stat_date__gt=end,
+                                           first_stat_date__lte=end).count() == events_read, end
+        assert {k: (v.counts, v.amounts) for k, v in split.items()} == {
+            k: (v.counts, v.amounts) for k, v in engine_totals(start, end, "events").items()}, end
+        assert_everything_agrees(start, end, with_facts=False)
+    assert facts_check().count == 0
+
+
+@pytest.mark.django_db
 def test_a_refresh_is_three_statements_whatever_the_number_of_cases(org, django_assert_num_queries):
     # Given 30 cases with a few events each
     cases = [make_case(unit=org["HG-NB"], accepted_on=date(2018, 1, 1) + timedelta(days=7 * n)) for n in range(30)]

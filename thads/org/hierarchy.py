@@ -4,9 +4,37 @@ Both the statistics (reports.engine rolls figures up along ``chain``) and the sc
 (thads.org.selectors.jurisdiction_unit_ids) read it, so a person sees exactly the cases their unit's figures
 count."""
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from thads.org.models import Unit
+
+# org_read_once(): the units and the predecessor links, read once for every date's Hierarchy of a request.
+_ORG_ROWS: ContextVar[dict | None] = ContextVar("org_rows", default=None)
+
+
+@contextmanager
+def org_read_once():
+    """Within the block, every ``Hierarchy`` (whatever its date) is built from one read of the units and their
+    predecessor links (a page that rolls up this year and last year's same period); never across requests."""
+    token = _ORG_ROWS.set({}) if _ORG_ROWS.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _ORG_ROWS.reset(token)
+
+
+def _org_rows() -> tuple[list[dict], list[tuple[int, int]]]:
+    memo = _ORG_ROWS.get()
+    if memo is not None and "rows" in memo:
+        return memo["rows"]
+    rows = (list(Unit.objects.values("id", "code", "parent_id", "valid_from", "valid_to")),
+            list(Unit.predecessors.through.objects.values_list("to_unit_id", "from_unit_id")))
+    if memo is not None:
+        memo["rows"] = rows
+    return rows
 
 
 class Hierarchy:
@@ -16,12 +44,12 @@ class Hierarchy:
 
     def __init__(self, on: date):
         self.on = on
-        units = list(Unit.objects.values("id", "code", "parent_id", "valid_from", "valid_to"))
+        units, links = _org_rows()
         self.by_id = {u["id"]: u for u in units}
         self.code_of = {u["id"]: u["code"] for u in units}
         self.id_of = {u["code"]: u["id"] for u in units}
         successors = defaultdict(list)
-        for predecessor_id, successor_id in Unit.predecessors.through.objects.values_list("to_unit_id", "from_unit_id"):
+        for predecessor_id, successor_id in links:
             successors[predecessor_id].append(successor_id)
         self.successors = successors
         self._effective: dict[int, int] = {}
