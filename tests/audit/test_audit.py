@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from banks.services import api_key_create, api_key_revoke
 from cases.codes import EventKind, EventSource, PartyRole
@@ -34,6 +35,13 @@ def only_entry(**filters) -> AuditEntry:
     (entry,) = AuditEntry.objects.filter(**filters)
     return entry
 
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese():
+    """The trail reads in the reader's language: Vietnamese here, whatever an earlier test left active."""
+    with translation.override("vi"):
+        yield
 
 @pytest.fixture
 def case(org, people):

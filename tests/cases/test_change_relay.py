@@ -93,17 +93,6 @@ def test_given_more_changes_than_a_batch_then_one_number_call_does_one_batch_and
     assert [position for _id, position in positions()] == [1, 2, 3, 4, 5, 6, 7]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_given_a_service_write_when_its_transaction_commits_then_its_changes_are_numbered_without_a_read(bank_case):
-    # when: real commits (no test transaction around them)
-    case = bank_case("AGR-1")
-    assert [position for _id, position in positions()] == [1]
-    record(case, EventKind.THU_TIEN, date(2024, 2, 1), amount=100_000)
-
-    # then
-    assert [position for _id, position in positions()] == [1, 2]
-
-
 def test_given_many_writes_in_one_transaction_then_the_relay_is_registered_once(
         bank_case, django_capture_on_commit_callbacks):
     # when: three service calls, one outer transaction

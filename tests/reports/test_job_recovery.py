@@ -2,11 +2,9 @@
 claims the job (a second delivery of a finished or live job does nothing), the stale sweep queues again or fails
 silent jobs with a limited number of attempts, and a refresh's snapshots appear all at once with its success.
 The kill -9 of a real worker is in test_celery_live.py (CI's PostgreSQL pass)."""
-import time
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from cases.codes import EventKind
@@ -16,7 +14,6 @@ from reports.services import (
     JobSuperseded,
     job_claim,
     job_create,
-    job_heartbeat,
     jobs_sweep_stale,
     statistics_refresh,
     statistics_refresh_request,
@@ -268,21 +265,3 @@ def test_a_redelivered_refresh_after_the_sweep_completes_the_job_with_its_attemp
 
 
 # ---- the heartbeat thread -----------------------------------------------------------------------------------
-
-@pytest.mark.django_db(transaction=True)
-def test_the_heartbeat_thread_beats_while_the_block_runs_and_stops_after(org, settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("the thread's own connection cannot share the in-memory SQLite test database; "
-                    "runs in CI's PostgreSQL pass")
-    settings.STATS_JOB_HEARTBEAT_THREAD = True
-    settings.STATS_JOB_HEARTBEAT_SECONDS = 0.05
-    old = timezone.now() - timedelta(hours=1)
-    job = _job(StatsJob.Status.RUNNING, heartbeat_at=old, attempts=1)
-    with job_heartbeat(job):
-        time.sleep(0.4)
-    job.refresh_from_db()
-    beaten = job.heartbeat_at
-    assert beaten > old + timedelta(minutes=59)
-    time.sleep(0.2)
-    job.refresh_from_db()
-    assert job.heartbeat_at == beaten
