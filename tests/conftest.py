@@ -3,10 +3,21 @@ and one user per role."""
 from datetime import date
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests.factories import UnitFactory
 from thads.org.models import Role, Title, UnitLevel
 from thads.org.services import officer_create
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Vietnamese). The language middlewares activate the request's
+    language for the thread, as Django's own does, and a test client's English request would otherwise carry
+    English into whatever test runs next in the same process."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
 
 
 @pytest.fixture

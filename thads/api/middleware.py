@@ -48,11 +48,11 @@ class ApiMiddleware:
         sent = request.headers.get("X-Request-Id", "")
         request.request_id = sent if REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex
         language = api_language(request.headers.get("Accept-Language", ""))
-        with translation.override(language):  # the thread's language as it was once the response is built
-            request.LANGUAGE_CODE = language
-            response = self.get_response(request)
-            if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
-                response = error_response(response.status_code, request.request_id)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
+            response = error_response(response.status_code, request.request_id)
         response["X-Request-Id"] = request.request_id
         response["Content-Language"] = language
         patch_vary_headers(response, ["Accept-Language"])

@@ -17,9 +17,9 @@ class LanguageMiddleware:
     def __call__(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
-        with translation.override(language):  # the thread's language as it was once the response is built
-            request.LANGUAGE_CODE = language
-            response = self.get_response(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
 
