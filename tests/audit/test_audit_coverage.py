@@ -34,7 +34,7 @@ from tests.dialogues.histories import bank_case, banks  # noqa: F401 (fixtures)
 from tests.factories import BankFactory, make_case, record
 from thads.audit.context import Source, audit_source
 from thads.audit.models import Action, AuditEntry
-from thads.audit.selectors import audit_entries_for_user, case_audit_trail
+from thads.audit.selectors import audit_entries_for_user, case_audit_trail, change_lines
 from thads.org.models import LoginLockout, Unit, UnitLevel
 from thads.org.services import login_lockout_record, login_unlock, unit_save
 
@@ -75,11 +75,15 @@ def session(people, org, banks):  # noqa: F811 (the fixture imported above)
 
 
 @pytest.mark.django_db
-def test_a_dialogue_planned_is_recorded_for_the_organising_unit(session, people, org, banks):  # noqa: F811
+def test_a_dialogue_planned_is_recorded_for_the_organising_unit(session, people, org, banks,  # noqa: F811
+                                                                 client):
     entry = last_entry(Action.SESSION_CREATE)
     assert who(entry) == (people["province_head"], Source.PAGE, None, org["HG"].pk)
     assert old_new(entry) == {"held_on": (None, "2019-04-26"), "place": (None, "Hội trường Cục THADS"),
                               "status": (None, "planned"), "banks": (None, [banks["AGR"].pk])}
+    assert [(line.label, line.new) for line in change_lines(entry)][-1] == ("Ngân hàng", str(banks["AGR"].pk))
+    client.force_login(people["central"])  # and the admin lists it (a changed key that is no field reads too)
+    assert "Lập kế hoạch đối thoại" in client.get("/admin/audit/auditentry/").content.decode()
 
 
 @pytest.mark.django_db

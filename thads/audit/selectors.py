@@ -55,10 +55,13 @@ class TrailRow:
 
 
 def _model_field(model, name):
+    """The model's own field ``name``; None for a key that is not one (a reverse relation of the same name,
+    such as a session's ``banks``, is not a field of the row)."""
     try:
-        return model._meta.get_field(name) if model is not None else None
+        field = model._meta.get_field(name) if model is not None else None
     except FieldDoesNotExist:
         return None
+    return None if field is not None and field.auto_created and not field.concrete else field
 
 
 def value_text(model_field, value, text=None) -> str:
