@@ -56,7 +56,7 @@ class WebhookEndpointAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
         if change:
             services.webhook_update(endpoint=obj, url=data["url"], event_types=data["event_types"],
                                     description=data["description"], contact_email=data["contact_email"],
-                                    enabled=data["enabled"])
+                                    enabled=data["enabled"], actor=request.user)
             return
         record, secret = services.webhook_create(bank=data["bank"], url=data["url"], event_types=data["event_types"],
                                                  description=data["description"],
@@ -68,14 +68,14 @@ class WebhookEndpointAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Rotate the secret of the selected endpoints"))
     def rotate_secret(self, request, queryset):
         for endpoint in queryset:
-            _endpoint, secret = services.webhook_rotate_secret(endpoint=endpoint)
+            _endpoint, secret = services.webhook_rotate_secret(endpoint=endpoint, actor=request.user)
             messages.warning(request, _("New secret of %(url)s (shown only now): %(secret)s") % {
                 "url": endpoint.url, "secret": secret})
 
     @admin.action(description=_("Resume the selected endpoints"))
     def resume(self, request, queryset):
         for endpoint in queryset:
-            services.webhook_resume(endpoint=endpoint)
+            services.webhook_resume(endpoint=endpoint, actor=request.user)
         messages.success(request, _("%(count)s endpoints resumed.") % {"count": queryset.count()})
 
 

@@ -34,7 +34,7 @@ from dialogues.models import (
 )
 from dialogues.selectors import session_is_writable_by, unit_may_organise
 from thads.audit.models import Action
-from thads.audit.services import audit_record, field_values, instance_diff
+from thads.audit.services import audit_record, creation, field_values, instance_diff
 from thads.core.errors import DomainError, PermissionDeniedError
 from thads.org.selectors import jurisdiction_unit_ids
 
@@ -120,6 +120,9 @@ def session_create(*, actor, organiser, held_on: date, place: str, banks: list[B
         Participant.objects.bulk_create([Participant(session=session, kind=other.kind, name=other.name.strip(),
                                                      position=other.position, organisation=other.organisation)
                                          for other in others])
+        audit_record(actor=actor, action=Action.SESSION_CREATE, obj=session, case=None, unit=organiser,
+                     changes={**creation(session, ["held_on", "place", "title", "notes", "status"]),
+                              "banks": (None, sorted(bank_ids))})
     return session
 
 
@@ -135,10 +138,13 @@ def session_hold(*, actor, session: Session, notes: str | None = None, today: da
     _require_status(session, SessionStatus.PLANNED)
     _require(session.held_on <= _today(today), _("The dialogue's date has not come yet."), code="future",
              field="held_on")
+    before = field_values(session, ["status", "held_at", "notes"])
     session.status, session.held_at = SessionStatus.HELD, timezone.now()
     if notes is not None:
         session.notes = notes
     session.save(update_fields=["status", "held_at", "notes"])
+    audit_record(actor=actor, action=Action.SESSION_HOLD, obj=session, case=None, unit=session.organiser,
+                 changes=instance_diff(before, session))
     return session
 
 
@@ -148,10 +154,13 @@ def session_close(*, actor, session: Session, notes: str | None = None) -> Sessi
     session = _locked(session)
     _require_organiser(actor, session)
     _require_status(session, SessionStatus.HELD)
+    before = field_values(session, ["status", "closed_at", "notes"])
     session.status, session.closed_at = SessionStatus.CLOSED, timezone.now()
     if notes is not None:
         session.notes = notes
     session.save(update_fields=["status", "closed_at", "notes"])
+    audit_record(actor=actor, action=Action.SESSION_CLOSE, obj=session, case=None, unit=session.organiser,
+                 changes=instance_diff(before, session))
     return session
 
 
@@ -187,9 +196,14 @@ def agenda_accept(*, actor, session: Session, case_ids: list[int] | None = None)
             session=session, case=item.case, reasons=item.reasons, reason_detail="; ".join(item.detail),
             rank=next_rank, amount_remaining=item.amount_remaining, issue_category=_default_issue(item.reasons),
             created_by=_actor(actor)))
+        audit_record(actor=actor, action=Action.AGENDA_ADD, obj=created[-1],
+                     changes=creation(created[-1], AGENDA_FIELDS))
         next_rank += 1
         _add_officer(session, item.case)
     return created
+
+
+AGENDA_FIELDS = ["session", "rank", "issue_category", "reason_detail"]
 
 
 def _next_rank(session: Session) -> int:
@@ -228,14 +242,17 @@ def agenda_add(*, actor, session: Session, case: Case, issue_category: str = "",
     existing = AgendaItem.objects.filter(session=session, case=case).first()
     if existing is not None:
         _require(existing.removed, _("The case is already on the agenda."), code="duplicate", field="case")
+        before = field_values(existing, ["removed", "removed_reason", "issue_category"])
         existing.removed, existing.removed_reason = False, ""
         existing.issue_category = issue_category or existing.issue_category
         existing.save(update_fields=["removed", "removed_reason", "issue_category"])
+        audit_record(actor=actor, action=Action.AGENDA_ADD, obj=existing, changes=instance_diff(before, existing))
         return existing
     item = AgendaItem.objects.create(
         session=session, case=case, reasons=[Reason.ADDED], reason_detail=detail.strip(), rank=_next_rank(session),
         amount_remaining=case.amount_remaining, issue_category=issue_category, added_by_organiser=True,
         created_by=_actor(actor))
+    audit_record(actor=actor, action=Action.AGENDA_ADD, obj=item, changes=creation(item, AGENDA_FIELDS))
     _add_officer(session, case)
     return item
 
@@ -260,8 +277,10 @@ def agenda_remove(*, actor, item: AgendaItem, reason: str) -> AgendaItem:
     _require(not item.removed, _("The case is already off the agenda."), code="already_removed")
     _require(not item.commitments.exists(), _("Commitments were recorded for this case: it stays on the agenda."),
              code="has_commitments")
+    before = field_values(item, ["removed", "removed_reason"])
     item.removed, item.removed_reason = True, reason.strip()
     item.save(update_fields=["removed", "removed_reason"])
+    audit_record(actor=actor, action=Action.AGENDA_REMOVE, obj=item, changes=instance_diff(before, item))
     return item
 
 
@@ -276,11 +295,14 @@ def agenda_item_update(*, actor, item: AgendaItem, issue_category: str | None = 
              code="invalid_choice", field="issue_category")
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     _require(not item.removed, _("The case is off the agenda."), code="removed")
+    before = field_values(item, ["issue_category", "discussion"])
     if issue_category is not None:
         item.issue_category = issue_category
     if discussion is not None:
         item.discussion = discussion
     item.save(update_fields=["issue_category", "discussion"])
+    if changes := instance_diff(before, item):
+        audit_record(actor=actor, action=Action.AGENDA_UPDATE, obj=item, changes=changes)
     return item
 
 

@@ -191,7 +191,7 @@ class BankWebhookListView(BankApiView, generics.ListAPIView):
             endpoint, secret = services.webhook_create(
                 bank=request.user.bank, url=data["url"], event_types=data.get("event_types"),
                 description=data.get("description", ""), contact_email=data.get("contact_email", ""),
-                after=data.get("after"))
+                after=data.get("after"), actor=request.user)
         except DomainError as error:
             raise _refusal(error) from None
         endpoint.secret = secret
@@ -217,7 +217,7 @@ class BankWebhookDetailView(BankApiView):
         endpoint = _endpoint(request, id)
         data = _body(BankWebhookUpdateSerializer, request)
         try:
-            endpoint = services.webhook_update(endpoint=endpoint, **data)
+            endpoint = services.webhook_update(endpoint=endpoint, actor=request.user, **data)
         except DomainError as error:
             raise _refusal(error) from None
         return Response(BankWebhookSerializer(endpoint).data)
@@ -227,7 +227,7 @@ class BankWebhookDetailView(BankApiView):
                               **ERRORS})
     def delete(self, request, id: int):  # noqa: A002
         """Delete the endpoint and its delivery log; nothing more is sent to it."""
-        services.webhook_delete(endpoint=_endpoint(request, id))
+        services.webhook_delete(endpoint=_endpoint(request, id), actor=request.user)
         return Response(status=204)
 
 
@@ -247,7 +247,8 @@ class BankWebhookRotateSecretView(BankApiView):
         data = _body(BankWebhookRotateSerializer, request)
         try:
             endpoint, secret = services.webhook_rotate_secret(endpoint=endpoint,
-                                                              overlap_hours=data.get("overlap_hours"))
+                                                              overlap_hours=data.get("overlap_hours"),
+                                                              actor=request.user)
         except DomainError as error:
             raise _refusal(error) from None
         endpoint.secret = secret
@@ -261,7 +262,7 @@ class BankWebhookResumeView(BankApiView):
                    request=None, responses={200: BankWebhookSerializer, 404: NOT_FOUND, **ERRORS})
     def post(self, request, id: int):  # noqa: A002
         """Deliver again from the entry that failed (nothing was skipped), with a new 24-hour retry window."""
-        endpoint = services.webhook_resume(endpoint=_endpoint(request, id))
+        endpoint = services.webhook_resume(endpoint=_endpoint(request, id), actor=request.user)
         return Response(BankWebhookSerializer(endpoint).data)
 
 

@@ -18,6 +18,7 @@ from contextlib import suppress
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -30,6 +31,8 @@ from banks.selectors import bank_changes, change_cursor, feed_end_position
 from banks.webhooks import signing
 from banks.webhooks.transport import post, url_check
 from cases.models import CaseChange
+from thads.audit.models import Action
+from thads.audit.services import audit_record, creation, field_values, instance_diff
 from thads.core.errors import DomainError
 
 logger = logging.getLogger("thads.webhooks")
@@ -71,15 +74,26 @@ def webhook_create(*, bank: Bank, url: str, event_types=None, description: str =
     secret = signing.new_secret()
     endpoint = WebhookEndpoint.objects.create(
         bank=bank, url=url, event_types=kinds, description=description.strip(), contact_email=contact_email,
-        secret=secret, last_delivered=feed_end_position(bank) if after is None else after, created_by=actor)
+        secret=secret, last_delivered=feed_end_position(bank) if after is None else after,
+        created_by=actor if isinstance(actor, get_user_model()) else None)
+    _audit(actor, Action.WEBHOOK_CREATE, endpoint, creation(endpoint, ("bank", *AUDITED)))
     return endpoint, secret
+
+
+AUDITED = ("url", "event_types", "description", "contact_email", "enabled")
+
+
+def _audit(actor, action: str, endpoint: WebhookEndpoint, changes) -> None:
+    """A bank-level entry (no case, no unit, like the bank's API keys); ``actor`` a person or the bank's key."""
+    audit_record(actor=actor, action=action, obj=endpoint, case=None, unit=None, changes=changes)
 
 
 @transaction.atomic
 def webhook_update(*, endpoint: WebhookEndpoint, url=UNSET, event_types=UNSET, description=UNSET,
-                   contact_email=UNSET, enabled=UNSET) -> WebhookEndpoint:
+                   contact_email=UNSET, enabled=UNSET, actor=None) -> WebhookEndpoint:
     """Change what the bank may change. Turning ``enabled`` on again also lifts a pause (see webhook_resume)."""
     locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    before = field_values(locked, (*AUDITED, "paused_at"))
     if url is not UNSET:
         locked.url = url_check(url)
     if event_types is not UNSET:
@@ -93,17 +107,25 @@ def webhook_update(*, endpoint: WebhookEndpoint, url=UNSET, event_types=UNSET, d
             _clear_failure(locked)
         locked.enabled = bool(enabled)
     locked.save()
+    if changes := instance_diff(before, locked):
+        _audit(actor, Action.WEBHOOK_UPDATE, locked, changes)
     return locked
 
 
-def webhook_delete(*, endpoint: WebhookEndpoint) -> None:
+@transaction.atomic
+def webhook_delete(*, endpoint: WebhookEndpoint, actor=None) -> None:
     """Delete an endpoint with its delivery log (nothing more is sent to it)."""
-    WebhookEndpoint.objects.filter(pk=endpoint.pk).delete()
+    locked = WebhookEndpoint.objects.select_for_update().filter(pk=endpoint.pk).first()
+    if locked is None:
+        return
+    _audit(actor, Action.WEBHOOK_DELETE, locked, {
+        name: (value, None) for name, value in field_values(locked, ("bank", *AUDITED)).items()})
+    locked.delete()
 
 
 @transaction.atomic
 def webhook_rotate_secret(*, endpoint: WebhookEndpoint, overlap_hours: int | None = None,
-                          now=None) -> tuple[WebhookEndpoint, str]:
+                          now=None, actor=None) -> tuple[WebhookEndpoint, str]:
     """A new secret (returned, shown only now). The one it replaces stays valid for ``overlap_hours``
     (WEBHOOK_SECRET_OVERLAP_HOURS by default, 0–168): until then every delivery carries a signature by each,
     so the receiver can switch without losing a delivery."""
@@ -112,20 +134,25 @@ def webhook_rotate_secret(*, endpoint: WebhookEndpoint, overlap_hours: int | Non
         raise DomainError(_("The overlap is 0 to 168 hours."), code="invalid_request", field="overlap_hours")
     now = now or timezone.now()
     locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    before = field_values(locked, ["previous_secret_expires_at"])
     secret = signing.new_secret()
     locked.previous_secret, locked.previous_secret_expires_at = (locked.secret, now + timedelta(hours=overlap)) \
         if overlap else ("", None)
     locked.secret = secret
     locked.save(update_fields=["secret", "previous_secret", "previous_secret_expires_at"])
+    # The secrets themselves are never written to the trail: only when the old one stops being valid.
+    _audit(actor, Action.WEBHOOK_ROTATE, locked, instance_diff(before, locked))
     return locked, secret
 
 
 @transaction.atomic
-def webhook_resume(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+def webhook_resume(*, endpoint: WebhookEndpoint, actor=None) -> WebhookEndpoint:
     """Lift a pause: delivery starts again from the entry that failed, with a new retry window."""
     locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    before = field_values(locked, ["paused_at", "paused_reason", "failing_since", "failed_attempts"])
     _clear_failure(locked)
     locked.save()
+    _audit(actor, Action.WEBHOOK_RESUME, locked, instance_diff(before, locked))
     return locked
 
 

@@ -508,10 +508,21 @@ def case_event_cancel(*, actor, case: Case, event: CaseEvent | None, reason: str
         status_after=state.status, ground_after=state.ground, collected_after=state.collected,
         reduced_after=state.reduced, terminated_after=state.terminated_amount, remaining_after=state.remaining,
         recorded_by=_audit_actor(actor))
+    audit_record(actor=actor, action=Action.EVENT_CANCEL, obj=target, case=locked, note=reason.strip(),
+                 changes=_cancelled_values(target, locked, state))
     CaseChange.objects.bulk_create(event_change_rows(locked.pk, locked.status, [row]))
     case_changes_relay_on_commit()
     _state_changed(case, locked, state)
     return row
+
+
+def _cancelled_values(target: CaseEvent, case: Case, state: workflow.CaseState) -> dict[str, tuple[object, object]]:
+    """The audit changes of a cancellation: the cancelled event's values, no longer in force, and the case's
+    status and remaining amount before and after it."""
+    values = {name: (value, None) for name, value in field_values(target, ["kind", "date", "amount", "ground"]).items()
+              if value is not None and value != ""}
+    return {**values, "status_after": (case.status, state.status),
+            "remaining_after": (case.amount_remaining, state.remaining)}
 
 
 @transaction.atomic

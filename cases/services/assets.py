@@ -61,6 +61,8 @@ from cases.selectors import (
 )
 from cases.services import EventData, _check_choice, _require, case_events_record
 from cases.services.deadlines import case_deadlines_refresh
+from thads.audit.models import Action, AuditEntry
+from thads.audit.services import audit_entry, audit_record, creation, field_values, instance_diff
 from thads.core.dates import nearest_lunar_new_year
 from thads.core.errors import DomainError, PermissionDeniedError
 from thads.core.money import format_vnd
@@ -192,6 +194,10 @@ def asset_create(*, actor, cases: list[Case], data: AssetData) -> Asset:
         land_type=data.land_type, certificate_no=data.certificate_no.strip(), plate_no=data.plate_no.strip(),
         account_no=data.account_no.strip(), share_count=data.share_count, created_by=_recorder(actor))
     AssetCase.objects.bulk_create([AssetCase(asset=asset, case=case, rank=default_rank(case)) for case in cases])
+    fields = ["kind", "description", "owner_kind", "owner_name", "location", "parcel_no", "map_sheet_no", "area_m2",
+              "land_type", "certificate_no", "plate_no", "account_no", "share_count"]
+    AuditEntry.objects.bulk_create([audit_entry(actor=actor, action=Action.ASSET_CREATE, obj=asset, case=case,
+                                                changes=creation(asset, fields)) for case in cases])
     return asset
 
 
@@ -215,8 +221,11 @@ def asset_case_link(*, actor, asset: Asset, case: Case, rank: int | None = None,
     _require(not Distribution.objects.filter(asset=asset).exists(),
              _("The asset's proceeds were already distributed; its claims can no longer change."),
              code="already_distributed")
+    before = field_values(existing, ["rank", "interest_due"]) if existing else {"rank": None, "interest_due": None}
     link, _created = AssetCase.objects.update_or_create(asset=asset, case=case,
                                                         defaults={"rank": rank, "interest_due": interest_due})
+    if changes := instance_diff(before, link):
+        audit_record(actor=actor, action=Action.ASSET_CASE_LINK, obj=link, case=case, changes=changes)
     return link
 
 
@@ -244,12 +253,18 @@ def collateral_register(*, actor, asset: Asset, bank: Bank, loan_contract_no: st
              code="bank_not_creditor", field="bank")
     _require(not Collateral.objects.filter(bank=bank, asset=asset, loan_contract_no=loan_contract_no.strip()).exists(),
              _("This loan's security over the asset is already recorded."), code="duplicate", field="loan_contract_no")
-    return Collateral.objects.create(
+    collateral = Collateral.objects.create(
         bank=bank, asset=asset, kind=kind, loan_contract_no=loan_contract_no.strip(),
         loan_contract_date=loan_contract_date, principal=principal, contractual_interest=contractual_interest,
         penalty_interest=penalty_interest, secured_amount=secured_amount,
         security_contract_no=security_contract_no.strip(), registered_on=registered_on,
         registration_office=registration_office.strip(), recorded_by=_recorder(actor))
+    audit_record(actor=actor, action=Action.COLLATERAL_REGISTER, obj=collateral,
+                 case=asset.cases.filter(creditor_bank=bank).order_by("pk").first(), changes=creation(collateral, [
+                     "bank", "kind", "loan_contract_no", "loan_contract_date", "principal", "contractual_interest",
+                     "penalty_interest", "secured_amount", "security_contract_no", "registered_on",
+                     "registration_office"]))
+    return collateral
 
 
 # ---- seizure and valuation ----------------------------------------------------------------------------------
@@ -285,6 +300,8 @@ def seizure_record(*, actor, asset: Asset, case: Case, seized_on: date, minutes_
     seizure = Seizure.objects.create(asset=asset, case=case, seized_on=seized_on, minutes_no=minutes_no.strip(),
                                      officer=officer or _recorder(actor),
                                      with_mobilised_forces=bool(with_mobilised_forces), recorded_by=_recorder(actor))
+    audit_record(actor=actor, action=Action.SEIZURE_RECORD, obj=seizure, changes=creation(seizure, [
+        "asset", "seized_on", "minutes_no", "officer", "with_mobilised_forces", "status"]))
     changes_record(ChangeKind.SEIZURE_RECORDED, asset_case_ids(asset.pk), lambda case_id: {
         "asset_id": asset.pk, "asset_kind": asset.kind, "seizure_id": seizure.pk, "seized_on": seized_on,
         "minutes_no": seizure.minutes_no, "seized_in_this_case": case_id == case.pk})
@@ -304,8 +321,10 @@ def seizure_release(*, actor, seizure: Seizure, released_on: date, reason: str, 
     auction = Auction.objects.filter(seizure=seizure).first()
     _require(auction is None or bool(auction.closed_as), _("Close the auction before releasing the seizure."),
              code="auction_open")
+    before = field_values(seizure, ["status", "released_on", "release_reason"])
     seizure.status, seizure.released_on, seizure.release_reason = SeizureStatus.RELEASED, released_on, reason.strip()
     seizure.save(update_fields=["status", "released_on", "release_reason"])
+    audit_record(actor=actor, action=Action.SEIZURE_RELEASE, obj=seizure, changes=instance_diff(before, seizure))
     changes_record(ChangeKind.SEIZURE_RELEASED, asset_case_ids(seizure.asset_id), {
         "asset_id": seizure.asset_id, "seizure_id": seizure.pk, "seized_on": seizure.seized_on,
         "released_on": released_on, "release_reason": seizure.release_reason})
@@ -352,8 +371,14 @@ def valuation_record(*, actor, seizure: Seizure, method: str, value: int, valued
     valuation = Valuation.objects.create(seizure=seizure, method=method, firm_name=firm_name.strip(),
                                          contract_signed_on=contract_signed_on, valued_on=valued_on, value=value,
                                          notified_on=notified_on, recorded_by=_recorder(actor))
+    audit_record(actor=actor, action=Action.VALUATION_RECORD, obj=valuation, case=seizure.case,
+                 changes=creation(valuation, VALUATION_FIELDS))
     _valuation_changed(valuation)
     return valuation
+
+
+VALUATION_FIELDS = ["method", "firm_name", "contract_signed_on", "valued_on", "value", "notified_on",
+                    "revaluation_of", "revaluation_requested_on", "requested_by"]
 
 
 def _valuation_changed(valuation: Valuation) -> None:
@@ -377,6 +402,8 @@ def valuation_notify(*, actor, valuation: Valuation, notified_on: date, today: d
     _check_date(notified_on, _today(today), "notified_on", not_before=valuation.valued_on, what=_("the valuation"))
     valuation.notified_on = notified_on
     valuation.save(update_fields=["notified_on"])
+    audit_record(actor=actor, action=Action.VALUATION_NOTIFY, obj=valuation, case=valuation.seizure.case,
+                 changes={"notified_on": (None, notified_on)})
     return valuation
 
 
@@ -426,6 +453,8 @@ def revaluation_record(*, actor, valuation: Valuation, requested_on: date, reque
                                            notified_on=notified_on, revaluation_of=valuation,
                                            revaluation_requested_on=requested_on, requested_by=requested_by.strip(),
                                            recorded_by=_recorder(actor))
+    audit_record(actor=actor, action=Action.REVALUATION_RECORD, obj=revaluation, case=seizure.case,
+                 changes=creation(revaluation, VALUATION_FIELDS))
     _valuation_changed(revaluation)
     return revaluation
 
@@ -457,12 +486,24 @@ def auction_create(*, actor, seizure: Seizure, organisation: str, contract_no: s
              field="contract_no")
     _check_date(contract_signed_on, today, "contract_signed_on", not_before=valuation.valued_on,
                 what=_("the valuation"))
-    return Auction.objects.create(seizure=seizure, organisation=organisation.strip(), contract_no=contract_no.strip(),
-                                  contract_signed_on=contract_signed_on, recorded_by=_recorder(actor))
+    auction = Auction.objects.create(seizure=seizure, organisation=organisation.strip(),
+                                     contract_no=contract_no.strip(), contract_signed_on=contract_signed_on,
+                                     recorded_by=_recorder(actor))
+    audit_record(actor=actor, action=Action.AUCTION_CREATE, obj=auction, case=seizure.case, changes=creation(
+        auction, ["organisation", "contract_no", "contract_signed_on"]))
+    return auction
 
 
 def _percent(part: int, whole: int) -> Decimal:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _auction_close(*, actor, auction: Auction, how: str, on: date) -> None:
+    before = field_values(auction, ["closed_as", "closed_on"])
+    auction.closed_as, auction.closed_on = how, on
+    auction.save(update_fields=["closed_as", "closed_on"])
+    audit_record(actor=actor, action=Action.AUCTION_CLOSE, obj=auction, case=auction.seizure.case,
+                 changes=instance_diff(before, auction))
 
 
 def _open_auction(auction: Auction) -> Auction:
@@ -520,6 +561,10 @@ def auction_round_record(*, actor, auction: Auction, held_on: date, starting_pri
         buyer_name=buyer_name.strip(),
         payment_due_on=held_on + timedelta(days=regime.buyer_payment_days) if outcome == RoundOutcome.SOLD else None,
         recorded_by=_recorder(actor))
+    audit_record(actor=actor, action=Action.AUCTION_ROUND, obj=auction_round, case=auction.seizure.case,
+                 changes=creation(auction_round, ["number", "held_on", "starting_price", "reduction",
+                                                  "reduction_percent", "price_set_by", "outcome", "sale_price",
+                                                  "buyer_name", "payment_due_on"]))
     _round_changed(auction_round, auction)
     return auction_round
 
@@ -559,9 +604,10 @@ def auction_sale_paid(*, actor, auction_round: AuctionRound, paid_on: date, sour
                  "date": auction_round.payment_due_on.strftime("%d/%m/%Y")}, code="payment_too_late", field="paid_on")
     auction_round.paid_on = paid_on
     auction_round.save(update_fields=["paid_on"])
+    audit_record(actor=actor, action=Action.AUCTION_SALE_PAID, obj=auction_round, case=auction.seizure.case,
+                 changes={"paid_on": (None, paid_on)})
     _round_changed(auction_round, auction)
-    auction.closed_as, auction.closed_on = AuctionClosure.SOLD, paid_on
-    auction.save(update_fields=["closed_as", "closed_on"])
+    _auction_close(actor=actor, auction=auction, how=AuctionClosure.SOLD, on=paid_on)
     return _distribute(actor=actor, asset=auction.seizure.asset, auction=auction, source=DistributionSource.SALE,
                        received_on=paid_on, proceeds=auction_round.sale_price, event_source=source, today=today,
                        note=_("Proceeds of the auction of %(asset)s (round %(number)s)") % {
@@ -578,8 +624,11 @@ def auction_sale_default(*, actor, auction_round: AuctionRound, defaulted_on: da
     auction_round = _pending_sale(auction_round)
     _require_writable(actor, auction_round.auction.seizure.asset)
     _check_date(defaulted_on, _today(today), "defaulted_on", not_before=auction_round.held_on, what=_("the auction"))
+    before = field_values(auction_round, ["outcome", "defaulted_on"])
     auction_round.outcome, auction_round.defaulted_on = RoundOutcome.WINNER_DID_NOT_PAY, defaulted_on
     auction_round.save(update_fields=["outcome", "defaulted_on"])
+    audit_record(actor=actor, action=Action.AUCTION_SALE_DEFAULT, obj=auction_round,
+                 case=auction_round.auction.seizure.case, changes=instance_diff(before, auction_round))
     _round_changed(auction_round, auction_round.auction)
     return auction_round
 
@@ -613,6 +662,7 @@ def creditor_offer_make(*, actor, auction: Auction, offered_on: date, today: dat
     last = auction.rounds.order_by("-number").first()
     offer = CreditorOffer.objects.create(auction=auction, case=creditor_of_auction(auction), offered_on=offered_on,
                                          price=last.starting_price, recorded_by=_recorder(actor))
+    audit_record(actor=actor, action=Action.CREDITOR_OFFER, obj=offer, changes=creation(offer, ["offered_on", "price"]))
     # Only the creditor offered the asset is told (the other cases see the offer in their detail).
     regime = auction_rules.auction_regime_on(offered_on)
     changes_record(ChangeKind.OFFER_MADE, [offer.case_id], {
@@ -638,9 +688,11 @@ def creditor_offer_answer(*, actor, offer: CreditorOffer, accepted: bool, answer
         state = auction_rules.answer_offer(auction_state(auction), accepted=accepted, answered_on=answered_on)
     except auction_rules.AuctionRuleError as error:
         raise _refuse(error) from None
+    before = field_values(offer, ["accepted", "answered_on", "redemption_due_on"])
     offer.accepted, offer.answered_on = accepted, answered_on
     offer.redemption_due_on = auction_rules.redemption_deadline(state)
     offer.save(update_fields=["accepted", "answered_on", "redemption_due_on"])
+    audit_record(actor=actor, action=Action.CREDITOR_ANSWER, obj=offer, changes=instance_diff(before, offer))
     changes_record(ChangeKind.OFFER_ANSWERED, [offer.case_id], {
         "asset_id": auction.seizure.asset_id, "auction_id": auction.pk, "accepted": accepted,
         "answered_on": answered_on, "redemption_due_on": offer.redemption_due_on})
@@ -669,8 +721,7 @@ def auction_handover(*, actor, auction: Auction, handed_on: date, source: str | 
              _("The debtor may still pay to keep the asset until %(date)s.") % {
                  "date": offer.redemption_due_on.strftime("%d/%m/%Y")}, code="redemption_window_open",
              field="handed_on")
-    auction.closed_as, auction.closed_on = AuctionClosure.HANDED_TO_CREDITOR, handed_on
-    auction.save(update_fields=["closed_as", "closed_on"])
+    _auction_close(actor=actor, auction=auction, how=AuctionClosure.HANDED_TO_CREDITOR, on=handed_on)
     return _distribute(actor=actor, asset=auction.seizure.asset, auction=auction, source=DistributionSource.HANDOVER,
                        received_on=handed_on, proceeds=offer.price, event_source=source, today=today,
                        note=_("%(asset)s handed to the creditor against the debt") % {"asset": auction.seizure.asset})
@@ -693,8 +744,7 @@ def auction_redeem(*, actor, auction: Auction, paid_on: date, amount: int, sourc
     case_events_record(actor=actor, case=offer.case, source=source, today=today, events=[EventData(
         kind=EventKind.THU_TIEN, date=paid_on, amount=amount,
         note=_("Paid by the debtor to keep %(asset)s") % {"asset": auction.seizure.asset})])
-    auction.closed_as, auction.closed_on = AuctionClosure.REDEEMED, paid_on
-    auction.save(update_fields=["closed_as", "closed_on"])
+    _auction_close(actor=actor, auction=auction, how=AuctionClosure.REDEEMED, on=paid_on)
     seizure_release(actor=actor, seizure=auction.seizure, released_on=paid_on, today=today,
                     reason=_("The debtor paid to keep the asset"))
     return auction
@@ -733,8 +783,7 @@ def auction_return_to_debtor(*, actor, auction: Auction, returned_on: date, sour
     _require(returned_on >= state.rounds[-1].held_on and returned_on >= offer.answered_on,
              _("The return cannot precede the last round or the creditor's answer."), code="date_order",
              field="returned_on")
-    auction.closed_as, auction.closed_on = AuctionClosure.RETURNED_TO_DEBTOR, returned_on
-    auction.save(update_fields=["closed_as", "closed_on"])
+    _auction_close(actor=actor, auction=auction, how=AuctionClosure.RETURNED_TO_DEBTOR, on=returned_on)
     seizure_release(actor=actor, seizure=auction.seizure, released_on=returned_on, today=today,
                     reason=_("Returned to the debtor: not sold and the creditor declined it"))
     for link in asset_links(auction.seizure.asset):
@@ -762,8 +811,11 @@ def enforcement_cost_record(*, actor, case: Case, kind: str, amount: int, incurr
         _require(AssetCase.objects.filter(asset=asset, case=case).exists(),
                  _("The asset does not answer for case %(case)s.") % {"case": case.case_no}, code="not_linked",
                  field="asset")
-    return EnforcementCost.objects.create(case=case, asset=asset, kind=kind, amount=amount, incurred_on=incurred_on,
+    cost = EnforcementCost.objects.create(case=case, asset=asset, kind=kind, amount=amount, incurred_on=incurred_on,
                                           note=note.strip(), recorded_by=_recorder(actor))
+    audit_record(actor=actor, action=Action.COST_RECORD, obj=cost, changes=creation(cost, [
+        "asset", "kind", "amount", "incurred_on", "note"]))
+    return cost
 
 
 @dataclass(frozen=True)
@@ -840,6 +892,12 @@ def _distribute(*, actor, asset: Asset, auction: Auction | None, source: str, re
     distribution = Distribution.objects.create(
         asset=asset, auction=auction, source=source, received_on=received_on, proceeds=proceeds,
         costs_paid=allocation.costs, surplus_to_debtor=allocation.surplus_to_debtor, recorded_by=_recorder(actor))
+    audit_record(actor=actor, action=Action.DISTRIBUTION, obj=distribution,
+                 case=auction.seizure.case if auction is not None else None, unit=asset.unit,
+                 changes=creation(distribution, ["source", "received_on", "proceeds", "costs_paid",
+                                                 "surplus_to_debtor"]),
+                 note="; ".join(f"{cases[key].case_no}: {format_vnd(amount)}" for key, amount in allocation.paid.items()
+                                if amount))
     to_recover = allocation.costs
     for cost in costs:
         part = min(cost.amount - cost.recovered, to_recover)

@@ -18,6 +18,7 @@ from thads.org.selectors import ALL_UNITS, readable_unit_ids
 EXTRA_LABELS = {
     "status": lambda: _("Status"),
     "scopes": lambda: _("Scopes"),
+    "banks": lambda: _("Banks"),
 }
 
 
@@ -54,10 +55,13 @@ class TrailRow:
 
 
 def _model_field(model, name):
+    """The model's own field ``name``; None for a key that is not one (a reverse relation of the same name,
+    such as a session's ``banks``, is not a field of the row)."""
     try:
-        return model._meta.get_field(name) if model is not None else None
+        field = model._meta.get_field(name) if model is not None else None
     except FieldDoesNotExist:
         return None
+    return None if field is not None and field.auto_created and not field.concrete else field
 
 
 def value_text(model_field, value, text=None) -> str:
@@ -131,11 +135,15 @@ def case_audit_trail(user, case, *, events=None) -> list[TrailRow]:
     entries = (AuditEntry.objects.filter(case_id=case.pk, unit_id=case.unit_id)
                .select_related("content_type", "actor__officer_profile"))
     rows = [entry_row(entry) for entry in entries]
+    # A cancellation recorded with its audit entry (the cancelled event's values) is shown by that entry.
+    cancelled_ids = {int(entry.object_id) for entry in entries if entry.action == Action.EVENT_CANCEL}
     if events is None:
         events = list(CaseEvent.objects.filter(case_id=case.pk).select_related("recorded_by__officer_profile"))
     sequence_of = {event.pk: event.sequence for event in events}
     kind_field = CaseEvent._meta.get_field("kind")
     for event in events:
+        if event.cancels_id in cancelled_ids:
+            continue
         if event.cancels_id is not None:
             number = sequence_of.get(event.cancels_id)
             action = _("Event #%(number)s cancelled") % {"number": number}

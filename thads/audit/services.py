@@ -54,6 +54,12 @@ def field_values(instance: models.Model, fields) -> dict[str, object]:
     return values
 
 
+def creation(instance: models.Model, fields) -> dict[str, tuple[object, object]]:
+    """{field: (None, value)} for a new row's ``fields`` that have a value (empty ones left out)."""
+    return {name: (None, value) for name, value in field_values(instance, fields).items()
+            if value is not None and value != ""}
+
+
 def diff(before: dict[str, object], after: dict[str, object]) -> dict[str, tuple[object, object]]:
     """{field: (old, new)} for the fields whose value differs (related rows compared by id)."""
     return {name: (before.get(name), value) for name, value in after.items()
@@ -63,6 +69,14 @@ def diff(before: dict[str, object], after: dict[str, object]) -> dict[str, tuple
 def instance_diff(before: dict[str, object], instance: models.Model) -> dict[str, tuple[object, object]]:
     """What changed in ``instance`` since ``before`` (field_values taken before the change)."""
     return diff(before, field_values(instance, before))
+
+
+def _caller_name(actor, signed_in: bool) -> str:
+    """Who wrote when it is not a person: a bank through one of its API keys ("bank:AGR key 1a2b3c…")."""
+    if not signed_in:
+        return ""
+    key = getattr(actor, "key", None)
+    return (f"{actor} key {key.prefix}…" if key is not None else str(actor))[:150]
 
 
 def audit_entry(*, actor, action: str, obj: models.Model, changes: dict[str, tuple[object, object]] | None = None,
@@ -76,9 +90,10 @@ def audit_entry(*, actor, action: str, obj: models.Model, changes: dict[str, tup
         unit_id = case.unit_id if case is not None else getattr(obj, "unit_id", None)
     else:
         unit_id = unit.pk if unit is not None else None
-    person = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    signed_in = actor is not None and getattr(actor, "is_authenticated", False)
+    person = actor if signed_in and isinstance(actor, models.Model) else None
     return AuditEntry(
-        actor=person, actor_name=person.get_username() if person is not None else "",
+        actor=person, actor_name=person.get_username() if person is not None else _caller_name(actor, signed_in),
         source=source or current_source(), action=action,
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk),
         object_repr=str(obj)[:255], case=case, unit_id=unit_id,

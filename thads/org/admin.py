@@ -47,7 +47,7 @@ class UnitAdmin(DayFirstMoneyAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("parent",)
 
     def save_model(self, request, obj, form, change):
-        unit_save(unit=obj)
+        unit_save(unit=obj, actor=request.user)
 
 
 @admin.register(OfficerProfile)

@@ -166,9 +166,13 @@ def officer_profile_save(*, user, unit: Unit, title: str, role: str, full_name: 
 
 
 @transaction.atomic
-def unit_save(*, unit: Unit) -> Unit:
+@transaction.atomic
+def unit_save(*, unit: Unit, actor=None) -> Unit:
     """Create or correct a unit from the admin. The dates must be ordered and a unit cannot be its own
-    ancestor (the hierarchy stays a tree)."""
+    ancestor (the hierarchy stays a tree). The change goes to the audit trail, by ``actor``."""
+    from thads.audit.models import Action
+    from thads.audit.services import audit_record, field_values, instance_diff
+
     if unit.valid_to is not None and unit.valid_to < unit.valid_from:
         raise DomainError(_("The validity ends before it starts."), code="invalid_dates", field="valid_to")
     ancestor = unit.parent
@@ -176,7 +180,12 @@ def unit_save(*, unit: Unit) -> Unit:
         if unit.pk is not None and ancestor.pk == unit.pk:
             raise DomainError(_("A unit cannot be its own parent."), code="cycle", field="parent")
         ancestor = ancestor.parent
+    audited = ("code", "name", "level", "parent", "valid_from", "valid_to")
+    existing = Unit.objects.filter(pk=unit.pk).first() if unit.pk is not None else None
+    before = field_values(existing, audited) if existing is not None else dict.fromkeys(audited)
     unit.save()
+    if changes := instance_diff(before, unit):
+        audit_record(actor=actor, action=Action.UNIT_SAVE, obj=unit, case=None, unit=unit, changes=changes)
     return unit
 
 
@@ -218,8 +227,11 @@ def login_lockout_record(*, username: str, ip_address: str | None, reason: str, 
 def login_unlock(*, actor, username: str = "", ip_address: str = "", via: str = "admin") -> int:
     """Lift the login pause of an account (``username``) and/or an address (``ip_address``) now: their failed
     attempts are forgotten and every running lockout naming them is marked unlocked by ``actor`` (None from the
-    command line). Returns how many lockouts were lifted."""
+    command line). Returns how many lockouts were lifted; each goes to the audit trail."""
     from axes.utils import reset
+
+    from thads.audit.models import Action, AuditEntry
+    from thads.audit.services import audit_entry
 
     if not username and not ip_address:
         raise DomainError(_("Name an account or an address to unlock."), code="required", field="username")
@@ -233,7 +245,13 @@ def login_unlock(*, actor, username: str = "", ip_address: str = "", via: str = 
         named = named | running.filter(username=username)
     if ip_address:
         named = named | running.filter(ip_address=ip_address)
-    return named.update(unlocked_at=timezone.now(), unlocked_by=actor, unlocked_via=via)
+    lifted, now = list(named.select_for_update()), timezone.now()
+    LoginLockout.objects.filter(pk__in=[lockout.pk for lockout in lifted]).update(
+        unlocked_at=now, unlocked_by=actor, unlocked_via=via)
+    AuditEntry.objects.bulk_create([audit_entry(
+        actor=actor, action=Action.LOGIN_UNLOCK, obj=lockout, case=None, unit=None,
+        changes={"unlocked_at": (None, now), "unlocked_via": ("", via)}) for lockout in lifted])
+    return len(lifted)
 
 
 # ---- two-factor log-in (thads.org.twofactor) --------------------------------------------------------------------
