@@ -3,14 +3,17 @@ the same JSON (no DRF: plain JsonResponse over the same selectors) in the same r
 and the server's memory while it streams.
 
     python benchmarks/api_bench.py --database-url postgres://postgres@127.0.0.1:5432/thads_bench100k \\
-        [--cases 100000] [--requests 400] [--concurrency 4] [--workers 2] [--only list,detail,export]
+        [--cases 100000] [--requests 400] [--concurrency 4] [--workers 2] [--only list,detail,feed,export]
 
 Loads the national synthetic dataset up to --cases if needed, picks the bank with the most cases, creates a
-key, starts gunicorn on 127.0.0.1, and for each of four endpoints (API list, bare list, API detail, bare
-detail) sends --requests requests from --concurrency client threads (keep-alive), after a warm-up. Prints p50,
-p95 and requests/s for each and the API/bare ratios. Then (export) downloads /api/v1/export/cases.ndjson and
-.csv twice each and prints cases/s, MB/s and the peak resident memory of the gunicorn workers (VmHWM) before
-and after: flat memory is the same peak whatever the number of cases.
+key, starts gunicorn on 127.0.0.1, and for each of six endpoints (API list, bare list, API detail, bare
+detail, API feed, bare feed) sends --requests requests from --concurrency client threads (keep-alive), after a
+warm-up. Prints p50, p95 and requests/s for each and the API/bare ratios. The feed's requests read the bank's
+change feed in pages of 100, each page from the next_after of the one before (the positions are taken once,
+before the run, from the selector), so every request reads a different page, as a bank catching up does.
+Then (export) downloads /api/v1/export/cases.ndjson and .csv twice each and prints cases/s, MB/s and the peak
+resident memory of the gunicorn workers (VmHWM) before and after: flat memory is the same peak whatever the
+number of cases.
 """
 import argparse
 import http.client
@@ -120,6 +123,24 @@ def bench_export_bank(count: int):
     return bank
 
 
+FEED_PAGE = 100
+
+
+def feed_pages(bank_changes, bank, most: int) -> list[int]:
+    """The ``after`` of each page of FEED_PAGE of ``bank``'s change feed from its start (0, then each page's
+    next_after), at most ``most`` full pages."""
+    afters, after = [], 0
+    while len(afters) < most:
+        page = bank_changes(bank, after=after, limit=FEED_PAGE)
+        if len(page) < FEED_PAGE:
+            break
+        afters.append(after)
+        after = page[-1].position
+    if not afters:
+        raise SystemExit(f"bank {bank.code} has fewer than {FEED_PAGE} changes: no feed page to read")
+    return afters
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", required=True)
@@ -128,7 +149,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8799)
-    parser.add_argument("--only", default="list,detail,export", help="comma-separated: list, detail, export")
+    parser.add_argument("--only", default="list,detail,feed,export",
+                        help="comma-separated: list, detail, feed, export")
     parser.add_argument("--export-cases", type=int, default=0,
                         help="also export a bank with this many cases (bench_export_bank)")
     args = parser.parse_args()
@@ -141,6 +163,7 @@ def main() -> None:
     from django.db.models import Count
 
     from banks.models import Bank
+    from banks.selectors import bank_changes
     from banks.services import api_key_create
     from cases.models import Case
     from reports.synthetic import generate
@@ -158,7 +181,9 @@ def main() -> None:
         _record, big_key = api_key_create(bank=big, label="api_bench export")
     case_nos = list(Case.objects.filter(creditor_bank=bank).order_by("-event_count", "id")
                     .values_list("case_no", flat=True)[:50])
-    print(f"dataset: {Case.objects.count():,} cases; bank {bank.code} with {bank.n:,} cases; "
+    afters = feed_pages(bank_changes, bank, args.requests) if "feed" in only else []
+    print(f"dataset: {Case.objects.count():,} cases; bank {bank.code} with {bank.n:,} cases"
+          + (f" and {len(afters)} feed pages of {FEED_PAGE}" if afters else "") + "; "
           f"gunicorn {args.workers} workers, {args.concurrency} client threads, {args.requests} requests each")
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -181,6 +206,8 @@ def main() -> None:
             "list   bare": ["/bare/cases/"],
             "detail API ": [f"/api/v1/cases/{no}/" for no in case_nos],
             "detail bare": [f"/bare/cases/{no}/" for no in case_nos],
+            "feed   API ": [f"/api/v1/changes/?after={after}&limit={FEED_PAGE}" for after in afters],
+            "feed   bare": [f"/bare/changes/?after={after}&limit={FEED_PAGE}" for after in afters],
         }
         scenarios = {name: paths for name, paths in scenarios.items() if name.split()[0] in only}
         results = {}
@@ -192,7 +219,7 @@ def main() -> None:
             p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000
             results[name] = (p50, p95, len(latencies) / elapsed)
             print(f"{name}  p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   {len(latencies) / elapsed:7.1f} req/s")
-        for kind in sorted({"list", "detail"} & only):
+        for kind in sorted({"list", "detail", "feed"} & only):
             api, bare = results[f"{kind:<6} API "], results[f"{kind:<6} bare"]
             print(f"{kind:<6} API/bare: p50 ×{api[0] / bare[0]:.2f}, p95 ×{api[1] / bare[1]:.2f}, "
                   f"throughput ×{api[2] / bare[2]:.2f}")

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from banks.filters import API_STATUS_OF
 from banks.models import ApiKey
-from banks.selectors import bank_case_get, bank_case_list
+from banks.selectors import bank_case_get, bank_case_list, bank_changes
 from cases.codes import EventKind
 from cases.selectors import case_deadlines, working_calendar
 
@@ -48,8 +48,37 @@ def bare_detail(request, case_no):
     return JsonResponse(data)
 
 
+def _event(event):
+    return {"sequence": event.sequence, "date": event.date.isoformat(), "code": event.kind, "amount": event.amount,
+            "ground": event.ground, "cancels": event.cancels.sequence if event.cancels_id is not None else None}
+
+
+def _change(change):
+    payload = change.payload
+    if change.kind == "case_created":
+        payload = {"decision_no": change.case.decision_no, "accepted_on": change.case.accepted_on.isoformat(),
+                   "amount_due": change.case.amount_due}
+    elif change.kind == "event_recorded":
+        payload = _event(change.event)
+    status = change.case_status or (change.event.status_after if change.event_id else "with_conditions")
+    return {"id": change.pk, "cursor": str(change.position), "kind": change.kind, "case_no": change.case.case_no,
+            "status": API_STATUS_OF[status], "recorded_at": timezone.localtime(change.recorded_at).isoformat(),
+            "event": _event(change.event) if change.event_id else None, "payload": payload}
+
+
+def bare_changes(request):
+    """The same page of the change feed as /api/v1/changes/ (the same selector, so the same rows and queries),
+    written with plain dicts and JsonResponse."""
+    after, limit = int(request.GET.get("after", "0")), int(request.GET.get("limit", "100"))
+    changes = bank_changes(_bank(request), after=after, limit=limit + 1)
+    page = changes[:limit]
+    return JsonResponse({"results": [_change(c) for c in page],
+                         "next_after": str(page[-1].position if page else after), "has_more": len(changes) > limit})
+
+
 urlpatterns = [
     path("api/v1/", include("banks.api.urls")),
     path("bare/cases/", bare_list),
     path("bare/cases/<str:case_no>/", bare_detail),
+    path("bare/changes/", bare_changes),
 ]

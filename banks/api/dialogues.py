@@ -10,14 +10,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from banks.api.serializers import ApiErrorSerializer, OptionalChoiceField
-from banks.api.views import ERRORS, IF_NONE_MATCH, NOT_MODIFIED, BankApiView
+from banks.api.views import ERRORS, IF_NONE_MATCH, NOT_MODIFIED, PAGE_SIZE, BankApiView
 from banks.models import ApiScope
 from dialogues.models import (
     Commitment,
@@ -37,6 +36,7 @@ from dialogues.selectors import (
 )
 from dialogues.services import commitment_complete_by_bank
 from thads.api.exceptions import ApiError, InvalidParameter
+from thads.api.fields import StrictBodySerializer, StrictCharField
 from thads.api.pagination import MAX_ID, NewestFirstCursorPagination
 from thads.core.errors import DomainError
 
@@ -116,18 +116,12 @@ class BankCommitmentSerializer(serializers.Serializer):
         return is_overdue(commitment, today=self.context["today"])
 
 
-class BankCommitmentDoneSerializer(serializers.Serializer):
+class BankCommitmentDoneSerializer(StrictBodySerializer):
     done_on = serializers.DateField(required=False, allow_null=True, input_formats=["%Y-%m-%d"],
                                     help_text="When it was done (YYYY-MM-DD), between the session and today; "
                                               "default today.")
-    note = serializers.CharField(required=False, allow_blank=True, max_length=1000,
-                                 help_text="What was done (e.g. the number of the letter that sent the documents).")
-
-    def validate(self, attrs):
-        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError({unknown[0]: _("Unknown field.")})
-        return attrs
+    note = StrictCharField(required=False, allow_blank=True, max_length=1000,
+                           help_text="What was done (e.g. the number of the letter that sent the documents).")
 
 
 def _context(request) -> dict:
@@ -141,7 +135,7 @@ class _IdField(forms.IntegerField):
         super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
-@extend_schema_field(OpenApiTypes.INT64)
+@extend_schema_field({"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
     field_class = _IdField
 
@@ -172,8 +166,7 @@ class BankDialogueListView(BankApiView, generics.ListAPIView):
                    responses={200: BankDialogueSerializer(many=True), 304: NOT_MODIFIED,
                               400: OpenApiResponse(ApiErrorSerializer, description="The cursor or page_size is "
                                                    "invalid."), **ERRORS},
-                   parameters=[OpenApiParameter("page_size", int, description="1–200, default 50; anything else "
-                                                "is 400 naming page_size."), IF_NONE_MATCH])
+                   parameters=[PAGE_SIZE, IF_NONE_MATCH])
     def get(self, request, *args, **kwargs):
         """The sessions your bank takes part in, whatever their status, newest recorded first: date, place,
         organiser, status, your representatives and how many of your cases are on the agenda."""
@@ -224,8 +217,7 @@ class BankCommitmentListView(BankApiView, generics.ListAPIView):
                               400: OpenApiResponse(ApiErrorSerializer,
                                                    description="A filter, the cursor or page_size is invalid."),
                               **ERRORS},
-                   parameters=[OpenApiParameter("page_size", int, description="1–200, default 50; anything else "
-                                                "is 400 naming page_size."), IF_NONE_MATCH])
+                   parameters=[PAGE_SIZE, IF_NONE_MATCH])
     def get(self, request, *args, **kwargs):
         """The commitments made at your bank's dialogues on your own cases (whoever owes them), and those your
         bank owes, newest recorded first; each with its case number, party, kind, due date, status and
@@ -267,7 +259,7 @@ class BankCommitmentDoneView(BankApiView):
         if not 0 < len(key) <= 128:
             raise InvalidParameter(IDEMPOTENCY_HEADER, _("send a key of 1 to 128 characters, unique per mark."),
                                    code="invalid_idempotency_key")
-        body = BankCommitmentDoneSerializer(data=request.data if request.data is not None else {})
+        body = BankCommitmentDoneSerializer(data=request.data)  # no body: {}; a JSON null or a list: 400
         body.is_valid(raise_exception=True)
         if not _found(id):
             raise exceptions.NotFound(_("No such commitment."))

@@ -406,7 +406,12 @@ class BankChangeSerializer(serializers.Serializer):
     def get_payload(self, change) -> dict:
         serializer, source = CHANGE_PAYLOADS[change.kind]
         instance = {"case": change.case, "event": change.event, "payload": change.payload}[source]
-        return serializer(instance).data
+        # one bound serializer per kind for the whole page, as a ListSerializer reuses its child: building one
+        # per entry (DRF deep-copies its fields) was 40 % of a feed page's serialisation (benchmarks/api_bench.py)
+        payloads = self.__dict__.setdefault("_payload_serializers", {})
+        if change.kind not in payloads:
+            payloads[change.kind] = serializer()
+        return payloads[change.kind].to_representation(instance)
 
 
 # What each kind of entry means, for the schema (in English whatever the server's language)

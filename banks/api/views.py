@@ -31,7 +31,14 @@ from cases.models import Case
 from cases.selectors import case_deadlines, working_calendar
 from thads.api.authentication import BankKeyAuthentication, BankPrincipal, HasScope, IsBank
 from thads.api.exceptions import InvalidCursor, InvalidParameter
-from thads.api.pagination import MAX_ID, NewestFirstCursorPagination, whole_number
+from thads.api.pagination import (
+    DEFAULT_PAGE_SIZE,
+    FEED_POSITION_PATTERN,
+    MAX_PAGE_SIZE,
+    NewestFirstCursorPagination,
+    feed_position,
+    whole_number,
+)
 from thads.api.throttles import KeyRateLimit
 
 ERRORS = {401: OpenApiResponse(ApiErrorSerializer, description="No key, a bad, revoked or expired key."),
@@ -41,6 +48,12 @@ IF_NONE_MATCH = OpenApiParameter(
     "If-None-Match", str, OpenApiParameter.HEADER, required=False,
     description="ETags of representations you hold (weak W/\"…\" forms match too), or *: 304 if one matches.")
 NOT_MODIFIED = OpenApiResponse(description="Not modified: the representation matches If-None-Match.")
+# the bounds the server enforces (thads.api.pagination), in the schema: a value inside them is served, one outside
+# is 400 naming the parameter (schemathesis checks both ways)
+DEFAULT_FEED_LIMIT, MAX_FEED_LIMIT = 100, 500
+PAGE_SIZE = OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+                             description=f"1–{MAX_PAGE_SIZE}, default {DEFAULT_PAGE_SIZE}; anything else is 400 "
+                                         "naming page_size.")
 
 
 def data_etag(data) -> str:
@@ -115,8 +128,7 @@ class BankCaseListView(BankApiView, generics.ListAPIView):
                               400: OpenApiResponse(ApiErrorSerializer,
                                                    description="A filter, the cursor or page_size is invalid."),
                               **ERRORS},
-                   parameters=[OpenApiParameter("page_size", int, description="1–200, default 50; anything else "
-                                                "is 400 naming page_size."), IF_NONE_MATCH])
+                   parameters=[PAGE_SIZE, IF_NONE_MATCH])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -152,21 +164,23 @@ class BankChangeFeedView(BankApiView):
     required_scope = ApiScope.CHANGES_READ
 
     @extend_schema(operation_id="changes_list", summary="The change feed",
-                   parameters=[OpenApiParameter("after", str, description="The last cursor you processed "
-                                                "(next_after); omit to start from the beginning."),
-                               OpenApiParameter("limit", int, description="1–500, default 100; anything else is "
-                                                "400 naming limit."), IF_NONE_MATCH],
+                   parameters=[OpenApiParameter("after", {"type": "string", "pattern": FEED_POSITION_PATTERN},
+                                                description="The last cursor you processed (next_after: a whole "
+                                                "number of at most 18 digits); omit to start from the beginning."),
+                               OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": MAX_FEED_LIMIT},
+                                                description=f"1–{MAX_FEED_LIMIT}, default {DEFAULT_FEED_LIMIT}; "
+                                                "anything else is 400 naming limit."), IF_NONE_MATCH],
                    responses={200: BankChangeFeedSerializer, 304: NOT_MODIFIED,
                               400: OpenApiResponse(ApiErrorSerializer, description="after or limit is invalid."),
                               **ERRORS})
     def get(self, request):
         """Changes to the bank's cases (case accepted, event recorded), oldest first, after a cursor."""
         raw_after = request.query_params.get("after", "")
-        after = 0 if raw_after == "" else whole_number(raw_after, low=0, high=MAX_ID)
+        after = 0 if raw_after == "" else feed_position(raw_after)
         if after is None:
             raise InvalidCursor("after", _("use a cursor from next_after (a whole number)."))
         raw_limit = request.query_params.get("limit", "")
-        limit = 100 if raw_limit == "" else whole_number(raw_limit, low=1, high=500)
+        limit = DEFAULT_FEED_LIMIT if raw_limit == "" else whole_number(raw_limit, low=1, high=MAX_FEED_LIMIT)
         if limit is None:
             raise InvalidParameter("limit", _("a whole number from 1 to 500 (default 100)."))
         changes = bank_changes(request.user.bank, after=after, limit=limit + 1)

@@ -10,12 +10,19 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from banks.api.serializers import CHANGE_KINDS, ApiErrorSerializer
-from banks.api.views import ERRORS, IF_NONE_MATCH, NOT_MODIFIED, BankApiView
+from banks.api.views import ERRORS, IF_NONE_MATCH, NOT_MODIFIED, PAGE_SIZE, BankApiView
 from banks.models import ApiScope, WebhookDelivery, WebhookEndpoint
 from banks.webhooks import services
 from banks.webhooks.selectors import webhook_deliveries, webhook_of_bank, webhooks_of_bank
 from thads.api.exceptions import ApiError
-from thads.api.pagination import MAX_ID, NewestFirstCursorPagination, whole_number
+from thads.api.fields import (
+    StrictBodySerializer,
+    StrictBooleanField,
+    StrictCharField,
+    StrictEmailField,
+    StrictIntegerField,
+)
+from thads.api.pagination import FEED_POSITION_PATTERN, MAX_ID, NewestFirstCursorPagination, feed_position
 from thads.core.errors import DomainError
 
 WEBHOOK_STATUSES = [("active", "Delivering"), ("failing", "Retrying a failed entry"),
@@ -30,19 +37,32 @@ def _event_types_field(**kwargs):
 
 
 @extend_schema_field({"type": "string", "format": "uri", "pattern": "^https://", "maxLength": 2000})
-class WebhookUrlField(serializers.CharField):
+class WebhookUrlField(StrictCharField):
     """An endpoint's URL: https:// (http:// only to a developer's own machine, where the server allows it)."""
 
     def __init__(self, **kwargs):
-        super().__init__(max_length=2000, **kwargs)
+        super().__init__(max_length=2000, trim_whitespace=False, **kwargs)  # " https://…" is not a URI
 
 
-class _NoUnknownFields(serializers.Serializer):
-    def validate(self, attrs):
-        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError({unknown[0]: _("Unknown field.")})
-        return attrs
+# an e-mail address, or "" for none (a plain format: email would call "" invalid)
+@extend_schema_field({"anyOf": [{"type": "string", "format": "email"}, {"type": "string", "maxLength": 0}]})
+class ContactEmailField(StrictEmailField):
+    def __init__(self, **kwargs):
+        super().__init__(required=False, allow_blank=True, trim_whitespace=False, **kwargs)
+
+
+@extend_schema_field({"type": "string", "pattern": FEED_POSITION_PATTERN})
+class FeedPositionField(StrictCharField):
+    """A feed cursor as next_after gives it: a whole number of at most 18 digits."""
+
+    def __init__(self, **kwargs):
+        super().__init__(trim_whitespace=False, **kwargs)
+
+    def to_internal_value(self, data):
+        number = feed_position(super().to_internal_value(data))
+        if number is None:
+            raise serializers.ValidationError(_("A feed cursor (a whole number, as in next_after)."))
+        return number
 
 
 # ---- serializers ---------------------------------------------------------------------------------------------
@@ -77,41 +97,33 @@ class BankWebhookWithSecretSerializer(BankWebhookSerializer):
     secret = serializers.CharField(help_text="The signing secret. Shown only in this answer: store it now.")
 
 
-class BankWebhookCreateSerializer(_NoUnknownFields):
+class BankWebhookCreateSerializer(StrictBodySerializer):
     url = WebhookUrlField(help_text="An https:// URL.")
-    event_types = _event_types_field(required=False, allow_empty=False,
+    event_types = _event_types_field(required=False, allow_empty=False, min_length=1,
                                      help_text="The kinds of feed entry to send; default all.")
-    description = serializers.CharField(required=False, allow_blank=True, max_length=255,
-                                        help_text="Your note on the endpoint.")
-    contact_email = serializers.EmailField(required=False, allow_blank=True,
-                                           help_text="Who to tell by e-mail if the endpoint is paused.")
-    after = serializers.CharField(required=False, max_length=20,
-                                  help_text="The feed cursor (a next_after) to start after; default: the newest "
-                                            "entry now, so only what happens from now on is sent.")
-
-    def validate_after(self, value):
-        number = whole_number(value, low=0, high=MAX_ID)
-        if number is None:
-            raise serializers.ValidationError(_("A feed cursor (a whole number, as in next_after)."))
-        return number
+    description = StrictCharField(required=False, allow_blank=True, max_length=255,
+                                  help_text="Your note on the endpoint.")
+    contact_email = ContactEmailField(help_text="Who to tell by e-mail if the endpoint is paused; \"\": no one.")
+    after = FeedPositionField(required=False,
+                              help_text="The feed cursor (a next_after) to start after; default: the newest "
+                                        "entry now, so only what happens from now on is sent.")
 
 
-class BankWebhookUpdateSerializer(_NoUnknownFields):
+class BankWebhookUpdateSerializer(StrictBodySerializer):
     url = WebhookUrlField(required=False, help_text="An https:// URL.")
-    event_types = _event_types_field(required=False, allow_empty=False,
+    event_types = _event_types_field(required=False, allow_empty=False, min_length=1,
                                      help_text="The kinds of feed entry to send.")
-    description = serializers.CharField(required=False, allow_blank=True, max_length=255,
-                                        help_text="Your note on the endpoint.")
-    contact_email = serializers.EmailField(required=False, allow_blank=True,
-                                           help_text="Who to tell by e-mail if the endpoint is paused.")
-    enabled = serializers.BooleanField(required=False, help_text="false turns the endpoint off; true turns it on "
-                                                                 "again (and lifts a pause).")
+    description = StrictCharField(required=False, allow_blank=True, max_length=255,
+                                  help_text="Your note on the endpoint.")
+    contact_email = ContactEmailField(help_text="Who to tell by e-mail if the endpoint is paused; \"\": no one.")
+    enabled = StrictBooleanField(required=False, help_text="false turns the endpoint off; true turns it on "
+                                                           "again (and lifts a pause).")
 
 
-class BankWebhookRotateSerializer(_NoUnknownFields):
-    overlap_hours = serializers.IntegerField(required=False, min_value=0, max_value=168,
-                                             help_text="Hours the old secret keeps signing beside the new one "
-                                                       "(0–168, default 24).")
+class BankWebhookRotateSerializer(StrictBodySerializer):
+    overlap_hours = StrictIntegerField(required=False, min_value=0, max_value=168,
+                                       help_text="Hours the old secret keeps signing beside the new one "
+                                                 "(0–168, default 24).")
 
 
 class BankWebhookDeliverySerializer(serializers.Serializer):
@@ -144,7 +156,7 @@ def _endpoint(request, webhook_id: int) -> WebhookEndpoint:
 
 
 def _body(serializer_class, request):
-    body = serializer_class(data=request.data if request.data is not None else {})
+    body = serializer_class(data=request.data)  # no body: {}; a JSON null or a list: 400
     body.is_valid(raise_exception=True)
     return body.validated_data
 
@@ -170,8 +182,7 @@ class BankWebhookListView(BankApiView, generics.ListAPIView):
                    responses={200: BankWebhookSerializer(many=True), 304: NOT_MODIFIED,
                               400: OpenApiResponse(ApiErrorSerializer, description="The cursor or page_size is "
                                                    "invalid."), **ERRORS},
-                   parameters=[OpenApiParameter("page_size", int, description="1–200, default 50; anything else "
-                                                "is 400 naming page_size."), IF_NONE_MATCH])
+                   parameters=[PAGE_SIZE, IF_NONE_MATCH])
     def get(self, request, *args, **kwargs):
         """The endpoints your bank registered, newest first, with where delivery stands (never the secret)."""
         return super().get(request, *args, **kwargs)
@@ -280,8 +291,7 @@ class BankWebhookDeliveryListView(BankApiView, generics.ListAPIView):
                    responses={200: BankWebhookDeliverySerializer(many=True), 304: NOT_MODIFIED,
                               400: OpenApiResponse(ApiErrorSerializer, description="The cursor or page_size is "
                                                    "invalid."), 404: NOT_FOUND, **ERRORS},
-                   parameters=[ID, OpenApiParameter("page_size", int, description="1–200, default 50; anything "
-                                                    "else is 400 naming page_size."), IF_NONE_MATCH])
+                   parameters=[ID, PAGE_SIZE, IF_NONE_MATCH])
     def get(self, request, *args, **kwargs):
         """Every attempt to deliver an entry to this endpoint, newest first: the entry, the attempt's number,
         your receiver's HTTP status, the latency and the error."""

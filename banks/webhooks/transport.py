@@ -34,8 +34,13 @@ def _blocked(address: str) -> bool:
 
 
 def url_check(url: str) -> str:
-    """``url`` as stored, if it is one we may POST to; else DomainError (code invalid_url, field url)."""
-    url = url.strip()
+    """``url`` as stored, if it is one we may POST to; else DomainError (code invalid_url, field url).
+
+    A URI (RFC 3986, what the schema's ``format: uri`` says): printable ASCII, no spaces — an internationalised
+    host name in its xn-- form, anything else percent-encoded."""
+    if not url or any(not "!" <= ch <= "~" for ch in url):
+        raise UnsafeAddress(_("Give the URL in printable ASCII without spaces (an internationalised host name in "
+                              "its xn-- form, other characters percent-encoded)."), field="url")
     try:
         parts = urlsplit(url)
         port = parts.port

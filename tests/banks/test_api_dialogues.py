@@ -188,6 +188,8 @@ def test_a_commitment_of_a_session_not_held_is_409(client, commitments, keys):
     ({"done_on": "2999-01-01"}, "mark-1", "done_on"),  # in the future
     ({"note": "x" * 1001}, "mark-1", "note"),
     ({"status": "done"}, "mark-1", "status"),
+    ({"note": 5}, "mark-1", "note"),  # a string, not anything DRF could turn into one
+    ({"done_on": 20190508}, "mark-1", "done_on"),
 ])
 def test_bad_input_is_400_naming_the_field_and_writes_nothing(client, commitments, keys, body, idempotency_key,
                                                               field):
@@ -195,6 +197,15 @@ def test_bad_input_is_400_naming_the_field_and_writes_nothing(client, commitment
     assert response.status_code == 400, response.content
     assert response.json()["error"]["field"] == field
     assert response.json()["error"]["request_id"]
+    assert Commitment.objects.get(pk=commitments["bank"].pk).status == CommitmentStatus.OPEN
+
+
+@pytest.mark.parametrize("raw", ["null", "[]", "\"done\"", "5"])
+def test_a_json_body_that_is_not_an_object_is_400_and_writes_nothing(client, commitments, keys, raw):
+    response = client.post(done_url(commitments["bank"].pk), raw, content_type="application/json",
+                           HTTP_IDEMPOTENCY_KEY="k1", **bearer(keys["AGR"]))
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["code"] == "invalid_request"
     assert Commitment.objects.get(pk=commitments["bank"].pk).status == CommitmentStatus.OPEN
 
 

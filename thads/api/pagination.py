@@ -15,6 +15,11 @@ from thads.api.exceptions import InvalidCursor, InvalidParameter
 
 WHOLE = re.compile(r"[0-9]{1,19}")
 MAX_ID = 2**63 - 1  # a BIGINT
+DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
+# A feed position (``after``, ``next_after``): a whole number of at most 18 digits — a row id, far below a BIGINT's
+# 19 — so that the schema's pattern says exactly what the server accepts.
+FEED_POSITION = re.compile(r"[0-9]{1,18}")
+FEED_POSITION_PATTERN = f"^{FEED_POSITION.pattern}$"
 
 
 def whole_number(text: str, *, low: int, high: int) -> int | None:
@@ -25,11 +30,16 @@ def whole_number(text: str, *, low: int, high: int) -> int | None:
     return number if low <= number <= high else None
 
 
+def feed_position(text: str) -> int | None:
+    """``text`` as a feed position if it matches FEED_POSITION_PATTERN; else None."""
+    return int(text) if FEED_POSITION.fullmatch(text) else None
+
+
 class NewestFirstCursorPagination(CursorPagination):
     ordering = "-id"  # newest recorded first; unique, so no row is skipped or repeated between pages
-    page_size = 50
+    page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
-    max_page_size = 200
+    max_page_size = MAX_PAGE_SIZE
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)

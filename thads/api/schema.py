@@ -7,7 +7,9 @@
   ``nullable`` (OpenAPI 3.0.3 ignores ``nullable`` without it); ``format: int64`` on every money field (amounts
   exceed 2^31 đồng); the filters reuse the named enums of the fields; a description on every field; the
   response headers (ETag, Retry-After, X-RateLimit-*, X-Request-Id); on every response with a body, its
-  example: a real response, from docs/api-examples.json (written by ``manage.py api_examples``)."""
+  example: a real response, from docs/api-examples.json (written by ``manage.py api_examples``); the request
+  bodies refuse unknown fields (``additionalProperties: false``), and an optional query parameter sent empty is
+  the same as one left out (``allowEmptyValue: true``)."""
 import json
 import re
 from functools import cache
@@ -232,11 +234,18 @@ def postprocess(result, generator, request, public):
                 prop["description"] = FIELDS[name]
             if name in ("next", "previous") and "example" in prop:  # DRF's example is not a URL
                 prop["example"] = "https://thads.example/api/v1/cases/?cursor=cD00ODY%3D"
+    # request bodies: the server refuses a field it does not know (400 naming it), so the schema says so
+    for name, component in components.items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component["additionalProperties"] = False
     # filters: the named enum of the same values instead of an inline copy
     enums = {tuple(sorted(c["enum"], key=str)): name for name, c in components.items() if "enum" in c}
     for path in result.get("paths", {}).values():
         for method, operation in path.items():
             for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    # the server takes ?name= as if name were left out (the default, no filter, the first page)
+                    parameter["allowEmptyValue"] = True
                 if not parameter.get("description") and parameter["name"] in PARAMETERS:
                     parameter["description"] = PARAMETERS[parameter["name"]]
                 inline = parameter.get("schema", {})
