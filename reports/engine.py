@@ -508,7 +508,8 @@ def _classified_cases(params: dict, *, start: date, end: date, source: str, filt
     if source == "events":
         sql = CLASSIFIED_SQL
         if only_among:
-            sql = sql.replace("{case_filter}", f" AND c.id IN ({only_among}){{case_filter}}", 1)
+            sql = (sql.replace("{case_filter}", f" AND c.id IN ({only_among}){{case_filter}}", 1)
+                   .replace("{event_filter}", f" AND e.case_id IN ({only_among}){{event_filter}}", 1))
         return _filtered(sql, params, **filters)
     fact_filter = _facts_filter(params, start=start, end=end, **filters)
     if only_among:
@@ -534,12 +535,48 @@ def _class_condition(case_class: str, money: bool) -> tuple[str, str]:
     return (f"({amount}) <> 0" if money else membership), amount
 
 
+# A page of a long list (a national one: 150,000 cases) is read from a window of the first cases in case-number
+# order (the unique index on case_no) when the list's count says the page lies within it: the window holds
+# about twice the cases needed at the list's density, at most _WINDOW_MAX cases (beyond, the whole list is sorted).
+_WINDOW_MAX = 20_000
+_WINDOW_MARGIN = 2.0
+_WINDOW = "SELECT w.id FROM (SELECT id FROM cases_case ORDER BY case_no, id LIMIT %(window)s) w"
+
+
+def _cases_in_table() -> int:
+    """About how many cases there are (PostgreSQL's estimate, else a count): the density of a list."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'cases_case'::regclass")
+            estimate = cursor.fetchone()[0]
+            if estimate is not None and estimate > 0:
+                return int(estimate)
+        cursor.execute("SELECT COUNT(*) FROM cases_case")
+        return int(cursor.fetchone()[0])
+
+
+def _window_for(offset: int, limit: int, listed: int | None) -> int | None:
+    """How many cases in case-number order to read for the page [offset, offset + limit) of a list of
+    ``listed`` cases (None: read the whole list)."""
+    if not listed or offset >= listed:
+        return None
+    wanted = min(offset + limit, listed)
+    window = int(wanted * _cases_in_table() / listed * _WINDOW_MARGIN) + 100
+    return window if window <= _WINDOW_MAX else None
+
+
 def case_rows(*, start: date, end: date, case_class: str, money: bool = False, category: str | None = None,
               unit_ids: Iterable[int] | None = None, origin: str | None = None, bank_id: int | None = None,
               officer_id: int | None = None, offset: int = 0, limit: int | None = None,
-              source: str | None = None) -> list[CaseRow]:
+              source: str | None = None, listed: int | None = None) -> list[CaseRow]:
     """The cases behind one figure for [start, end], by case number, with the same filters as ``group_rows``
     (and read from the same source: facts or events); ``offset`` and ``limit`` take one page of them.
+
+    ``listed``: how many cases the whole list holds (``case_rows_totals``), when the caller knows it. A page
+    of a dense list is then read among the first cases by case number only (a window walked on the case-number
+    index and joined to the facts case by case, rather than the whole list sorted); the matches in that window
+    are the first ones of the list, so when the window holds the whole page it is the page, and otherwise (the
+    list is denser elsewhere, or changed since it was counted) the page is read from the whole list.
 
     ``money`` False: the cases the count ``case_class`` counts (as many as the figure). ``money`` True: the
     cases that add a non-zero amount to the money figure ``case_class`` (their amounts sum to the figure):
@@ -556,14 +593,27 @@ def case_rows(*, start: date, end: date, case_class: str, money: bool = False, c
         page = " LIMIT %(limit)s OFFSET %(offset)s"
     elif offset:
         raise ValueError("an offset needs a limit")
-    sql = _classified_cases(params, start=start, end=end, source=source, filters=filters) + f"""
+    select = f"""
 SELECT case_id, case_no, carried, is_new, status_before, ground_before, status_end, ground_end, outcome, base_money,
        collected, reduced, remaining_end, {amount} AS amount
 FROM classified WHERE {condition} ORDER BY case_no, case_id{page}
 """  # noqa: S608 (class SQL is a constant; values are placeholders)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = None
+    window = _window_for(int(offset), int(limit), listed) if limit is not None else None
+    if window is not None:
+        windowed = {**params, "window": window}
+        sql = _classified_cases(windowed, start=start, end=end, source=source, filters=filters,
+                                only_among=_WINDOW) + select
+        with connection.cursor() as cursor:
+            cursor.execute(sql, windowed)
+            rows = cursor.fetchall()
+        if len(rows) < int(limit):  # the page is not all within the window: read it from the whole list
+            rows = None
+    if rows is None:
+        sql = _classified_cases(params, start=start, end=end, source=source, filters=filters) + select
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
     read_before = source != "events"  # the facts keep no state before the period: read it for this page
     before = _states_before([row[0] for row in rows], start) if read_before else {}
     result = []

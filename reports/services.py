@@ -164,7 +164,8 @@ class CaseListing:
             return self.all()[start:]
         if stop <= start:
             return []
-        return case_rows(**self.arguments, offset=start, limit=stop - start)
+        listed = self._totals[0] if self._totals is not None else None  # counted first by a Paginator
+        return case_rows(**self.arguments, offset=start, limit=stop - start, listed=listed)
 
     def all(self) -> list[CaseRow]:
         return case_rows(**self.arguments)

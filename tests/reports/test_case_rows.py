@@ -287,3 +287,47 @@ def test_within_shared_reads_a_page_reads_each_period_once_and_narrower_cuts_fro
     with shared_reads():
         other = unit_figures(Unit.objects.get(code="HG-VT"), start=start, end=end, officer_id=generated.pk)
     assert (other.counts, other.amounts) == (officer.counts, officer.amounts)
+
+
+def _list_queries(captured) -> list[str]:
+    return [query["sql"] for query in captured.captured_queries if "classified" in query["sql"]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("source", ["facts", "split", "events"])
+def test_given_the_count_a_page_read_from_a_window_of_case_numbers_is_the_page_of_the_whole_list(
+        generated, source, monkeypatch):
+    """With the list's count known (a Paginator counts first), a page of a dense list is read among the first
+    cases by case number: the same rows as the page of the whole list, for every class and scope; when the
+    window does not hold the page (a sparse list, or a stale count) the page still comes out whole."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports import engine
+    from thads.org.hierarchy import Hierarchy
+
+    start, end = FY2019 if source != "split" else (FY2019[0], date(2019, 4, 3))
+    hierarchy = Hierarchy(end)
+    windowed = fallen_back = 0
+    for _name, unit, filters, _q in _scopes(generated):
+        scope = {"start": start, "end": end, "unit_ids": hierarchy.subtree_of(unit.pk), "source": source, **filters}
+        for name, money in [(name, False) for name in CASE_CLASSES] + [(name, True) for name in CLASS_SQL]:
+            every = engine.case_rows(case_class=name, money=money, **scope)
+            for offset, limit, listed in ((0, 5, len(every)), (4, 3, len(every)), (0, 5, len(every) * 50),
+                                          (len(every) - 2, 5, len(every))):
+                # when
+                with CaptureQueriesContext(connection) as captured:
+                    page = engine.case_rows(case_class=name, money=money, offset=max(offset, 0), limit=limit,
+                                            listed=listed, **scope)
+                # then
+                assert page == every[max(offset, 0):max(offset, 0) + limit], (name, money, offset, listed)
+                queries = _list_queries(captured)
+                if any("LIMIT %(window)s" in sql or "ORDER BY case_no, id LIMIT" in sql for sql in queries):
+                    windowed += 1
+                    fallen_back += len(queries) == 2
+    assert windowed and fallen_back  # both ways were taken
+    # a window wider than the limit: never used
+    monkeypatch.setattr(engine, "_WINDOW_MAX", 0)
+    with CaptureQueriesContext(connection) as captured:
+        engine.case_rows(case_class="accepted", offset=0, limit=5, listed=10, **scope)
+    assert len(_list_queries(captured)) == 1 and "ORDER BY case_no, id LIMIT" not in _list_queries(captured)[0]
