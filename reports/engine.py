@@ -55,6 +55,22 @@ def reads_shared(view):
     return wrapper
 
 
+def shares_reads() -> bool:
+    """Whether the caller runs inside ``shared_reads``."""
+    return _MEMO.get() is not None
+
+
+def read_once(key: tuple, compute):
+    """``compute()``, made once per key inside ``shared_reads`` (a page's targets, read by several blocks)."""
+    memo = _MEMO.get()
+    if memo is None:
+        return compute()
+    key = ("once", *key)
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def hierarchy_on(on: date) -> Hierarchy:
     """The organisation on ``on`` (built once inside ``shared_reads``)."""
     memo = _MEMO.get()
@@ -370,18 +386,36 @@ def _facts_state(start: date, end: date) -> str:
     year_start, year_end = fiscal_year_bounds(fiscal_year)
     state = "events"
     if start == year_start:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT (SELECT complete_through FROM reports_factscoverage WHERE id = 1), "
-                "(SELECT MAX(last_stat_date) FROM reports_caseyearfact WHERE fiscal_year = %s)", [fiscal_year])
-            through, latest = cursor.fetchone()
+        through, latest = _facts_extent(fiscal_year)
         if through is not None and fiscal_year <= through:
-            if isinstance(latest, str):  # SQLite returns the aggregate of a date column as text
-                latest = date.fromisoformat(latest)
             state = "facts" if end == year_end or latest is None or end >= latest else "split"
     if memo is not None:
         memo[key] = state
     return state
+
+
+def _facts_extent(fiscal_year: int) -> tuple[int | None, date | None]:
+    """(the coverage, the latest statistical date of the year's facts). Inside ``shared_reads`` the year before
+    is read in the same query (a page shows each period beside last year's same period)."""
+    memo = _MEMO.get()
+    if memo is not None and ("facts_extent", fiscal_year) in memo:
+        return memo[("facts_extent", fiscal_year)]
+    years = [fiscal_year] if memo is None else [fiscal_year, fiscal_year - 1]
+    with connection.cursor() as cursor:
+        latest_sql = ", ".join("(SELECT MAX(last_stat_date) FROM reports_caseyearfact WHERE fiscal_year = %s)"
+                               for _year in years)
+        cursor.execute(f"SELECT (SELECT complete_through FROM reports_factscoverage WHERE id = 1), {latest_sql}",  # noqa: S608 (placeholders only)
+                       years)
+        through, *latest = cursor.fetchone()
+    result = {}
+    for year, value in zip(years, latest, strict=True):
+        if isinstance(value, str):  # SQLite returns the aggregate of a date column as text
+            value = date.fromisoformat(value)
+        result[year] = (through, value)
+    if memo is not None:
+        for year, extent in result.items():
+            memo[("facts_extent", year)] = extent
+    return result[fiscal_year]
 
 
 def _facts_filter(params: dict, *, start: date, end: date, category, unit_ids, origin, bank_id,
@@ -543,36 +577,36 @@ _WINDOW_MARGIN = 2.0
 _WINDOW = "SELECT w.id FROM (SELECT id FROM cases_case ORDER BY case_no, id LIMIT %(window)s) w"
 
 
-def _cases_in_table() -> int:
-    """About how many cases there are (PostgreSQL's estimate, else a count): the density of a list."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'cases_case'::regclass")
-            estimate = cursor.fetchone()[0]
-            if estimate is not None and estimate > 0:
-                return int(estimate)
-        cursor.execute("SELECT COUNT(*) FROM cases_case")
-        return int(cursor.fetchone()[0])
+def _cases_in_table_sql() -> str:
+    """About how many cases there are, as a scalar subquery (PostgreSQL's estimate, else a count): the density
+    of a list, read with its count."""
+    count = "(SELECT COUNT(*) FROM cases_case)"
+    if connection.vendor == "postgresql":
+        return ("(SELECT CASE WHEN reltuples > 0 THEN CAST(reltuples AS bigint) ELSE " + count + " END "
+                "FROM pg_class WHERE oid = 'cases_case'::regclass)")
+    return count
 
 
-def _window_for(offset: int, limit: int, listed: int | None) -> int | None:
-    """How many cases in case-number order to read for the page [offset, offset + limit) of a list of
-    ``listed`` cases (None: read the whole list)."""
-    if not listed or offset >= listed:
+def _window_for(offset: int, limit: int, listed: tuple[int, int] | None) -> int | None:
+    """How many cases in case-number order to read for the page [offset, offset + limit) of a list
+    (``listed``: how many cases it holds, how many cases there are), or None: read the whole list."""
+    if not listed or not listed[0] or offset >= listed[0]:
         return None
-    wanted = min(offset + limit, listed)
-    window = int(wanted * _cases_in_table() / listed * _WINDOW_MARGIN) + 100
+    count, cases = listed
+    wanted = min(offset + limit, count)
+    window = int(wanted * cases / count * _WINDOW_MARGIN) + 100
     return window if window <= _WINDOW_MAX else None
 
 
 def case_rows(*, start: date, end: date, case_class: str, money: bool = False, category: str | None = None,
               unit_ids: Iterable[int] | None = None, origin: str | None = None, bank_id: int | None = None,
               officer_id: int | None = None, offset: int = 0, limit: int | None = None,
-              source: str | None = None, listed: int | None = None) -> list[CaseRow]:
+              source: str | None = None, listed: tuple[int, int] | None = None) -> list[CaseRow]:
     """The cases behind one figure for [start, end], by case number, with the same filters as ``group_rows``
     (and read from the same source: facts or events); ``offset`` and ``limit`` take one page of them.
 
-    ``listed``: how many cases the whole list holds (``case_rows_totals``), when the caller knows it. A page
+    ``listed``: (how many cases the whole list holds, about how many cases there are), as
+    ``case_rows_totals(…, with_cases=True)`` reads them, when the caller knows them. A page
     of a dense list is then read among the first cases by case number only (a window walked on the case-number
     index and joined to the facts case by case, rather than the whole list sorted); the matches in that window
     are the first ones of the list, so when the window holds the whole page it is the page, and otherwise (the
@@ -629,20 +663,23 @@ FROM classified WHERE {condition} ORDER BY case_no, case_id{page}
 
 def case_rows_totals(*, start: date, end: date, case_class: str, money: bool = False, category: str | None = None,
                      unit_ids: Iterable[int] | None = None, origin: str | None = None, bank_id: int | None = None,
-                     officer_id: int | None = None, source: str | None = None) -> tuple[int, int]:
+                     officer_id: int | None = None, source: str | None = None,
+                     with_cases: bool = False) -> tuple[int, ...]:
     """(how many cases ``case_rows`` lists, the sum of their amounts) with the same arguments, in one
-    aggregate: a list's count and total without reading its rows."""
+    aggregate: a list's count and total without reading its rows. ``with_cases``: and, third, about how many
+    cases there are (for ``case_rows``'s ``listed``)."""
     condition, amount = _class_condition(case_class, money)
     params: dict = {"start": start, "end": end}
     filters = {"category": category, "unit_ids": unit_ids, "origin": origin, "bank_id": bank_id,
                "officer_id": officer_id}
-    select = f"SELECT COUNT(*), SUM({amount}) FROM classified WHERE {condition}\n"  # noqa: S608 (constants)
+    cases = f", {_cases_in_table_sql()}" if with_cases else ""
+    select = f"SELECT COUNT(*), SUM({amount}){cases} FROM classified WHERE {condition}\n"  # noqa: S608 (constants)
     sql = _classified_cases(params, start=start, end=end, source=source_for(start, end, bank_id, source),
                             filters=filters, numbered=False) + select
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        count, total = cursor.fetchone()
-    return int(count or 0), int(total or 0)
+        count, total, *rest = cursor.fetchone()
+    return (int(count or 0), int(total or 0), *(int(value or 0) for value in rest))
 
 
 def _states_before(case_ids: list[int], start: date) -> dict[int, tuple[str, str]]:

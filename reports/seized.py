@@ -82,14 +82,14 @@ class SeizedCase:
     uncovered: int
 
 
-def _sql(tail: str, params: dict, *, unit, start: date, end: date, filters: dict) -> str:
+def _sql(tail: str, params: dict, *, unit, start: date, end: date, filters: dict, numbered: bool = True) -> str:
     """The classification of the unit's cases with a seizure by the end, from the source the figures are read
     from (the facts, the split or the events: reports.engine.source_for), then the seized assets."""
     engine_filters = {"unit_ids": hierarchy_on(end).subtree_of(unit.pk), "category": filters.get("category"),
                       "origin": filters.get("origin"), "bank_id": filters.get("bank_id"),
                       "officer_id": filters.get("officer_id")}
     base = _classified_cases(params, start=start, end=end, source=source_for(start, end, engine_filters["bank_id"]),
-                             filters=engine_filters, only_among=_ONLY_SEIZED)
+                             filters=engine_filters, only_among=_ONLY_SEIZED, numbered=numbered)
     return base.rstrip() + _SEIZED + tail
 
 
@@ -98,7 +98,8 @@ def seized_totals(*, unit, start: date, end: date, **filters) -> SeizedTotals:
     (category, origin, bank_id, officer_id)."""
     params: dict = {"start": start, "end": end}
     with connection.cursor() as cursor:
-        cursor.execute(_sql(_TOTALS, params, unit=unit, start=start, end=end, filters=filters), params)
+        cursor.execute(_sql(_TOTALS, params, unit=unit, start=start, end=end, filters=filters, numbered=False),
+                       params)  # the totals need no case numbers: no join with the cases
         count, remaining, valued, asking, uncovered, assets = cursor.fetchone()
     return SeizedTotals(cases=int(count or 0), assets=int(assets or 0), remaining=int(remaining or 0),
                         valued=int(valued or 0), asking=int(asking or 0), uncovered=int(uncovered or 0))

@@ -29,17 +29,29 @@ def is_closed(unit_id: int, end: date) -> bool:
 
 
 def targets_for(unit: Unit, fiscal_year: int) -> dict[str, Decimal | None]:
+    """The unit's targets for one fiscal year; within ``engine.shared_reads`` (a page) taken from the one read of
+    every unit's targets for that year (``targets_by_unit``)."""
+    from reports.engine import shares_reads
+
+    if shares_reads():
+        return dict(targets_by_unit(fiscal_year).get(unit.pk, {Metric.CASES: None, Metric.MONEY: None}))
     values = dict(Target.objects.filter(unit=unit, fiscal_year=fiscal_year).values_list("metric", "value"))
     return {Metric.CASES: values.get(Metric.CASES), Metric.MONEY: values.get(Metric.MONEY)}
 
 
 def targets_by_unit(fiscal_year: int) -> dict[int, dict[str, Decimal | None]]:
-    """Every unit's targets for one fiscal year, in one query (for reports over many units)."""
-    result: dict[int, dict[str, Decimal | None]] = {}
-    for unit_id, metric, value in Target.objects.filter(fiscal_year=fiscal_year).values_list("unit_id", "metric",
-                                                                                               "value"):
-        result.setdefault(unit_id, {Metric.CASES: None, Metric.MONEY: None})[metric] = value
-    return result
+    """Every unit's targets for one fiscal year, in one query (for reports over many units; once per page within
+    ``engine.shared_reads``: do not modify the result)."""
+    from reports.engine import read_once
+
+    def read() -> dict[int, dict[str, Decimal | None]]:
+        result: dict[int, dict[str, Decimal | None]] = {}
+        for unit_id, metric, value in Target.objects.filter(fiscal_year=fiscal_year).values_list(
+                "unit_id", "metric", "value"):
+            result.setdefault(unit_id, {Metric.CASES: None, Metric.MONEY: None})[metric] = value
+        return result
+
+    return read_once(("targets_by_unit", fiscal_year), read)
 
 
 # ---- the admin's lists: each person reads the rows of the units they read --------------------------------------

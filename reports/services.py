@@ -132,15 +132,16 @@ class CaseListing:
     ``total`` come from one SQL aggregate, a slice from one query with LIMIT/OFFSET — never the whole list in
     Python. The same source (facts or events) and filters as the figure, so the count equals it."""
 
-    def __init__(self, *, start: date, end: date, case_class: str, money: bool, unit_ids: set[int],
+    def __init__(self, *, start: date, end: date, case_class: str, money: bool, unit_ids: set[int] | None,
                  filters: dict):
         self.arguments = {"start": start, "end": end, "case_class": case_class, "money": money,
                           "unit_ids": unit_ids, **filters, "source": source_for(start, end, filters["bank_id"])}
-        self._totals: tuple[int, int] | None = None
+        self._totals: tuple[int, int, int] | None = None
 
-    def _read_totals(self) -> tuple[int, int]:
+    def _read_totals(self) -> tuple[int, int, int]:
+        """(count, total, about how many cases there are: the list's density for ``case_rows``)."""
         if self._totals is None:
-            self._totals = case_rows_totals(**self.arguments)
+            self._totals = case_rows_totals(**self.arguments, with_cases=True)
         return self._totals
 
     def count(self) -> int:
@@ -164,7 +165,7 @@ class CaseListing:
             return self.all()[start:]
         if stop <= start:
             return []
-        listed = self._totals[0] if self._totals is not None else None  # counted first by a Paginator
+        listed = (self._totals[0], self._totals[2]) if self._totals is not None else None  # a Paginator counts first
         return case_rows(**self.arguments, offset=start, limit=stop - start, listed=listed)
 
     def all(self) -> list[CaseRow]:
@@ -179,8 +180,12 @@ def report_case_listing(*, unit: Unit, start: date, end: date, case_class: str, 
     if case_class not in CLASS_SQL or (not money and case_class not in CASE_CLASSES):
         raise DomainError(_("Unknown class «%(name)s»; use one of: %(valid)s.") % {
             "name": case_class, "valid": ", ".join(CASE_CLASSES)}, code="invalid_choice", field="class")
+    hierarchy = hierarchy_on(end)
+    subtree = hierarchy.subtree_of(unit.pk)
+    # The whole country: no unit filter (every case's unit is one of them; a list of every unit id costs the
+    # planner and each row a look-up for nothing).
     return CaseListing(start=start, end=end, case_class=case_class, money=money,
-                       unit_ids=hierarchy_on(end).subtree_of(unit.pk),
+                       unit_ids=None if len(subtree) == len(hierarchy.by_id) else subtree,
                        filters={"category": category, "origin": origin or None, "bank_id": bank_id,
                                 "officer_id": officer_id})
 

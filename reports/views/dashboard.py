@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.codes import Category
-from reports.engine import reads_shared
+from reports.engine import hierarchy_on, reads_shared
 from reports.exports import dashboard_xlsx
 from reports.filters import read_filters
 from reports.indicators import LABELS, percentage_change, rate
@@ -19,7 +19,6 @@ from reports.selectors import (
     statistics_closed_through,
     targets_by_unit,
     top_units,
-    unit_ids_by_code,
 )
 from reports.services import report_breakdown, report_build
 from reports.views.charts import gap_chart
@@ -116,7 +115,7 @@ def _sub_table(unit, filters, sort: str) -> dict | None:
     breakdown = report_breakdown(unit=unit, start=filters.start, end=filters.end, by="unit", **engine_filters)
     targets = targets_by_unit(fiscal_year_of(filters.end))
     if breakdown:
-        ids = unit_ids_by_code(row.key for row in breakdown)
+        ids = hierarchy_on(filters.end).id_of  # every unit's id by its code, read once for the page
         rows = [_table_row(row.key, row.label, row.cases, row.money, targets.get(ids.get(row.key), {}))
                 for row in breakdown]
         kind = "units"
@@ -185,7 +184,8 @@ def dashboard(request, code: str | None = None):
         "sub_table": sub_table, "computed_at": timezone.localtime(),
         "closed": closed_through is not None and closed_through >= filters.end,
         "unit_active": active,
-        "parent": dashboard_unit(request.user, unit.parent.code) if unit.parent_id else None,
+        "parent": (dashboard_unit(request.user, hierarchy_on(filters.end).code_of[unit.parent_id])
+                   if unit.parent_id else None),
         "drill": reverse("reports:cases", args=[unit.code]) + "?" + (query + "&" if query else ""),
         "unit_query": unit_query, "sort_query": filters.query(),
         "sort_headers": _sort_headers(sub_table["kind"]) if sub_table else [],

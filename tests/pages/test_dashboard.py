@@ -18,7 +18,8 @@ from tests.reports.test_reports_services import build_fy2019
 pytestmark = pytest.mark.django_db
 TODAY = date(2019, 11, 20)  # FY2020, so FY2019 is a past year
 FY2019 = "year=2019"
-UNIT_PAGE_QUERIES = 23  # two periods (this year, the same period last year), each read once (source, rows); the
+UNIT_PAGE_QUERIES = 19  # two periods (this year, the same period last year), each read once (rows; the sources of
+# both in one query, the targets of every unit in one); the
 # units and predecessor links once for every date's hierarchy; the seized assets (one read), the last refresh, the
 # refresh right
 CASE_LIST_QUERIES = 19  # the source (facts?), the count and total, one page of rows and their states before

@@ -53,6 +53,8 @@ class Hierarchy:
             successors[predecessor_id].append(successor_id)
         self.successors = successors
         self._effective: dict[int, int] = {}
+        self._chains: dict[int, list[int]] = {}  # the organisation on a date does not change: each chain once
+        self._subtrees: dict[int, frozenset[int]] = {}
 
     def active(self, unit_id: int) -> bool:
         unit = self.by_id[unit_id]
@@ -86,13 +88,19 @@ class Hierarchy:
         return result
 
     def chain(self, unit_id: int) -> list[int]:
-        """The unit that answers for ``unit_id`` and its ancestors, bottom up."""
+        """The unit that answers for ``unit_id`` and its ancestors, bottom up (do not modify the list)."""
+        known = self._chains.get(unit_id)
+        if known is not None:
+            return known
         chain, current = [], self.effective(unit_id)
         while current is not None and current not in chain:
             chain.append(current)
             current = self.by_id[current]["parent_id"]
+        self._chains[unit_id] = chain
         return chain
 
     def subtree_of(self, unit_id: int) -> set[int]:
         """Every unit whose cases roll up into ``unit_id`` on ``self.on`` (including retired units)."""
-        return {other for other in self.by_id if unit_id in self.chain(other)}
+        if unit_id not in self._subtrees:
+            self._subtrees[unit_id] = frozenset(other for other in self.by_id if unit_id in self.chain(other))
+        return set(self._subtrees[unit_id])
