@@ -23,6 +23,7 @@ from django.db import connection
 from reports.indicators import BASE_COUNTS, BASE_MONEY, Figures
 from thads.core.dates import fiscal_year_bounds, fiscal_year_of
 from thads.org.hierarchy import Hierarchy, org_read_once
+from thads.org.hierarchy import hierarchy_on as org_hierarchy_on
 from thads.org.models import Unit
 
 ENDED = ("completed", "terminated", "transferred_out")
@@ -72,14 +73,8 @@ def read_once(key: tuple, compute):
 
 
 def hierarchy_on(on: date) -> Hierarchy:
-    """The organisation on ``on`` (built once inside ``shared_reads``)."""
-    memo = _MEMO.get()
-    if memo is None:
-        return Hierarchy(on)
-    key = ("hierarchy", on)
-    if key not in memo:
-        memo[key] = Hierarchy(on)
-    return memo[key]
+    """The organisation on ``on`` (built once inside ``shared_reads``, and shared with the scoping rules)."""
+    return org_hierarchy_on(on)
 
 
 # A case's state after the event ``alias`` (eb: its last event before the period, ee: its last by the end); a case
@@ -249,6 +244,18 @@ _ANSWERED_AT_START = (" AND f.last_stat_date > %(end)s AND f.accepted_on <= %(en
                       " AND (f.first_stat_date IS NULL OR f.first_stat_date > %(end)s)")
 _UNANSWERED = ("SELECT f.case_id FROM reports_caseyearfact f WHERE f.fiscal_year = %(fiscal_year)s "
                "AND f.last_stat_date > %(end)s AND f.first_stat_date <= %(end)s {fact_filter}")
+
+
+_SPLIT_CTE = True
+
+
+def _split_events(sql: str, params: dict, filters: dict, fact_filter: str) -> str:
+    """``sql`` (``WITH marks … per_case …``) over the events of the cases the split's facts do not answer for
+    only: those cases found once (``unanswered``), then their events and their rows in the cases."""
+    if not _SPLIT_CTE:
+        return _filtered(sql, params, **filters, only_cases=_UNANSWERED.format(fact_filter=fact_filter))
+    body = _filtered(sql, params, **filters, only_cases="SELECT u.case_id FROM unanswered u")
+    return f"WITH unanswered AS ({_UNANSWERED.format(fact_filter=fact_filter)}),{body.removeprefix('WITH ')}"
 
 
 def _facts_cte(rows: str, fact_filter: str, *, split: bool) -> str:
@@ -499,8 +506,7 @@ def group_rows(*, start: date, end: date, category: str | None = None,
         statements = [("WITH " + _facts_cte(_FACTS_ROWS, fact_filter, split=split) + ","
                        + _SUMS.format(source="facts"), params)]
         if split:
-            statements.append((_filtered(_EVENTS_AGGREGATE, params, **filters, only_cases=_UNANSWERED.format(
-                fact_filter=fact_filter)), params))
+            statements.append((_split_events(_EVENTS_AGGREGATE, params, filters, fact_filter), params))
     if officer_as_of is not None:
         params["officer_as_of"] = officer_as_of
         statements = [(_officer_as_of(sql), values) for sql, values in statements]
@@ -551,9 +557,9 @@ def _classified_cases(params: dict, *, start: date, end: date, source: str, filt
     if source == "facts":
         return "WITH " + _facts_cte(rows, fact_filter, split=False) + "," + _CLASSIFIED.replace(
             "{extra}", extra).replace("{source}", "facts") + "\n"
-    events = _filtered(per_case_sql(by_year=False, case_filter="{case_filter}", event_filter="{event_filter}"), params,
-                       **filters, only_cases=_UNANSWERED.format(fact_filter=fact_filter))
-    return ("WITH " + _facts_cte(rows, fact_filter, split=True) + "," + events + ","  # noqa: S608
+    events = _split_events("WITH " + per_case_sql(by_year=False, case_filter="{case_filter}",
+                                                  event_filter="{event_filter}"), params, filters, fact_filter)
+    return ("WITH " + _facts_cte(rows, fact_filter, split=True) + "," + events.removeprefix("WITH ") + ","  # noqa: S608
             + _CLASSIFIED.replace("classified AS", "classified_facts AS").replace("{extra}", extra)
             .replace("{source}", "facts") + ","
             + _CLASSIFIED.replace("classified AS", "classified_events AS").replace("{extra}", extra)

@@ -104,3 +104,15 @@ class Hierarchy:
         if unit_id not in self._subtrees:
             self._subtrees[unit_id] = frozenset(other for other in self.by_id if unit_id in self.chain(other))
         return set(self._subtrees[unit_id])
+
+
+def hierarchy_on(on: date) -> Hierarchy:
+    """The organisation on ``on``: within ``org_read_once`` one ``Hierarchy`` per date for the whole request
+    (the scoping rules and the statistics of a page share it), otherwise a new one."""
+    memo = _ORG_ROWS.get()
+    if memo is None:
+        return Hierarchy(on)
+    key = ("hierarchy", on)
+    if key not in memo:
+        memo[key] = Hierarchy(on)
+    return memo[key]

@@ -64,11 +64,11 @@ def jurisdiction_unit_ids(unit: Unit, *, on: date) -> set[int]:
 
 
 def _jurisdiction_unit_ids(unit: Unit, *, on: date) -> set[int]:
-    from thads.org.hierarchy import Hierarchy
+    from thads.org.hierarchy import hierarchy_on
 
     if unit.valid_to is not None and unit.valid_to < on:
         on = unit.valid_to
-    hierarchy = Hierarchy(on)
+    hierarchy = hierarchy_on(on)
     counted_here = {unit_id for unit_id in hierarchy.subtree_of(unit.pk)
                     if hierarchy.by_id[unit_id]["valid_from"] <= on}  # not units created later
     result = unit_subtree_ids(unit, on=on) | counted_here
