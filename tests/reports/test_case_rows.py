@@ -323,7 +323,7 @@ def test_given_the_count_a_page_read_from_a_window_of_case_numbers_is_the_page_o
                 # then
                 assert page == every[max(offset, 0):max(offset, 0) + limit], (name, money, offset, listed)
                 queries = _list_queries(captured)
-                if any("LIMIT %(window)s" in sql or "ORDER BY case_no, id LIMIT" in sql for sql in queries):
+                if any("ORDER BY case_no, id LIMIT" in query["sql"] for query in captured.captured_queries):
                     windowed += 1
                     fallen_back += len(queries) == 2
     assert windowed and fallen_back  # both ways were taken
@@ -331,4 +331,5 @@ def test_given_the_count_a_page_read_from_a_window_of_case_numbers_is_the_page_o
     monkeypatch.setattr(engine, "_WINDOW_MAX", 0)
     with CaptureQueriesContext(connection) as captured:
         engine.case_rows(case_class="accepted", offset=0, limit=5, listed=(10, 400), **scope)
-    assert len(_list_queries(captured)) == 1 and "ORDER BY case_no, id LIMIT" not in _list_queries(captured)[0]
+    assert len(_list_queries(captured)) == 1
+    assert not any("ORDER BY case_no, id LIMIT" in query["sql"] for query in captured.captured_queries)
