@@ -25,6 +25,19 @@ def bank_case_list(bank: Bank) -> QuerySet[Case]:
     return Case.objects.filter(creditor_bank=bank).select_related("unit")
 
 
+# What the case list shows of a case (banks.api.serializers.BankCaseSerializer's fields, the unit's code and name
+# joined), and its id: the list's order and cursor, the export's keyset. Nothing else is read.
+CASE_COLUMNS = ("id", "case_no", "decision_no", "unit__code", "unit__name", "accepted_on", "origin", "category",
+                "status", "amount_due", "amount_collected", "amount_reduced", "amount_terminated",
+                "amount_remaining", "updated_at")
+
+
+def bank_case_rows(bank: Bank) -> QuerySet[dict]:
+    """``bank``'s cases as dicts of CASE_COLUMNS (the case list's page: only the columns it shows, no model
+    instances). Unordered: the caller orders (the list newest first by id, over the index case_bank_id)."""
+    return Case.objects.filter(creditor_bank=bank).values(*CASE_COLUMNS)
+
+
 def bank_case_get(bank: Bank, case_no: str) -> Case | None:
     """One case of ``bank`` with its timeline, debtors, payouts, assets and distribution shares, in a number of
     queries that does not grow with the rows: the case; its events; debtors; payouts; assets; shares (with
@@ -88,9 +101,7 @@ def feed_end_position(bank: Bank) -> int:
     return CaseChange.objects.aggregate(end=Max("position"))["end"] or 0
 
 
-EXPORT_COLUMNS = ("id", "case_no", "decision_no", "unit__code", "unit__name", "accepted_on", "origin", "category",
-                  "status", "amount_due", "amount_collected", "amount_reduced", "amount_terminated",
-                  "amount_remaining", "updated_at")
+EXPORT_COLUMNS = CASE_COLUMNS
 
 
 def bank_case_export(bank: Bank, *, chunk: int = 2000) -> Iterator[list[tuple]]:

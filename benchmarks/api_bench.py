@@ -126,6 +126,33 @@ def bench_export_bank(count: int):
 FEED_PAGE = 100
 
 
+def bench_feed_changes(bank) -> int:
+    """Bench data only: the synthetic dataset writes no change-feed rows (reports.synthetic inserts in SQL, not
+    through the services that write them), so give ``bank``'s cases the rows the services would have written —
+    case_created, then event_recorded for each event with the status after it — in one INSERT … SELECT, once
+    (not if the bank has changes already), numbered by the relay as any change is. Only this bank's cases get
+    rows: a real feed also holds every other case's, which the feed's query skips (docs/operations.md)."""
+    from django.db import connection
+
+    from cases.models import CaseChange
+    from cases.services.changes import case_changes_relay
+
+    if CaseChange.objects.filter(case__creditor_bank=bank).exists():
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            INSERT INTO cases_casechange (kind, recorded_at, case_id, event_id, case_status, payload)
+            SELECT kind, recorded_at, case_id, event_id, case_status, '{}'::jsonb FROM (
+                SELECT 'case_created' AS kind, c.created_at AS recorded_at, c.id AS case_id, NULL::bigint AS event_id,
+                       'with_conditions' AS case_status, c.accepted_on AS on_date, 0 AS sequence
+                  FROM cases_case c WHERE c.creditor_bank_id = %(bank)s
+                UNION ALL
+                SELECT 'event_recorded', e.recorded_at, e.case_id, e.id, e.status_after, e.date, e.sequence
+                  FROM cases_caseevent e JOIN cases_case c ON c.id = e.case_id WHERE c.creditor_bank_id = %(bank)s
+            ) AS rows ORDER BY on_date, case_id, sequence""", {"bank": bank.pk})
+    return case_changes_relay()
+
+
 def feed_pages(bank_changes, bank, most: int) -> list[int]:
     """The ``after`` of each page of FEED_PAGE of ``bank``'s change feed from its start (0, then each page's
     next_after), at most ``most`` full pages."""
@@ -144,7 +171,14 @@ def feed_pages(bank_changes, bank, most: int) -> list[int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", required=True)
-    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--cases", type=int, default=0,
+                        help="generate the synthetic dataset up to this many cases first (0: use the database as it "
+                             "is)")
+    parser.add_argument("--bank", default="",
+                        help="the bank whose list, detail and feed are read (default: the one with the most cases)")
+    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", ""),
+                        help="the cache of the rate limits, as in production (default: $REDIS_URL; none: each "
+                             "worker's memory)")
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
@@ -156,6 +190,10 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = args.database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.bench_settings"
+    if args.redis_url:
+        os.environ["REDIS_URL"] = args.redis_url
+    else:
+        os.environ.pop("REDIS_URL", None)
     import django
 
     django.setup()
@@ -173,18 +211,23 @@ def main() -> None:
     if have < args.cases:
         generate(cases=args.cases - have, seed=have + 1)
     only = set(args.only.split(","))
-    bank = Bank.objects.exclude(code="BENCH-EXPORT").annotate(n=Count("cases")).order_by("-n").first()
-    _record, key = api_key_create(bank=bank, label="api_bench")
     big = big_key = None
     if "export" in only and args.export_cases:
         big = bench_export_bank(args.export_cases)
         _record, big_key = api_key_create(bank=big, label="api_bench export")
+    banks = Bank.objects.annotate(n=Count("cases"))
+    bank = (banks.get(code=args.bank) if args.bank
+            else banks.exclude(code="BENCH-EXPORT").order_by("-n").first())
+    _record, key = api_key_create(bank=bank, label="api_bench")
     case_nos = list(Case.objects.filter(creditor_bank=bank).order_by("-event_count", "id")
                     .values_list("case_no", flat=True)[:50])
+    if "feed" in only and (made := bench_feed_changes(bank)):
+        print(f"bench data: {made:,} change-feed rows written for {bank.code}'s cases")
     afters = feed_pages(bank_changes, bank, args.requests) if "feed" in only else []
     print(f"dataset: {Case.objects.count():,} cases; bank {bank.code} with {bank.n:,} cases"
           + (f" and {len(afters)} feed pages of {FEED_PAGE}" if afters else "") + "; "
-          f"gunicorn {args.workers} workers, {args.concurrency} client threads, {args.requests} requests each")
+          f"gunicorn {args.workers} workers, {args.concurrency} client threads, {args.requests} requests each; "
+          f"rate limits in {'Redis' if args.redis_url else 'worker memory'}")
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     server = subprocess.Popen(

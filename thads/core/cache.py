@@ -35,15 +35,39 @@ class FallbackRedisCache(RedisCache):
         try:
             result = getattr(RedisCache, name)(self, *args, **kwargs)
         except FAILURES as error:
-            if not self._down:
-                logger.warning("cache: Redis unreachable (%s: %s); using this process's memory, retrying every "
-                               "%s s", type(error).__name__, error, RETRY_SECONDS)
-            self._down, self._down_until = True, time.monotonic() + RETRY_SECONDS
+            self._failed(error)
             return getattr(self._fallback, name)(*args, **kwargs)
+        self._answered()
+        return result
+
+    def _answered(self) -> None:
         if self._down:
             logger.warning("cache: Redis answers again; shared counters resume")
             self._down = False
-        return result
+
+    def _failed(self, error) -> None:
+        if not self._down:
+            logger.warning("cache: Redis unreachable (%s: %s); using this process's memory, retrying every "
+                           "%s s", type(error).__name__, error, RETRY_SECONDS)
+        self._down, self._down_until = True, time.monotonic() + RETRY_SECONDS
+
+    def count_up(self, counters: list[tuple[str, int]]) -> list[int]:
+        """thads.core.cache.count_up in one round trip (one MULTI/EXEC); the fallback's counters while Redis is
+        down."""
+        if self.degraded:
+            return _count_up(self._fallback, counters)
+        try:
+            pipeline = self._cache.get_client(write=True).pipeline(transaction=True)
+            for key, timeout in counters:
+                key = self.make_and_validate_key(key)
+                pipeline.set(key, 0, ex=self.get_backend_timeout(timeout), nx=True)
+                pipeline.incr(key)
+            results = pipeline.execute()
+        except FAILURES as error:
+            self._failed(error)
+            return _count_up(self._fallback, counters)
+        self._answered()
+        return [int(count) for count in results[1::2]]
 
 
 def _delegate(name):
@@ -53,6 +77,28 @@ def _delegate(name):
     method.__name__ = name
     method.__doc__ = getattr(RedisCache, name).__doc__
     return method
+
+
+def _count_up(cache, counters: list[tuple[str, int]]) -> list[int]:
+    """count_up on any Django cache: add then incr, one counter at a time."""
+    counts = []
+    for key, timeout in counters:
+        cache.add(key, 0, timeout=timeout)
+        try:
+            counts.append(cache.incr(key))
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=timeout)
+            counts.append(1)
+    return counts
+
+
+def count_up(cache, counters: list[tuple[str, int]]) -> list[int]:
+    """Add one to each counter (key, timeout in seconds), creating it at 0 for ``timeout`` seconds if it does not
+    exist; the new counts, in order. On FallbackRedisCache one round trip (MULTI: SET NX EX, INCR per counter),
+    in which no counter can expire between its creation and its increment; elsewhere cache.add and cache.incr
+    (Django's Redis incr alone is two round trips: EXISTS, INCRBY)."""
+    own = getattr(cache, "count_up", None)  # FallbackRedisCache's (``cache`` may be django.core.cache's proxy)
+    return own(counters) if own is not None else _count_up(cache, counters)
 
 
 for _name in ("add", "get", "set", "touch", "delete", "get_many", "has_key", "incr", "set_many", "delete_many",
