@@ -76,6 +76,13 @@ def bank_case_seizures(case: Case) -> list[Seizure]:
     return sorted(seized, key=lambda seizure: (seizure.asset_id, seizure.seized_on, seizure.pk))
 
 
+# What an entry of the feed shows (banks.api.serializers.BankChangeSerializer): the case's number and what a
+# case_created entry tells of it, the event and the sequence of the one it cancels; not the rest of the case.
+CHANGE_COLUMNS = ("kind", "recorded_at", "case_status", "payload", "position", "case__case_no", "case__decision_no",
+                  "case__accepted_on", "case__amount_due", "event__sequence", "event__date", "event__kind",
+                  "event__amount", "event__ground", "event__status_after", "event__cancels__sequence")
+
+
 def bank_changes(bank: Bank, *, after: int, limit: int) -> list[CaseChange]:
     """The changes to ``bank``'s cases after feed position ``after``, by position, at most ``limit``.
 
@@ -85,7 +92,7 @@ def bank_changes(bank: Bank, *, after: int, limit: int) -> list[CaseChange]:
     misses nothing and reads nothing twice, however long a writer's transaction."""
     case_changes_number()
     return list(CaseChange.objects.filter(case__creditor_bank=bank, position__gt=after)
-                .select_related("case", "event__cancels").order_by("position")[:limit])
+                .select_related("case", "event__cancels").only(*CHANGE_COLUMNS).order_by("position")[:limit])
 
 
 def feed_end_position(bank: Bank) -> int:

@@ -1,5 +1,6 @@
 """Output serializers of the bank API (read-only). Unique names: they appear in the OpenAPI schema."""
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -425,13 +426,36 @@ class BankChangeSerializer(serializers.Serializer):
 
     def get_payload(self, change) -> dict:
         serializer, source = CHANGE_PAYLOADS[change.kind]
-        instance = {"case": change.case, "event": change.event, "payload": change.payload}[source]
+        if source == "event":
+            return change_event_data(change.event)
+        if source == "case":
+            case = change.case
+            return {"decision_no": case.decision_no, "accepted_on": case.accepted_on.isoformat(),
+                    "amount_due": case.amount_due}
         # one bound serializer per kind for the whole page, as a ListSerializer reuses its child: building one
         # per entry (DRF deep-copies its fields) was 40 % of a feed page's serialisation (benchmarks/api_bench.py)
         payloads = self.__dict__.setdefault("_payload_serializers", {})
         if change.kind not in payloads:
             payloads[change.kind] = serializer()
-        return payloads[change.kind].to_representation(instance)
+        return payloads[change.kind].to_representation(change.payload)
+
+    def to_representation(self, change) -> dict:
+        """The fields above written out (DRF's generic loop over them, with the event's nested serializer, was
+        most of a feed page's time over a bare view: benchmarks/api_bench.py); the same keys in the same order and
+        the same values — tests/banks/test_api_change_kinds.py compares this with the generic loop for every
+        kind. The stored payloads still go through their serializers (CHANGE_PAYLOADS)."""
+        event = change.event if change.event_id is not None else None
+        return {"id": change.pk, "cursor": self.get_cursor(change), "kind": change.kind,
+                "case_no": change.case.case_no, "status": self.get_status(change),
+                "recorded_at": moment(change.recorded_at, timezone.get_current_timezone()),
+                "event": None if event is None else change_event_data(event), "payload": self.get_payload(change)}
+
+
+def change_event_data(event) -> dict:
+    """``BankChangeEventSerializer(event).data``, written out (an entry of the feed has one, its payload often
+    another)."""
+    return {"sequence": event.sequence, "date": event.date.isoformat(), "code": event.kind, "amount": event.amount,
+            "ground": event.ground, "cancels": event.cancels.sequence if event.cancels_id is not None else None}
 
 
 # What each kind of entry means, for the schema (in English whatever the server's language)
