@@ -9,7 +9,7 @@ import logging
 import time
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger("thads.cache")
@@ -17,9 +17,27 @@ RETRY_SECONDS = 30
 FAILURES = (RedisError, OSError)
 
 
+class _ReusedClients(RedisCacheClient):
+    """Django's Redis cache client, keeping one redis.Redis per connection pool instead of building one per call
+    (0.1–0.5 ms each: its response callbacks are set up anew; a bank API request makes two cache calls). A
+    redis.Redis is safe to share between threads: each command takes a connection from the pool."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return client
+
+
 class FallbackRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = _ReusedClients
         self._fallback = LocMemCache(f"thads-fallback-{id(self)}", {"TIMEOUT": params.get("TIMEOUT", 300)})
         self._down_until = 0.0
         self._down = False
