@@ -25,6 +25,19 @@ def bank_case_list(bank: Bank) -> QuerySet[Case]:
     return Case.objects.filter(creditor_bank=bank).select_related("unit")
 
 
+# What the case list shows of a case (banks.api.serializers.BankCaseSerializer's fields, the unit's code and name
+# joined), and its id: the list's order and cursor, the export's keyset. Nothing else is read.
+CASE_COLUMNS = ("id", "case_no", "decision_no", "unit__code", "unit__name", "accepted_on", "origin", "category",
+                "status", "amount_due", "amount_collected", "amount_reduced", "amount_terminated",
+                "amount_remaining", "updated_at")
+
+
+def bank_case_rows(bank: Bank) -> QuerySet[dict]:
+    """``bank``'s cases as dicts of CASE_COLUMNS (the case list's page: only the columns it shows, no model
+    instances). Unordered: the caller orders (the list newest first by id, over the index case_bank_id)."""
+    return Case.objects.filter(creditor_bank=bank).values(*CASE_COLUMNS)
+
+
 def bank_case_get(bank: Bank, case_no: str) -> Case | None:
     """One case of ``bank`` with its timeline, debtors, payouts, assets and distribution shares, in a number of
     queries that does not grow with the rows: the case; its events; debtors; payouts; assets; shares (with
@@ -63,6 +76,13 @@ def bank_case_seizures(case: Case) -> list[Seizure]:
     return sorted(seized, key=lambda seizure: (seizure.asset_id, seizure.seized_on, seizure.pk))
 
 
+# What an entry of the feed shows (banks.api.serializers.BankChangeSerializer): the case's number and what a
+# case_created entry tells of it, the event and the sequence of the one it cancels; not the rest of the case.
+CHANGE_COLUMNS = ("kind", "recorded_at", "case_status", "payload", "position", "case__case_no", "case__decision_no",
+                  "case__accepted_on", "case__amount_due", "event__sequence", "event__date", "event__kind",
+                  "event__amount", "event__ground", "event__status_after", "event__cancels__sequence")
+
+
 def bank_changes(bank: Bank, *, after: int, limit: int) -> list[CaseChange]:
     """The changes to ``bank``'s cases after feed position ``after``, by position, at most ``limit``.
 
@@ -72,7 +92,7 @@ def bank_changes(bank: Bank, *, after: int, limit: int) -> list[CaseChange]:
     misses nothing and reads nothing twice, however long a writer's transaction."""
     case_changes_number()
     return list(CaseChange.objects.filter(case__creditor_bank=bank, position__gt=after)
-                .select_related("case", "event__cancels").order_by("position")[:limit])
+                .select_related("case", "event__cancels").only(*CHANGE_COLUMNS).order_by("position")[:limit])
 
 
 def feed_end_position(bank: Bank) -> int:
@@ -88,9 +108,7 @@ def feed_end_position(bank: Bank) -> int:
     return CaseChange.objects.aggregate(end=Max("position"))["end"] or 0
 
 
-EXPORT_COLUMNS = ("id", "case_no", "decision_no", "unit__code", "unit__name", "accepted_on", "origin", "category",
-                  "status", "amount_due", "amount_collected", "amount_reduced", "amount_terminated",
-                  "amount_remaining", "updated_at")
+EXPORT_COLUMNS = CASE_COLUMNS
 
 
 def bank_case_export(bank: Bank, *, chunk: int = 2000) -> Iterator[list[tuple]]:

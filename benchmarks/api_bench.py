@@ -1,19 +1,29 @@
 """Latency and throughput of the bank API under gunicorn on PostgreSQL, against bare Django views that return
-the same JSON (no DRF: plain JsonResponse over the same selectors) in the same run; and the bulk export's rate
-and the server's memory while it streams.
+the same JSON (no DRF: plain JsonResponse over the same selectors, benchmarks/bench_urls.py) in the same run; and
+the bulk export's rate and the server's memory while it streams. One command (the database as it is, rate
+limits counted in Redis as in production, every endpoint, a bench bank of 200,000 cases for the export):
 
-    python benchmarks/api_bench.py --database-url postgres://postgres@127.0.0.1:5432/thads_bench100k \\
-        [--cases 100000] [--requests 400] [--concurrency 4] [--workers 2] [--only list,detail,feed,export]
+    python benchmarks/api_bench.py --database-url postgres://postgres@127.0.0.1:5432/thads_1m \
+        --redis-url redis://127.0.0.1:6379/0 --export-cases 200000
 
-Loads the national synthetic dataset up to --cases if needed, picks the bank with the most cases, creates a
-key, starts gunicorn on 127.0.0.1, and for each of six endpoints (API list, bare list, API detail, bare
-detail, API feed, bare feed) sends --requests requests from --concurrency client threads (keep-alive), after a
-warm-up. Prints p50, p95 and requests/s for each and the API/bare ratios. The feed's requests read the bank's
-change feed in pages of 100, each page from the next_after of the one before (the positions are taken once,
-before the run, from the selector), so every request reads a different page, as a bank catching up does.
-Then (export) downloads /api/v1/export/cases.ndjson and .csv twice each and prints cases/s, MB/s and the peak
-resident memory of the gunicorn workers (VmHWM) before and after: flat memory is the same peak whatever the
-number of cases.
+Options: [--cases N] generate the synthetic dataset up to N cases first (default 0: never); [--bank CODE] the
+bank read (default: the one with the most cases, BENCH-EXPORT aside); [--requests 400] [--concurrency 4]
+[--workers 2] [--port 8799] [--only list,detail,feed,export]. benchmarks/bench_settings.py: no debug, the rate
+limits so high they never refuse (they are still counted, in --redis-url).
+
+For each of six endpoints (API list, bare list, API detail, bare detail, API feed, bare feed) it sends
+--requests requests from --concurrency client threads (keep-alive), after a warm-up, the API's and the bare
+view's in alternating rounds (so both meet the same load), and prints p50, p95 and requests/s for each and the
+API/bare ratios. The list reads the first page of 50; the detail the bank's 50
+cases with the most events. The feed's requests read the bank's change feed in pages of 100, each page from
+the next_after of the one before (the positions are taken once, before the run, from the selector), so every
+request reads a different page, as a bank catching up does; the synthetic dataset has no feed rows, so the
+bank's cases are given the ones the services would have written (bench_feed_changes, once). Then (export) it
+downloads /api/v1/export/cases.ndjson and .csv twice each, for the bank and, with --export-cases N, for a bench
+bank given N cases (bench_export_bank, once), and prints cases/s, MB/s and the peak resident memory of the
+gunicorn workers (VmHWM) before and after: flat memory is the same peak whatever the number of cases.
+
+Writes to the database: API keys, and the bench data above (once). Use a copy, not a database people use.
 """
 import argparse
 import http.client
@@ -124,6 +134,34 @@ def bench_export_bank(count: int):
 
 
 FEED_PAGE = 100
+ROUNDS = 8  # API and bare alternate, each in this many rounds of --requests / ROUNDS
+
+
+def bench_feed_changes(bank) -> int:
+    """Bench data only: the synthetic dataset writes no change-feed rows (reports.synthetic inserts in SQL, not
+    through the services that write them), so give ``bank``'s cases the rows the services would have written —
+    case_created, then event_recorded for each event with the status after it — in one INSERT … SELECT, once
+    (not if the bank has changes already), numbered by the relay as any change is. Only this bank's cases get
+    rows: a real feed also holds every other case's, which the feed's query skips (docs/operations.md)."""
+    from django.db import connection
+
+    from cases.models import CaseChange
+    from cases.services.changes import case_changes_relay
+
+    if CaseChange.objects.filter(case__creditor_bank=bank).exists():
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            INSERT INTO cases_casechange (kind, recorded_at, case_id, event_id, case_status, payload)
+            SELECT kind, recorded_at, case_id, event_id, case_status, '{}'::jsonb FROM (
+                SELECT 'case_created' AS kind, c.created_at AS recorded_at, c.id AS case_id, NULL::bigint AS event_id,
+                       'with_conditions' AS case_status, c.accepted_on AS on_date, 0 AS sequence
+                  FROM cases_case c WHERE c.creditor_bank_id = %(bank)s
+                UNION ALL
+                SELECT 'event_recorded', e.recorded_at, e.case_id, e.id, e.status_after, e.date, e.sequence
+                  FROM cases_caseevent e JOIN cases_case c ON c.id = e.case_id WHERE c.creditor_bank_id = %(bank)s
+            ) AS rows ORDER BY on_date, case_id, sequence""", {"bank": bank.pk})
+    return case_changes_relay()
 
 
 def feed_pages(bank_changes, bank, most: int) -> list[int]:
@@ -144,7 +182,14 @@ def feed_pages(bank_changes, bank, most: int) -> list[int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", required=True)
-    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--cases", type=int, default=0,
+                        help="generate the synthetic dataset up to this many cases first (0: use the database as it "
+                             "is)")
+    parser.add_argument("--bank", default="",
+                        help="the bank whose list, detail and feed are read (default: the one with the most cases)")
+    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", ""),
+                        help="the cache of the rate limits, as in production (default: $REDIS_URL; none: each "
+                             "worker's memory)")
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
@@ -156,6 +201,10 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = args.database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.bench_settings"
+    if args.redis_url:
+        os.environ["REDIS_URL"] = args.redis_url
+    else:
+        os.environ.pop("REDIS_URL", None)
     import django
 
     django.setup()
@@ -173,18 +222,23 @@ def main() -> None:
     if have < args.cases:
         generate(cases=args.cases - have, seed=have + 1)
     only = set(args.only.split(","))
-    bank = Bank.objects.exclude(code="BENCH-EXPORT").annotate(n=Count("cases")).order_by("-n").first()
-    _record, key = api_key_create(bank=bank, label="api_bench")
     big = big_key = None
     if "export" in only and args.export_cases:
         big = bench_export_bank(args.export_cases)
         _record, big_key = api_key_create(bank=big, label="api_bench export")
+    banks = Bank.objects.annotate(n=Count("cases"))
+    bank = (banks.get(code=args.bank) if args.bank
+            else banks.exclude(code="BENCH-EXPORT").order_by("-n").first())
+    _record, key = api_key_create(bank=bank, label="api_bench")
     case_nos = list(Case.objects.filter(creditor_bank=bank).order_by("-event_count", "id")
                     .values_list("case_no", flat=True)[:50])
+    if "feed" in only and (made := bench_feed_changes(bank)):
+        print(f"bench data: {made:,} change-feed rows written for {bank.code}'s cases")
     afters = feed_pages(bank_changes, bank, args.requests) if "feed" in only else []
     print(f"dataset: {Case.objects.count():,} cases; bank {bank.code} with {bank.n:,} cases"
           + (f" and {len(afters)} feed pages of {FEED_PAGE}" if afters else "") + "; "
-          f"gunicorn {args.workers} workers, {args.concurrency} client threads, {args.requests} requests each")
+          f"gunicorn {args.workers} workers, {args.concurrency} client threads, {args.requests} requests each; "
+          f"rate limits in {'Redis' if args.redis_url else 'worker memory'}")
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     server = subprocess.Popen(
@@ -211,14 +265,25 @@ def main() -> None:
         }
         scenarios = {name: paths for name, paths in scenarios.items() if name.split()[0] in only}
         results = {}
-        for name, paths in scenarios.items():
-            load(args.port, paths, headers, min(40, args.requests), args.concurrency)  # warm-up
-            latencies, elapsed = load(args.port, paths, headers, args.requests, args.concurrency)
-            latencies.sort()
-            p50 = statistics.median(latencies) * 1000
-            p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000
-            results[name] = (p50, p95, len(latencies) / elapsed)
-            print(f"{name}  p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   {len(latencies) / elapsed:7.1f} req/s")
+        for kind in [kind for kind in ("list", "detail", "feed") if kind in only]:
+            pair = [f"{kind:<6} API ", f"{kind:<6} bare"]
+            for name in pair:
+                load(args.port, scenarios[name], headers, min(40, args.requests), args.concurrency)  # warm-up
+            # API and bare in alternating rounds, so that both meet the same load of a shared machine
+            latencies, elapsed = {name: [] for name in pair}, dict.fromkeys(pair, 0.0)
+            rounds = max(1, min(ROUNDS, args.requests // (args.concurrency * 10)))
+            for _round in range(rounds):
+                for name in pair:
+                    taken, seconds = load(args.port, scenarios[name], headers, args.requests // rounds,
+                                          args.concurrency)
+                    latencies[name] += taken
+                    elapsed[name] += seconds
+            for name in pair:
+                taken = sorted(latencies[name])
+                p50 = statistics.median(taken) * 1000
+                p95 = taken[int(len(taken) * 0.95) - 1] * 1000
+                results[name] = (p50, p95, len(taken) / elapsed[name])
+                print(f"{name}  p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   {len(taken) / elapsed[name]:7.1f} req/s")
         for kind in sorted({"list", "detail", "feed"} & only):
             api, bare = results[f"{kind:<6} API "], results[f"{kind:<6} bare"]
             print(f"{kind:<6} API/bare: p50 ×{api[0] / bare[0]:.2f}, p95 ×{api[1] / bare[1]:.2f}, "

@@ -1,5 +1,6 @@
 """Output serializers of the bank API (read-only). Unique names: they appear in the OpenAPI schema."""
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -46,6 +47,26 @@ class BankCaseSerializer(serializers.Serializer):
     @extend_schema_field(STATUS_FIELD)
     def get_status(self, case) -> str:
         return API_STATUS_OF[case.status]
+
+
+def moment(value, zone) -> str:
+    """A date-time as DRF's DateTimeField renders it (ISO 8601 in the current time zone ``zone``, UTC written Z),
+    without its per-value overhead."""
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def bank_case_data(row: dict, zone) -> dict:
+    """``BankCaseSerializer(case).data`` for a row of banks.selectors.CASE_COLUMNS (the case list's rows): the same
+    keys in the same order, the same values, without DRF's per-field work — at 50 rows a page that was most of
+    the list's time over a bare view (benchmarks/api_bench.py). ``zone``: timezone.get_current_timezone().
+    tests/banks/test_api_cases.py compares the two."""
+    return {"case_no": row["case_no"], "decision_no": row["decision_no"], "unit": row["unit__code"],
+            "unit_name": row["unit__name"], "accepted_on": row["accepted_on"].isoformat(), "origin": row["origin"],
+            "category": row["category"], "status": API_STATUS_OF[row["status"]], "amount_due": row["amount_due"],
+            "amount_collected": row["amount_collected"], "amount_reduced": row["amount_reduced"],
+            "amount_terminated": row["amount_terminated"], "amount_remaining": row["amount_remaining"],
+            "updated_at": moment(row["updated_at"], zone)}
 
 
 class BankCaseEventSerializer(serializers.Serializer):
@@ -405,13 +426,36 @@ class BankChangeSerializer(serializers.Serializer):
 
     def get_payload(self, change) -> dict:
         serializer, source = CHANGE_PAYLOADS[change.kind]
-        instance = {"case": change.case, "event": change.event, "payload": change.payload}[source]
+        if source == "event":
+            return change_event_data(change.event)
+        if source == "case":
+            case = change.case
+            return {"decision_no": case.decision_no, "accepted_on": case.accepted_on.isoformat(),
+                    "amount_due": case.amount_due}
         # one bound serializer per kind for the whole page, as a ListSerializer reuses its child: building one
         # per entry (DRF deep-copies its fields) was 40 % of a feed page's serialisation (benchmarks/api_bench.py)
         payloads = self.__dict__.setdefault("_payload_serializers", {})
         if change.kind not in payloads:
             payloads[change.kind] = serializer()
-        return payloads[change.kind].to_representation(instance)
+        return payloads[change.kind].to_representation(change.payload)
+
+    def to_representation(self, change) -> dict:
+        """The fields above written out (DRF's generic loop over them, with the event's nested serializer, was
+        most of a feed page's time over a bare view: benchmarks/api_bench.py); the same keys in the same order and
+        the same values — tests/banks/test_api_change_kinds.py compares this with the generic loop for every
+        kind. The stored payloads still go through their serializers (CHANGE_PAYLOADS)."""
+        event = change.event if change.event_id is not None else None
+        return {"id": change.pk, "cursor": self.get_cursor(change), "kind": change.kind,
+                "case_no": change.case.case_no, "status": self.get_status(change),
+                "recorded_at": moment(change.recorded_at, timezone.get_current_timezone()),
+                "event": None if event is None else change_event_data(event), "payload": self.get_payload(change)}
+
+
+def change_event_data(event) -> dict:
+    """``BankChangeEventSerializer(event).data``, written out (an entry of the feed has one, its payload often
+    another)."""
+    return {"sequence": event.sequence, "date": event.date.isoformat(), "code": event.kind, "amount": event.amount,
+            "ground": event.ground, "cancels": event.cancels.sequence if event.cancels_id is not None else None}
 
 
 # What each kind of entry means, for the schema (in English whatever the server's language)

@@ -5,7 +5,6 @@ Common to every view (BankApiView): a bearer key (thads.api.authentication), the
 per-key rate limits with their X-RateLimit-* headers (thads.api.throttles), and an ETag on every 200 GET, with
 If-None-Match answered 304 per RFC 9110 (weak comparison, ``*``)."""
 import hashlib
-import json
 
 from django.utils import timezone
 from django.utils.http import parse_etags
@@ -22,10 +21,11 @@ from banks.api.serializers import (
     BankChangeFeedSerializer,
     BankChangeSerializer,
     BankMeSerializer,
+    bank_case_data,
 )
 from banks.filters import BankCaseFilter
 from banks.models import ApiScope
-from banks.selectors import bank_case_get, bank_case_list, bank_case_seizures, bank_changes
+from banks.selectors import bank_case_get, bank_case_rows, bank_case_seizures, bank_changes
 from banks.webhooks.selectors import notices_of_bank
 from cases.models import Case
 from cases.selectors import case_deadlines, working_calendar
@@ -56,10 +56,10 @@ PAGE_SIZE = OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "max
                                          "naming page_size.")
 
 
-def data_etag(data) -> str:
-    """A strong validator of the JSON ``data`` (the same data, the same tag)."""
-    digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
-    return f'"{digest[:32]}"'
+def content_etag(content: bytes) -> str:
+    """A strong validator of a rendered body: the same bytes, the same tag (a hash of what is sent, so the JSON is
+    encoded once, by the renderer)."""
+    return f'"{hashlib.sha256(content).hexdigest()[:32]}"'
 
 
 def if_none_match_matches(header: str | None, etag: str) -> bool:
@@ -89,14 +89,15 @@ class BankApiView(APIView):
         limit.take()
 
     def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
         if (isinstance(response, Response) and request.method in ("GET", "HEAD") and response.status_code == 200
                 and response.data is not None):
-            etag = data_etag(response.data)
+            response.render()  # now rather than on the way out: the tag is the hash of the body
+            etag = content_etag(response.content)
             if if_none_match_matches(request.headers.get("If-None-Match"), etag):
-                response = Response(status=304)
+                response = super().finalize_response(request, Response(status=304), *args, **kwargs)
             response["ETag"] = etag
             response["Cache-Control"] = "private, no-cache"
-        response = super().finalize_response(request, response, *args, **kwargs)
         principal = getattr(request, "_user", None)
         if isinstance(principal, BankPrincipal):
             limit = getattr(request, "rate_limit", None)
@@ -121,7 +122,20 @@ class BankCaseListView(BankApiView, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no caller, no bank
             return Case.objects.none()
-        return bank_case_list(self.request.user.bank)
+        return bank_case_rows(self.request.user.bank)  # the columns the page shows, as dicts
+
+    def filter_queryset(self, queryset):
+        # No filter given a value (each absent or empty, which the filters treat alike): the FilterSet would filter
+        # nothing, so its form is not built. A value, even a wrong one, goes through it (400 naming the filter).
+        # QueryDict.get is the last value, as the form reads it.
+        if not any(self.request.query_params.get(name) for name in BankCaseFilter.base_filters):
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        zone = timezone.get_current_timezone()
+        return self.get_paginated_response([bank_case_data(row, zone) for row in page])
 
     @extend_schema(operation_id="cases_list", summary="List the bank's cases",
                    responses={200: BankCaseSerializer(many=True), 304: NOT_MODIFIED,

@@ -2,16 +2,20 @@
 thads/api/pagination.py): every filter with the exact set of cases it gives, amounts, cursor pagination
 (stable while cases arrive), the detail with its timeline, debtors, next deadline and payouts, ETag, and the
 query counts pinned."""
+import json
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.utils import timezone
 
+from banks.api.serializers import BankCaseSerializer
 from banks.filters import API_STATUSES
 from banks.services import api_key_create
 from cases.codes import Category, EventKind, PartyKind, PartyRole
+from cases.models import Case
 from cases.services import case_update, party_add, payout_record
 from tests.factories import BankFactory, make_case, record
 
@@ -355,6 +359,31 @@ def test_given_a_case_then_a_list_row_has_exactly_the_documented_fields(client, 
     }
 
 
+@pytest.mark.parametrize("zone", ["Asia/Ho_Chi_Minh", "UTC"])
+def test_given_cases_then_each_list_row_is_what_the_list_serializer_gives_for_the_case(client, org, agr, zone):
+    # given: cases with amounts, statuses, units; read in the Vietnam time zone and in UTC (DRF writes UTC as Z)
+    first = bank_case(org, agr["bank"], unit="HG-NB", case_no="S-1", accepted_on=date(2024, 1, 10),
+                      amount_due=7_000_000, origin="chu_dong")
+    record(first, EventKind.THU_TIEN, date(2024, 2, 1), amount=1_500_000)
+    second = bank_case(org, agr["bank"], unit="ST-A", case_no="S/2024/2", accepted_on=date(2023, 5, 2))
+    record(second, EventKind.HOAN, date(2024, 3, 1), ground="a")
+    bank_case(org, agr["bank"], case_no="S-3", accepted_on=date(2022, 12, 31), amount_due=1)
+    with timezone.override(ZoneInfo(zone)):
+        expected = {case.case_no: dict(BankCaseSerializer(case).data)
+                    for case in Case.objects.filter(creditor_bank=agr["bank"]).select_related("unit")}
+
+        # when: the list renders its rows without the serializer (banks.api.serializers.bank_case_data)
+        rows = listing(client, agr["key"])["results"]
+        filtered = listing(client, agr["key"], status="postponed")["results"]
+
+    # then: the same fields, in the same order, with the same JSON values
+    assert [row["case_no"] for row in rows] == ["S-3", "S/2024/2", "S-1"]
+    assert [list(row) for row in rows] == [list(expected[row["case_no"]]) for row in rows]
+    assert rows == [json.loads(json.dumps(expected[row["case_no"]], default=str)) for row in rows]
+    assert filtered == [row for row in rows if row["case_no"] == "S/2024/2"]
+    assert rows[0]["updated_at"].endswith("Z") == (zone == "UTC")
+
+
 # ---- cursor pagination -----------------------------------------------------------------------------------
 
 def follow(client, key, url, **params) -> tuple[list[list[str]], list[dict]]:
@@ -614,7 +643,7 @@ def test_given_our_etag_when_another_bank_asks_with_it_then_404(client, agr, det
 
 # ---- query counts -----------------------------------------------------------------------------------------
 
-LIST_QUERIES = 2    # the key (by prefix, with its bank); one page of cases with their units
+LIST_QUERIES = 2    # the key (by prefix, with its bank); one page of cases with their units' code and name
 DETAIL_QUERIES = 8  # the key; the case with its unit; its events; its debtors; its payouts; its assets; its
 #                    distribution shares; the holiday calendar (with assets: tests/banks/test_api_assets.py)
 

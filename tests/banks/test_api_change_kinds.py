@@ -15,7 +15,10 @@ import pytest
 import time_machine
 import yaml
 from django.core.cache import cache
+from django.utils import timezone
+from rest_framework import serializers
 
+from banks.api.serializers import CHANGE_PAYLOADS, BankChangeSerializer
 from banks.models import Collateral
 from banks.services import api_key_create
 from cases.codes import AssetKind, Category, EventKind, LandType, RoundOutcome, ValuationMethod
@@ -493,11 +496,9 @@ def examples_markdown(entries: list[dict]) -> str:
     return "\n\n".join(blocks)
 
 
-@time_machine.travel(datetime(2026, 11, 28, 9, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False)
-def test_every_kind_has_one_example_in_docs_taken_from_a_real_response(world, org, people):
-    """THADS_WRITE_EXAMPLES=1 rewrites the examples in docs/api.md from this run."""
-    # given: a story through every kind of change, read by AGR
-    feeds, case, head = world["feeds"], world["cases"]["AGR"], people["province_head"]
+def every_kind_story(world, org, people) -> None:
+    """A story through every kind of change on AGR's cases."""
+    case, head = world["cases"]["AGR"], people["province_head"]
     make_case(unit=org["HG-VT"], category=Category.TIN_DUNG_NGAN_HANG, bank=world["banks"]["AGR"], case_no="AGR-2",
               decision_no="15/QĐ-CCTHADS", amount_due=3_500_000_000, accepted_on=date(2024, 3, 1))
     other = make_case(unit=org["HG-VT"], category=Category.TIN_DUNG_NGAN_HANG, bank=world["banks"]["AGR"],
@@ -525,6 +526,14 @@ def test_every_kind_has_one_example_in_docs_taken_from_a_real_response(world, or
     seizure_release(actor=None, seizure=auction.seizure, released_on=date(2020, 1, 15),
                     reason="Đã giao tài sản cho người nhận", today=TODAY)
 
+
+@time_machine.travel(datetime(2026, 11, 28, 9, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False)
+def test_every_kind_has_one_example_in_docs_taken_from_a_real_response(world, org, people):
+    """THADS_WRITE_EXAMPLES=1 rewrites the examples in docs/api.md from this run."""
+    # given: a story through every kind of change, read by AGR
+    feeds = world["feeds"]
+    every_kind_story(world, org, people)
+
     # when
     entries = feeds.new()["AGR"]
 
@@ -538,6 +547,31 @@ def test_every_kind_has_one_example_in_docs_taken_from_a_real_response(world, or
                       flags=re.S)
         path.write_text(text, encoding="utf-8")
     assert markdown in text, "regenerate the examples: THADS_WRITE_EXAMPLES=1 pytest " + __file__
+
+
+@pytest.mark.parametrize("zone", ["Asia/Ho_Chi_Minh", "UTC"])
+def test_every_kind_of_entry_is_written_as_drf_writes_its_declared_fields(world, org, people, zone):
+    # given: every kind of change
+    every_kind_story(world, org, people)
+    changes = list(CaseChange.objects.filter(case__creditor_bank=world["banks"]["AGR"])
+                   .select_related("case", "event__cancels").order_by("id"))
+    assert sorted({change.kind for change in changes}) == sorted(ALL_KINDS)
+
+    with timezone.override(ZoneInfo(zone)):
+        for change in changes:
+            # when: BankChangeSerializer writes the entry (its fields written out: to_representation)
+            serializer = BankChangeSerializer()
+            written = serializer.to_representation(change)
+
+            # then: what DRF's generic loop over the declared fields gives, and each payload what its own
+            # serializer gives
+            generic = dict(serializers.Serializer.to_representation(serializer, change))
+            generic["event"] = None if generic["event"] is None else dict(generic["event"])
+            payload, source = CHANGE_PAYLOADS[change.kind]
+            generic["payload"] = dict(payload().to_representation(
+                {"case": change.case, "event": change.event, "payload": change.payload}[source]))
+            assert list(written) == list(generic)
+            assert json.dumps(written) == json.dumps(generic), change.kind
 
 
 # ---- the schema of an entry ----------------------------------------------------------------------------------

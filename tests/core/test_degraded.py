@@ -3,6 +3,8 @@ the bank API keeps serving and keeps limiting, requests without a valid key are 
 stats_refresh says in one line that the broker is unreachable (the job is recorded failed, never left pending)
 or runs in-process when asked. "Redis down" is a closed port: nothing listens on 127.0.0.1:1."""
 import logging
+import os
+import uuid
 from datetime import date
 
 import pytest
@@ -16,7 +18,7 @@ from cases.codes import Category
 from reports.models import StatsJob
 from tests.factories import BankFactory, make_case
 from thads.celery import app
-from thads.core.cache import FallbackRedisCache
+from thads.core.cache import FallbackRedisCache, count_up
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"
 DEAD_CACHE = {"default": {"BACKEND": "thads.core.cache.FallbackRedisCache", "LOCATION": DEAD_REDIS,
@@ -129,3 +131,39 @@ def test_given_no_broker_when_stats_refresh_runs_in_process_then_the_job_succeed
     job = StatsJob.objects.get()
     assert job.status == StatsJob.Status.SUCCEEDED and job.progress == 100
     assert f"job {job.pk} succeeded 100%" in capsys.readouterr().out
+
+
+def test_given_redis_down_then_count_up_counts_in_memory():
+    dead = FallbackRedisCache(DEAD_REDIS, {"OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}})
+    assert count_up(dead, [("a", 60), ("b", 120)]) == [1, 1]
+    assert count_up(dead, [("a", 60), ("b", 120)]) == [2, 2]
+    assert dead.degraded and dead.get("a") == 2
+
+
+LIVE_REDIS = os.environ.get("THADS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def test_given_redis_then_count_up_creates_each_counter_with_its_timeout_and_adds_one_in_one_round_trip():
+    live = FallbackRedisCache(LIVE_REDIS, {"KEY_PREFIX": f"test-count-up-{uuid.uuid4().hex}",
+                                           "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}})
+    try:
+        live.get("probe")
+    except Exception:  # noqa: BLE001
+        pytest.skip(f"no Redis at {LIVE_REDIS}")
+    if live.degraded:
+        pytest.skip(f"no Redis at {LIVE_REDIS}")
+    client = live._cache.get_client(write=True)
+    try:
+        # when
+        first = count_up(live, [("a", 60), ("b", 120)])
+        second = count_up(live, [("a", 60), ("b", 120)])
+
+        # then: counted in Redis (shared by the workers), readable through the cache, each with its timeout
+        assert (first, second) == ([1, 1], [2, 2])
+        assert not live.degraded
+        assert (live.get("a"), live.get("b")) == (2, 2)
+        assert 55 <= client.ttl(live.make_and_validate_key("a")) <= 60
+        assert 115 <= client.ttl(live.make_and_validate_key("b")) <= 120
+        assert live.decr("a") == 1
+    finally:
+        live.delete_many(["a", "b"])

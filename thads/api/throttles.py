@@ -15,6 +15,8 @@ from django.core.cache import cache
 from django.utils.translation import ngettext
 from rest_framework import exceptions
 
+from thads.core.cache import count_up
+
 SCOPES = ("bank_burst", "bank_sustained")
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -70,15 +72,8 @@ class KeyRateLimit:
 
     def take(self) -> None:
         """Take one unit from every window, or raise RateLimited (and take none)."""
-        counts = {}
-        for window in self.windows:
-            key = self._cache_key(window)
-            cache.add(key, 0, timeout=window.seconds + 60)
-            try:
-                counts[window.name] = cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, timeout=window.seconds + 60)
-                counts[window.name] = 1
+        counters = [(self._cache_key(window), window.seconds + 60) for window in self.windows]
+        counts = dict(zip([window.name for window in self.windows], count_up(cache, counters), strict=True))
         self.counts = counts
         spent = [window for window in self.windows if counts[window.name] > window.limit]
         if spent:
