@@ -244,6 +244,45 @@ def _facts_cte(rows: str, fact_filter: str, *, split: bool) -> str:
             f"{rows.format(columns=_AT_START, fact_filter=fact_filter + _ANSWERED_AT_START)}\n)")
 
 
+def _replaced(text: str, old: str, new: str) -> str:
+    if old not in text:
+        raise AssertionError(f"not in the engine's SQL: {old!r}")
+    return text.replace(old, new)
+
+
+# The names of the base figures as the aggregate returns them (and reports_factgroupsum stores them).
+SUM_COLUMNS = tuple(f"n_{name}" for name in BASE_COUNTS) + tuple(f"m_{name}" for name in BASE_MONEY)
+
+
+def facts_group_sums_sql(fact_filter: str = "") -> str:
+    """The aggregate ``group_rows`` runs on the facts of a whole fiscal year (or a year to date they answer),
+    for every fiscal year at once: one row per (fiscal_year, unit_id, category, origin, officer_id) with the
+    SUM_COLUMNS, over the fact rows (alias ``f``) meeting ``fact_filter`` (conditions starting with AND).
+    What reports.facts keeps in reports_factgroupsum: the same SQL text, grouped by the year as well."""
+    rows = _replaced(_replaced(_FACTS_ROWS, "SELECT f.unit_id AS unit_id",
+                               "SELECT f.fiscal_year AS fiscal_year, f.unit_id AS unit_id"),
+                     "f.fiscal_year = %(fiscal_year)s", "1 = 1")
+    aggregate = _replaced(_replaced(_AGGREGATE, "SELECT unit_id,", "SELECT fiscal_year, unit_id,"),
+                          "GROUP BY unit_id", "GROUP BY fiscal_year, unit_id")
+    return ("WITH facts AS (" + rows.format(columns=_AT_END, fact_filter=fact_filter) + "\n),"
+            + _CLASSIFIED.replace("{extra}", "fiscal_year, ").format(source="facts") + aggregate)
+
+
+# The same sums as kept (reports.facts): a group's row of the year, the figures as the aggregate names them. A
+# group whose fact rows are all gone keeps a row of zeros: left out (a group with rows counts at least one case).
+_STORED_SUMS = f"""
+SELECT f.unit_id, f.category, f.origin, NULLIF(f.officer_key, 0), {", ".join(f"f.{c}" for c in SUM_COLUMNS)}
+FROM reports_factgroupsum f
+WHERE f.fiscal_year = %(fiscal_year)s AND (f.n_carried_over <> 0 OR f.n_new <> 0) {{fact_filter}}
+"""  # noqa: S608 (constant column names)
+
+
+def _sums_filter(fact_filter: str) -> str:
+    """``_facts_filter``'s conditions for the kept sums, whose officer is 0 for nobody."""
+    return (fact_filter.replace("f.officer_id IS NULL", "f.officer_key = 0")
+            .replace("f.officer_id = %(officer)s", "f.officer_key = %(officer)s"))
+
+
 @dataclass(frozen=True)
 class GroupRow:
     unit_id: int
@@ -438,9 +477,12 @@ def group_rows(*, start: date, end: date, category: str | None = None,
     A fiscal year to date or a whole fiscal year is read from the per-case facts (reports.facts) when they
     are complete for that year and hold nothing dated after ``end``; an earlier end within such a year from
     the facts and the events of the cases the facts do not answer for ("split", see ``source_for``); any
-    other period from the events. ``source`` ("facts", "split" or "events") forces one (tests and
-    benchmarks compare them). Inside ``shared_reads()`` a read is made once and narrower ones (a category,
-    an origin, an officer) are taken from it.
+    other period from the events. The facts of a whole year (or a year to date they answer) are read from
+    their group sums kept per fiscal year (reports_factgroupsum, ``facts_group_sums_sql``): a few rows per
+    unit instead of one per case; grouped by the officer of record (``officer_as_of``), from the fact rows.
+    ``source`` ("facts", "facts_scan" — the fact rows aggregated, not their kept sums —, "split" or
+    "events") forces one (tests and benchmarks compare them). Inside ``shared_reads()`` a read is made once
+    and narrower ones (a category, an origin, an officer) are taken from it.
 
     ``officer_as_of``: group each case under its officer of record at the end of that day rather than its
     officer now (a closed period's per-officer figures, which a later reassignment must not move). The
@@ -459,9 +501,13 @@ def group_rows(*, start: date, end: date, category: str | None = None,
     chosen = source_for(start, end, bank_id, source)
     if chosen == "events":
         statements = [(_filtered(_EVENTS_AGGREGATE, params, **filters), params)]
+    elif chosen == "facts" and officer_as_of is None:
+        # The kept group sums of the year: what the aggregate below gives, without aggregating the rows.
+        fact_filter = _facts_filter(params, start=start, end=end, **filters)
+        statements = [(_STORED_SUMS.format(fact_filter=_sums_filter(fact_filter)), params)]
     else:
         fact_filter = _facts_filter(params, start=start, end=end, **filters)
-        split = chosen == "split"
+        split = chosen == "split"  # ("facts_scan": the facts aggregated, as the sums are kept)
         statements = [("WITH " + _facts_cte(_FACTS_ROWS, fact_filter, split=split) + ","
                        + _SUMS.format(source="facts"), params)]
         if split:
