@@ -10,11 +10,12 @@ A fiscal year (to date) whose per-case facts are complete is read from them inst
 per case and year, what ``per_case_sql`` computes for the whole year): the same classification and sums
 over a narrow table, one row per counted case (see ``facts_answer``).
 """
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import wraps
 
@@ -290,6 +291,8 @@ class GroupRow:
     origin: str
     officer_id: int | None
     figures: Figures
+    # The figures as BASE_COUNTS then BASE_MONEY (the kept sums' row as read), for the roll-up; None: from figures.
+    values: tuple[int, ...] | None = field(default=None, compare=False, repr=False)
 
 
 # The cases behind each figure, over the columns of ``classified``: (the cases a count counts, the amount each
@@ -499,15 +502,38 @@ def group_rows(*, start: date, end: date, category: str | None = None,
     filters = {"category": category, "unit_ids": unit_ids, "origin": origin, "bank_id": bank_id,
                "officer_id": officer_id}
     chosen = source_for(start, end, bank_id, source)
+    if chosen == "facts" and officer_as_of is None:
+        # The kept group sums of the year: what the aggregate of the facts gives, without aggregating the rows.
+        fact_filter = _facts_filter(params, start=start, end=end, **filters)
+        result = _stored_group_rows(_STORED_SUMS.format(fact_filter=_sums_filter(fact_filter)), params)
+    else:
+        result = _aggregated_group_rows(chosen, params, start=start, end=end, filters=filters,
+                                        officer_as_of=officer_as_of)
+    if memo is not None:
+        memo[("rows", key, category, origin, officer_id)] = result
+    return result
+
+
+def _stored_group_rows(sql: str, params: dict) -> list[GroupRow]:
+    """The kept group sums read by ``sql`` (one row per group, whole numbers already)."""
+    counts = len(BASE_COUNTS)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [GroupRow(unit_id, row_category, origin_code, officer,
+                         Figures(dict(zip(BASE_COUNTS, numbers[:counts], strict=True)),
+                                 dict(zip(BASE_MONEY, numbers[counts:], strict=True))), tuple(numbers))
+                for unit_id, row_category, origin_code, officer, *numbers in cursor.fetchall()]
+
+
+def _aggregated_group_rows(chosen: str, params: dict, *, start: date, end: date, filters: dict,
+                           officer_as_of: date | None) -> list[GroupRow]:
+    """The group rows aggregated from the events, the fact rows ("facts" by the officer of record, or
+    "facts_scan") or both ("split")."""
     if chosen == "events":
         statements = [(_filtered(_EVENTS_AGGREGATE, params, **filters), params)]
-    elif chosen == "facts" and officer_as_of is None:
-        # The kept group sums of the year: what the aggregate below gives, without aggregating the rows.
-        fact_filter = _facts_filter(params, start=start, end=end, **filters)
-        statements = [(_STORED_SUMS.format(fact_filter=_sums_filter(fact_filter)), params)]
     else:
         fact_filter = _facts_filter(params, start=start, end=end, **filters)
-        split = chosen == "split"  # ("facts_scan": the facts aggregated, as the sums are kept)
+        split = chosen == "split"
         statements = [("WITH " + _facts_cte(_FACTS_ROWS, fact_filter, split=split) + ","
                        + _SUMS.format(source="facts"), params)]
         if split:
@@ -528,10 +554,7 @@ def group_rows(*, start: date, end: date, category: str | None = None,
                     sums[group].add(Figures(counts, amounts))
                 else:
                     sums[group] = Figures(counts, amounts)
-    result = [GroupRow(*group, figures) for group, figures in sums.items()]
-    if memo is not None:
-        memo[("rows", key, category, origin, officer_id)] = result
-    return result
+    return [GroupRow(*group, figures) for group, figures in sums.items()]
 
 
 def _narrowed(rows: list[GroupRow], *, category, origin, officer_id) -> list[GroupRow]:
@@ -665,14 +688,42 @@ def facts_answer(start: date, end: date) -> bool:
     return _facts_state(start, end) == "facts"
 
 
+def _vector(row: GroupRow) -> list[int]:
+    if row.values is not None:
+        return list(row.values)
+    counts, amounts = row.figures.counts, row.figures.amounts
+    return [counts[name] for name in BASE_COUNTS] + [amounts[name] for name in BASE_MONEY]
+
+
+def _figures(vector: list[int]) -> Figures:
+    return Figures(dict(zip(BASE_COUNTS, vector[:len(BASE_COUNTS)], strict=True)),
+                   dict(zip(BASE_MONEY, vector[len(BASE_COUNTS):], strict=True)))
+
+
+def _add(total: list[int], vector: list[int]) -> None:
+    total[:] = map(operator.add, total, vector)
+
+
 def roll_up(rows: Iterable[GroupRow], hierarchy: Hierarchy, *, key=lambda row: None) -> dict:
     """Sum group rows into every unit of the hierarchy (each row counts in its unit and all ancestors),
-    optionally split by ``key(row)``. Returns {(unit_id, key): Figures}."""
-    totals: dict = defaultdict(Figures.zero)
+    optionally split by ``key(row)``. Returns {(unit_id, key): Figures}. The rows are summed per (unit, key)
+    first, then each unit's sum up its chain: a national read has thousands of groups and hundreds of units."""
+    by_unit: dict = {}
     for row in rows:
-        split = key(row)
-        for unit_id in hierarchy.chain(row.unit_id):
-            totals[(unit_id, split)].add(row.figures)
+        group = (row.unit_id, key(row))
+        if group in by_unit:
+            _add(by_unit[group], _vector(row))
+        else:
+            by_unit[group] = _vector(row)
+    sums: dict = {}
+    for (unit, split), vector in by_unit.items():
+        for unit_id in hierarchy.chain(unit):
+            if (unit_id, split) in sums:
+                _add(sums[(unit_id, split)], vector)
+            else:
+                sums[(unit_id, split)] = list(vector)
+    totals: dict = defaultdict(Figures.zero)
+    totals.update((group, _figures(vector)) for group, vector in sums.items())
     return totals
 
 
@@ -681,7 +732,15 @@ def unit_figures(unit: Unit, *, start: date, end: date, category: str | None = N
     origin, bank_id, officer_id as in ``group_rows``."""
     hierarchy = hierarchy_on(end)
     rows = group_rows(start=start, end=end, category=category, unit_ids=hierarchy.subtree_of(unit.pk), **filters)
-    return roll_up(rows, hierarchy).get((unit.pk, None), Figures.zero())
+    # Only this unit's total: the rows whose chain reaches it (all of them, read for its subtree), summed.
+    counted: dict[int, bool] = {}
+    total = [0] * (len(BASE_COUNTS) + len(BASE_MONEY))
+    for row in rows:
+        if row.unit_id not in counted:
+            counted[row.unit_id] = unit.pk in hierarchy.chain(row.unit_id)
+        if counted[row.unit_id]:
+            _add(total, _vector(row))
+    return _figures(total)
 
 
 def previous_year(start: date, end: date) -> tuple[date, date]:
