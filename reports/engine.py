@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import wraps
 
@@ -284,15 +284,36 @@ def _sums_filter(fact_filter: str) -> str:
             .replace("f.officer_id = %(officer)s", "f.officer_key = %(officer)s"))
 
 
-@dataclass(frozen=True)
 class GroupRow:
-    unit_id: int
-    category: str
-    origin: str
-    officer_id: int | None
-    figures: Figures
-    # The figures as BASE_COUNTS then BASE_MONEY (the kept sums' row as read), for the roll-up; None: from figures.
-    values: tuple[int, ...] | None = field(default=None, compare=False, repr=False)
+    """The base sums of one (unit, category, origin, officer) group: ``figures``, or ``values`` — the same as
+    BASE_COUNTS then BASE_MONEY, as the kept sums are read — from which the figures are made when asked
+    (a national page rolls thousands of groups up without making each one's)."""
+
+    __slots__ = ("unit_id", "category", "origin", "officer_id", "_figures", "values")
+
+    def __init__(self, unit_id: int, category: str, origin: str, officer_id: int | None,
+                 figures: Figures | None = None, values: tuple[int, ...] | None = None):
+        if figures is None and values is None:
+            raise ValueError("a group row needs its figures or its values")
+        self.unit_id, self.category, self.origin, self.officer_id = unit_id, category, origin, officer_id
+        self._figures, self.values = figures, values
+
+    @property
+    def figures(self) -> Figures:
+        if self._figures is None:
+            self._figures = _figures(list(self.values))
+        return self._figures
+
+    def _key(self) -> tuple:
+        return (self.unit_id, self.category, self.origin, self.officer_id, self.figures)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, GroupRow) and self._key() == other._key()
+
+    __hash__ = None  # (its figures are mutable)
+
+    def __repr__(self) -> str:
+        return f"GroupRow({self.unit_id}, {self.category!r}, {self.origin!r}, {self.officer_id}, {self.figures})"
 
 
 # The cases behind each figure, over the columns of ``classified``: (the cases a count counts, the amount each
@@ -516,13 +537,9 @@ def group_rows(*, start: date, end: date, category: str | None = None,
 
 def _stored_group_rows(sql: str, params: dict) -> list[GroupRow]:
     """The kept group sums read by ``sql`` (one row per group, whole numbers already)."""
-    counts = len(BASE_COUNTS)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [GroupRow(unit_id, row_category, origin_code, officer,
-                         Figures(dict(zip(BASE_COUNTS, numbers[:counts], strict=True)),
-                                 dict(zip(BASE_MONEY, numbers[counts:], strict=True))), tuple(numbers))
-                for unit_id, row_category, origin_code, officer, *numbers in cursor.fetchall()]
+        return [GroupRow(row[0], row[1], row[2], row[3], values=row[4:]) for row in cursor.fetchall()]
 
 
 def _aggregated_group_rows(chosen: str, params: dict, *, start: date, end: date, filters: dict,
@@ -700,28 +717,28 @@ def _figures(vector: list[int]) -> Figures:
                    dict(zip(BASE_MONEY, vector[len(BASE_COUNTS):], strict=True)))
 
 
-def _add(total: list[int], vector: list[int]) -> None:
-    total[:] = map(operator.add, total, vector)
-
-
 def roll_up(rows: Iterable[GroupRow], hierarchy: Hierarchy, *, key=lambda row: None) -> dict:
     """Sum group rows into every unit of the hierarchy (each row counts in its unit and all ancestors),
     optionally split by ``key(row)``. Returns {(unit_id, key): Figures}. The rows are summed per (unit, key)
     first, then each unit's sum up its chain: a national read has thousands of groups and hundreds of units."""
     by_unit: dict = {}
+    add = operator.add
     for row in rows:
         group = (row.unit_id, key(row))
-        if group in by_unit:
-            _add(by_unit[group], _vector(row))
+        values = row.values if row.values is not None else _vector(row)
+        total = by_unit.get(group)
+        if total is None:
+            by_unit[group] = list(values)
         else:
-            by_unit[group] = _vector(row)
+            total[:] = map(add, total, values)
     sums: dict = {}
     for (unit, split), vector in by_unit.items():
         for unit_id in hierarchy.chain(unit):
-            if (unit_id, split) in sums:
-                _add(sums[(unit_id, split)], vector)
-            else:
+            total = sums.get((unit_id, split))
+            if total is None:
                 sums[(unit_id, split)] = list(vector)
+            else:
+                total[:] = map(add, total, vector)
     totals: dict = defaultdict(Figures.zero)
     totals.update((group, _figures(vector)) for group, vector in sums.items())
     return totals
@@ -735,11 +752,13 @@ def unit_figures(unit: Unit, *, start: date, end: date, category: str | None = N
     # Only this unit's total: the rows whose chain reaches it (all of them, read for its subtree), summed.
     counted: dict[int, bool] = {}
     total = [0] * (len(BASE_COUNTS) + len(BASE_MONEY))
+    add = operator.add
     for row in rows:
-        if row.unit_id not in counted:
-            counted[row.unit_id] = unit.pk in hierarchy.chain(row.unit_id)
-        if counted[row.unit_id]:
-            _add(total, _vector(row))
+        reaches = counted.get(row.unit_id)
+        if reaches is None:
+            reaches = counted[row.unit_id] = unit.pk in hierarchy.chain(row.unit_id)
+        if reaches:
+            total[:] = map(add, total, row.values if row.values is not None else _vector(row))
     return _figures(total)
 
 
