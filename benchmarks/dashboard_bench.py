@@ -60,6 +60,53 @@ def _progress(label: str, page: dict, baseline: dict) -> None:
           f"{page['queries']} queries; bare p95 {baseline['p95'] * 1000:.1f} ms", file=sys.stderr)
 
 
+def blocks(client, path: str, requests: int, label: str) -> None:
+    """Where a unit page's time goes: each block of reports.views.dashboard and the engine's reads, timed
+    (wall clock, nested: report_build includes group_rows) over ``requests`` requests, per request."""
+    import reports.engine as engine
+    import reports.services as services
+    import reports.views.dashboard as dashboard
+
+    spent: dict[str, list[float]] = {}
+    patched = []
+
+    def timed(module, name):
+        function = getattr(module, name)
+
+        def wrapper(*args, **kwargs):
+            began = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent.setdefault(f"{module.__name__.rsplit('.', 1)[-1]}.{name}", []).append(
+                    time.perf_counter() - began)
+        setattr(module, name, wrapper)
+        patched.append((module, name, function))
+
+    for name in ("report_build", "_sub_table", "_bank_block", "seized_totals", "gap_chart", "last_refresh",
+                 "statistics_closed_through", "dashboard_unit", "render"):
+        timed(dashboard, name)
+    for name in ("group_rows", "_stored_group_rows", "_aggregated_group_rows", "hierarchy_on", "_facts_state"):
+        timed(engine, name)
+    for name in ("roll_up", "unit_figures"):
+        timed(services, name)
+    try:
+        client.get(path)
+        spent.clear()
+        totals = []
+        for _ in range(requests):
+            began = time.perf_counter()
+            client.get(path)
+            totals.append(time.perf_counter() - began)
+    finally:
+        for module, name, function in patched:
+            setattr(module, name, function)
+    print(f"  {label}, by block (median page {statistics.median(totals) * 1000:.1f} ms):", file=sys.stderr)
+    for name, values in sorted(spent.items(), key=lambda item: -sum(item[1])):
+        print(f"    {name}: {sum(values) / requests * 1000:.1f} ms per page ({len(values) // requests} calls)",
+              file=sys.stderr)
+
+
 def synthetic_scope():
     """(people, province, office, root) of the synthetic dataset, created by pages_bench once; the facts of the
     officer's cases follow their assignment (pages_bench assigns them in bulk)."""
@@ -100,6 +147,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--demo", action="store_true", help="measure the loaded demo with its own logins")
     parser.add_argument("--only", default="", help="measure only the pages whose label contains this text")
+    parser.add_argument("--blocks", action="store_true",
+                        help="also print where the time of each unit page measured goes, block by block")
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = args.database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.dashboard_settings"
@@ -182,6 +231,8 @@ def main() -> None:
         baseline = measure(bare, bare_path, args.requests)
         rows.append((label, page, baseline, path))
         _progress(label, page, baseline)
+        if args.blocks and "unit page" in label:
+            blocks(clients[who], path, args.requests, label)
     # The sub-unit table alone: the engine read behind it (the page above includes it).
     for label, unit, start, end in (("sub-unit table, FY to date", province, fiscal_year_bounds(current)[0], today),
                                     (f"sub-unit table, FY{whole_year}", year_unit, year_start, year_end)):

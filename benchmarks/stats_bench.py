@@ -1,19 +1,22 @@
-"""Every unit × category of one fiscal year on PostgreSQL: the engine on the per-case facts, against a one-pass
-aggregate over the events written here from domain.md §6 (no SQL shared with reports.engine), against a plain
-scan of the facts table; then the cost of keeping the facts on each recorded event.
+"""Every unit × category of one fiscal year on PostgreSQL: the engine as the app calls it (a covered year: the
+kept group sums of the facts), the engine forced to aggregate the fact rows (``source="facts_scan"``, what it
+did before the sums), against a one-pass aggregate over the events written here from domain.md §6 (no SQL
+shared with reports.engine), against a plain scan of the facts table; then the cost of keeping the facts and
+their group sums on each recorded event.
 
     python benchmarks/stats_bench.py --database-url postgres://postgres@127.0.0.1:5432/thads_facts_bench \\
         [--fiscal-year 2026] [--repeat 5] [--events 50]
 
 The database is expected to hold the national synthetic dataset (`manage.py generate_synthetic --cases
-1000000`, which rebuilds the facts at the end). Timings are interleaved (engine, one-pass, scan, engine, …)
-so load on the machine hits all three alike; medians and ratios are printed. Before timing, the engine on
-facts, the engine on events and the one-pass aggregate are checked to agree on every unit × category.
+1000000`, which rebuilds the facts and their sums at the end). Timings are interleaved (engine, engine on the
+fact rows, one-pass, scan, engine, …) so load on the machine hits all alike; medians and ratios are printed.
+Before timing, the engine on the sums, on the fact rows, on events and the one-pass aggregate are checked to
+agree on every unit × category.
 
 The second part records ``--events`` collections through cases.services (each its own transaction, as a web
 request) on random open cases of the current fiscal year and prints the median and p95 of: the whole
-service call, the facts refresh inside it, and the report of the case's unit for the fiscal year to date read
-right after the commit (which must show the new money).
+service call, the facts refresh inside it (with the group sums' delta), and the report of the case's unit for
+the fiscal year to date read right after the commit (which must show the new money).
 """
 import argparse
 import os
@@ -135,6 +138,9 @@ def main() -> None:
     def engine():
         return report(group_rows(start=start, end=end))
 
+    def engine_scan():
+        return report(group_rows(start=start, end=end, source="facts_scan"))
+
     def one_pass():
         with connection.cursor() as cursor:
             cursor.execute(EVENTS_AGGREGATE, {"s": start, "e": end})
@@ -149,18 +155,23 @@ def main() -> None:
             return cursor.fetchall()
 
     # Agreement first: facts, events (the engine's other path) and the independent one-pass.
-    by_facts, by_one_pass = engine(), one_pass()
+    by_facts, by_scan, by_one_pass = engine(), engine_scan(), one_pass()
     by_events = report(group_rows(start=start, end=end, source="events")) if not args.no_check else by_facts
     keys = [(unit_id, split) for unit_id in units for split in (None, "ngan_sach", "tin_dung_ngan_hang",
                                                                  "tham_nhung_kinh_te", "khac")]
     empty = (Figures.zero().cases(), Figures.zero().money())
-    mismatches = sum(1 for key in keys if not (by_facts.get(key, empty) == by_events.get(key, empty)
-                                               == by_one_pass.get(key, empty)))
-    print(f"unit × category figures: {len(keys):,}; mismatches facts/events/one-pass: {mismatches}")
+    mismatches = sum(1 for key in keys if not (by_facts.get(key, empty) == by_scan.get(key, empty)
+                                               == by_events.get(key, empty) == by_one_pass.get(key, empty)))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM reports_factgroupsum WHERE fiscal_year = %s", [args.fiscal_year])
+        groups = cursor.fetchone()[0]
+    print(f"unit × category figures: {len(keys):,}; mismatches sums/fact rows/events/one-pass: {mismatches}; "
+          f"{groups:,} kept group sums for FY{args.fiscal_year}")
 
-    times: dict[str, list[float]] = {"engine (facts)": [], "one-pass aggregate": [], "plain facts scan": []}
+    times: dict[str, list[float]] = {"engine (group sums)": [], "engine on the fact rows (facts_scan)": [],
+                                     "one-pass aggregate": [], "plain facts scan": []}
     for _ in range(args.repeat):
-        for name, function in zip(times, (engine, one_pass, scan), strict=True):
+        for name, function in zip(times, (engine, engine_scan, one_pass, scan), strict=True):
             began = time.perf_counter()
             function()
             times[name].append(time.perf_counter() - began)
@@ -170,7 +181,7 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for name, values in times.items():
         print(f"| {name} | {medians[name]:.2f} | {min(values):.2f} | {max(values):.2f} | "
-              f"{medians[name] / medians['engine (facts)']:.2f} |")
+              f"{medians[name] / medians['engine (group sums)']:.2f} |")
     print(f"\npeak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
     if mismatches:
         sys.exit(1)
@@ -201,6 +212,23 @@ def _events_bench(count: int) -> None:
         return result
 
     services.case_facts_refresh = timed_refresh
+    # The group sums' part of each refresh: their sums before and after, and the upsert of the difference.
+    import reports.facts as facts_module
+
+    sums_parts = {"_group_sums": facts_module._group_sums, "_sums_add": facts_module._sums_add}
+    sums_spent: list[float] = []
+
+    def timed(function):
+        def wrapper(*args, **kwargs):
+            began = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                sums_spent[-1] += time.perf_counter() - began
+        return wrapper
+
+    for name, function in sums_parts.items():
+        setattr(facts_module, name, timed(function))
     rng = random.Random(50)
     candidates = list(Case.objects.filter(status=Status.WITH_CONDITIONS, amount_remaining__gt=1000,
                                           accepted_on__gte=date(2025, 7, 1)).values_list("pk", flat=True)[:5000])
@@ -209,6 +237,7 @@ def _events_bench(count: int) -> None:
         for case_id in rng.sample(candidates, count):
             case = Case.objects.select_related("unit").get(pk=case_id)
             before = unit_figures(case.unit, start=start, end=today)
+            sums_spent.append(0.0)
             began = time.perf_counter()
             with transaction.atomic():
                 case_events_record(actor=None, case=case, events=[EventData(EventKind.THU_TIEN, today, 1000)],
@@ -220,6 +249,8 @@ def _events_bench(count: int) -> None:
             assert after.amounts["collected"] == before.amounts["collected"] + 1000, (before, after)
     finally:
         services.case_facts_refresh = refresh
+        for name, function in sums_parts.items():
+            setattr(facts_module, name, function)
     assert facts_answer(start, today)
 
     def row(name, values):
@@ -229,8 +260,9 @@ def _events_bench(count: int) -> None:
     print(f"\n| one collection recorded, {count} events | median ms | p95 ms |")
     print("|---|---|---|")
     print(row("case_events_record (whole service call, committed)", record_times))
-    print(row("… of which the facts refresh", spent))
-    print(row("the unit's fiscal year to date read after the commit (facts)", report_times))
+    print(row("… of which the facts refresh (with the group sums' delta)", spent))
+    print(row("… … of which the group sums (before, after, upsert)", sums_spent))
+    print(row("the unit's fiscal year to date read after the commit (group sums)", report_times))
 
 
 if __name__ == "__main__":

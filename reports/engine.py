@@ -10,6 +10,7 @@ A fiscal year (to date) whose per-case facts are complete is read from them inst
 per case and year, what ``per_case_sql`` computes for the whole year): the same classification and sums
 over a narrow table, one row per counted case (see ``facts_answer``).
 """
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -267,13 +268,75 @@ def _facts_cte(rows: str, fact_filter: str, *, split: bool) -> str:
             f"{rows.format(columns=_AT_START, fact_filter=fact_filter + _ANSWERED_AT_START)}\n)")
 
 
-@dataclass(frozen=True)
+def _replaced(text: str, old: str, new: str) -> str:
+    if old not in text:
+        raise AssertionError(f"not in the engine's SQL: {old!r}")
+    return text.replace(old, new)
+
+
+# The names of the base figures as the aggregate returns them (and reports_factgroupsum stores them).
+SUM_COLUMNS = tuple(f"n_{name}" for name in BASE_COUNTS) + tuple(f"m_{name}" for name in BASE_MONEY)
+
+
+def facts_group_sums_sql(fact_filter: str = "") -> str:
+    """The aggregate ``group_rows`` runs on the facts of a whole fiscal year (or a year to date they answer),
+    for every fiscal year at once: one row per (fiscal_year, unit_id, category, origin, officer_id) with the
+    SUM_COLUMNS, over the fact rows (alias ``f``) meeting ``fact_filter`` (conditions starting with AND).
+    What reports.facts keeps in reports_factgroupsum: the same SQL text, grouped by the year as well."""
+    rows = _replaced(_replaced(_FACTS_ROWS, "SELECT f.unit_id AS unit_id",
+                               "SELECT f.fiscal_year AS fiscal_year, f.unit_id AS unit_id"),
+                     "f.fiscal_year = %(fiscal_year)s", "1 = 1")
+    aggregate = _replaced(_replaced(_AGGREGATE, "SELECT unit_id,", "SELECT fiscal_year, unit_id,"),
+                          "GROUP BY unit_id", "GROUP BY fiscal_year, unit_id")
+    return ("WITH facts AS (" + rows.format(columns=_AT_END, fact_filter=fact_filter) + "\n),"
+            + _CLASSIFIED.replace("{extra}", "fiscal_year, ").format(source="facts") + aggregate)
+
+
+# The same sums as kept (reports.facts): a group's row of the year, the figures as the aggregate names them. A
+# group whose fact rows are all gone keeps a row of zeros: left out (a group with rows counts at least one case).
+_STORED_SUMS = f"""
+SELECT f.unit_id, f.category, f.origin, NULLIF(f.officer_key, 0), {", ".join(f"f.{c}" for c in SUM_COLUMNS)}
+FROM reports_factgroupsum f
+WHERE f.fiscal_year = %(fiscal_year)s AND (f.n_carried_over <> 0 OR f.n_new <> 0) {{fact_filter}}
+"""  # noqa: S608 (constant column names)
+
+
+def _sums_filter(fact_filter: str) -> str:
+    """``_facts_filter``'s conditions for the kept sums, whose officer is 0 for nobody."""
+    return (fact_filter.replace("f.officer_id IS NULL", "f.officer_key = 0")
+            .replace("f.officer_id = %(officer)s", "f.officer_key = %(officer)s"))
+
+
 class GroupRow:
-    unit_id: int
-    category: str
-    origin: str
-    officer_id: int | None
-    figures: Figures
+    """The base sums of one (unit, category, origin, officer) group: ``figures``, or ``values`` — the same as
+    BASE_COUNTS then BASE_MONEY, as the kept sums are read — from which the figures are made when asked
+    (a national page rolls thousands of groups up without making each one's)."""
+
+    __slots__ = ("unit_id", "category", "origin", "officer_id", "_figures", "values")
+
+    def __init__(self, unit_id: int, category: str, origin: str, officer_id: int | None,
+                 figures: Figures | None = None, values: tuple[int, ...] | None = None):
+        if figures is None and values is None:
+            raise ValueError("a group row needs its figures or its values")
+        self.unit_id, self.category, self.origin, self.officer_id = unit_id, category, origin, officer_id
+        self._figures, self.values = figures, values
+
+    @property
+    def figures(self) -> Figures:
+        if self._figures is None:
+            self._figures = _figures(list(self.values))
+        return self._figures
+
+    def _key(self) -> tuple:
+        return (self.unit_id, self.category, self.origin, self.officer_id, self.figures)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, GroupRow) and self._key() == other._key()
+
+    __hash__ = None  # (its figures are mutable)
+
+    def __repr__(self) -> str:
+        return f"GroupRow({self.unit_id}, {self.category!r}, {self.origin!r}, {self.officer_id}, {self.figures})"
 
 
 # The cases behind each figure, over the columns of ``classified``: (the cases a count counts, the amount each
@@ -479,9 +542,12 @@ def group_rows(*, start: date, end: date, category: str | None = None,
     A fiscal year to date or a whole fiscal year is read from the per-case facts (reports.facts) when they
     are complete for that year and hold nothing dated after ``end``; an earlier end within such a year from
     the facts and the events of the cases the facts do not answer for ("split", see ``source_for``); any
-    other period from the events. ``source`` ("facts", "split" or "events") forces one (tests and
-    benchmarks compare them). Inside ``shared_reads()`` a read is made once and narrower ones (a category,
-    an origin, an officer) are taken from it.
+    other period from the events. The facts of a whole year (or a year to date they answer) are read from
+    their group sums kept per fiscal year (reports_factgroupsum, ``facts_group_sums_sql``): a few rows per
+    unit instead of one per case; grouped by the officer of record (``officer_as_of``), from the fact rows.
+    ``source`` ("facts", "facts_scan" — the fact rows aggregated, not their kept sums —, "split" or
+    "events") forces one (tests and benchmarks compare them). Inside ``shared_reads()`` a read is made once
+    and narrower ones (a category, an origin, an officer) are taken from it.
 
     ``officer_as_of``: group each case under its officer of record at the end of that day rather than its
     officer now (a closed period's per-officer figures, which a later reassignment must not move). The
@@ -498,6 +564,46 @@ def group_rows(*, start: date, end: date, category: str | None = None,
     filters = {"category": category, "unit_ids": unit_ids, "origin": origin, "bank_id": bank_id,
                "officer_id": officer_id}
     chosen = source_for(start, end, bank_id, source)
+    if chosen == "facts" and officer_as_of is None:
+        # The kept group sums of the year: what the aggregate of the facts gives, without aggregating the rows.
+        result = _stored_read(_STORED_SUMS, params, start=start, end=end, filters=filters)
+    else:
+        result = _aggregated_group_rows(chosen, params, start=start, end=end, filters=filters,
+                                        officer_as_of=officer_as_of)
+    if memo is not None:
+        memo[("rows", key, category, origin, officer_id)] = result
+    return result
+
+
+# Above this many units, the kept sums are read for every unit and the units kept in Python: a national page's
+# list of a thousand units cost PostgreSQL more to plan and test row by row (about 15 ms) than the year's few
+# thousand rows take to send.
+UNITS_IN_SQL = 200
+
+
+def _stored_read(template: str, params: dict, *, start: date, end: date, filters: dict) -> list[GroupRow]:
+    """The kept sums read by ``template`` (_STORED_SUMS) with the filters of group_rows."""
+    unit_ids = filters["unit_ids"]
+    if unit_ids is not None and not isinstance(unit_ids, set | frozenset):
+        unit_ids = set(unit_ids)
+    in_python = unit_ids is not None and len(unit_ids) > UNITS_IN_SQL
+    fact_filter = _facts_filter(params, start=start, end=end, **(filters | {"unit_ids": None} if in_python
+                                                                  else filters))
+    rows = _stored_group_rows(template.format(fact_filter=_sums_filter(fact_filter)), params)
+    return [row for row in rows if row.unit_id in unit_ids] if in_python else rows
+
+
+def _stored_group_rows(sql: str, params: dict) -> list[GroupRow]:
+    """The kept group sums read by ``sql`` (one row per group, whole numbers already)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [GroupRow(row[0], row[1], row[2], row[3], values=row[4:]) for row in cursor.fetchall()]
+
+
+def _aggregated_group_rows(chosen: str, params: dict, *, start: date, end: date, filters: dict,
+                           officer_as_of: date | None) -> list[GroupRow]:
+    """The group rows aggregated from the events, the fact rows ("facts" by the officer of record, or
+    "facts_scan") or both ("split")."""
     if chosen == "events":
         statements = [(_filtered(_EVENTS_AGGREGATE, params, **filters), params)]
     else:
@@ -522,10 +628,7 @@ def group_rows(*, start: date, end: date, category: str | None = None,
                     sums[group].add(Figures(counts, amounts))
                 else:
                     sums[group] = Figures(counts, amounts)
-    result = [GroupRow(*group, figures) for group, figures in sums.items()]
-    if memo is not None:
-        memo[("rows", key, category, origin, officer_id)] = result
-    return result
+    return [GroupRow(*group, figures) for group, figures in sums.items()]
 
 
 def _narrowed(rows: list[GroupRow], *, category, origin, officer_id) -> list[GroupRow]:
@@ -717,14 +820,42 @@ def facts_answer(start: date, end: date) -> bool:
     return _facts_state(start, end) == "facts"
 
 
+def _vector(row: GroupRow) -> list[int]:
+    if row.values is not None:
+        return list(row.values)
+    counts, amounts = row.figures.counts, row.figures.amounts
+    return [counts[name] for name in BASE_COUNTS] + [amounts[name] for name in BASE_MONEY]
+
+
+def _figures(vector: list[int]) -> Figures:
+    return Figures(dict(zip(BASE_COUNTS, vector[:len(BASE_COUNTS)], strict=True)),
+                   dict(zip(BASE_MONEY, vector[len(BASE_COUNTS):], strict=True)))
+
+
 def roll_up(rows: Iterable[GroupRow], hierarchy: Hierarchy, *, key=lambda row: None) -> dict:
     """Sum group rows into every unit of the hierarchy (each row counts in its unit and all ancestors),
-    optionally split by ``key(row)``. Returns {(unit_id, key): Figures}."""
-    totals: dict = defaultdict(Figures.zero)
+    optionally split by ``key(row)``. Returns {(unit_id, key): Figures}. The rows are summed per (unit, key)
+    first, then each unit's sum up its chain: a national read has thousands of groups and hundreds of units."""
+    by_unit: dict = {}
+    add = operator.add
     for row in rows:
-        split = key(row)
-        for unit_id in hierarchy.chain(row.unit_id):
-            totals[(unit_id, split)].add(row.figures)
+        group = (row.unit_id, key(row))
+        values = row.values if row.values is not None else _vector(row)
+        total = by_unit.get(group)
+        if total is None:
+            by_unit[group] = list(values)
+        else:
+            total[:] = map(add, total, values)
+    sums: dict = {}
+    for (unit, split), vector in by_unit.items():
+        for unit_id in hierarchy.chain(unit):
+            total = sums.get((unit_id, split))
+            if total is None:
+                sums[(unit_id, split)] = list(vector)
+            else:
+                total[:] = map(add, total, vector)
+    totals: dict = defaultdict(Figures.zero)
+    totals.update((group, _figures(vector)) for group, vector in sums.items())
     return totals
 
 
@@ -733,7 +864,17 @@ def unit_figures(unit: Unit, *, start: date, end: date, category: str | None = N
     origin, bank_id, officer_id as in ``group_rows``."""
     hierarchy = hierarchy_on(end)
     rows = group_rows(start=start, end=end, category=category, unit_ids=hierarchy.subtree_of(unit.pk), **filters)
-    return roll_up(rows, hierarchy).get((unit.pk, None), Figures.zero())
+    # Only this unit's total: the rows whose chain reaches it (all of them, read for its subtree), summed.
+    counted: dict[int, bool] = {}
+    total = [0] * (len(BASE_COUNTS) + len(BASE_MONEY))
+    add = operator.add
+    for row in rows:
+        reaches = counted.get(row.unit_id)
+        if reaches is None:
+            reaches = counted[row.unit_id] = unit.pk in hierarchy.chain(row.unit_id)
+        if reaches:
+            total[:] = map(add, total, row.values if row.values is not None else _vector(row))
+    return _figures(total)
 
 
 def previous_year(start: date, end: date) -> tuple[date, date]:

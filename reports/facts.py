@@ -17,14 +17,16 @@ from datetime import date
 from django.db import connection, transaction
 from django.utils import timezone
 
-from reports.engine import per_case_sql
-from reports.models import CaseYearFact, FactsCoverage
+from reports.engine import SUM_COLUMNS, facts_group_sums_sql, per_case_sql
+from reports.models import CaseYearFact, FactGroupSum, FactsCoverage
 from thads.core.dates import fiscal_year_bounds, fiscal_year_of
 from thads.core.deferral import Deferral
 
 logger = logging.getLogger(__name__)
 
 FACTS_TABLE = CaseYearFact._meta.db_table
+SUMS_TABLE = FactGroupSum._meta.db_table
+SUMS_KEY = ("fiscal_year", "unit_id", "category", "origin", "officer_key")
 COVERAGE_TABLE = FactsCoverage._meta.db_table
 COLUMNS = ("case_id", "fiscal_year", "unit_id", "officer_id", "category", "origin", "carried", "is_new",
            "base_money", "status_end", "ground_end", "remaining_end", "terminated_end", "collected", "reduced",
@@ -93,6 +95,74 @@ def _last_year(*days: date | None, through: int | None) -> int:
     return max(years)
 
 
+# ---- the group sums of the facts (reports_factgroupsum) --------------------------------------------------------
+# Invariant: for every fiscal year, the kept sums of each (unit, category, origin, officer) are the engine's
+# aggregate of the fact rows of that group (engine.facts_group_sums_sql), zeros for a group without rows. Every
+# statement that deletes or inserts fact rows is paired, in the same transaction, with the change of the sums.
+
+def _group_sums_select(fact_filter: str) -> str:
+    """The engine's group sums of the fact rows meeting ``fact_filter``, keyed as kept (officer 0: nobody)."""
+    return (f"SELECT fiscal_year, unit_id, category, origin, COALESCE(officer_id, 0) AS officer_key, "  # noqa: S608
+            f"{', '.join(SUM_COLUMNS)} FROM ({facts_group_sums_sql(fact_filter)}) sums")
+
+
+def _group_sums(cursor, fact_filter: str, params: dict) -> dict[tuple, list[int]]:
+    cursor.execute(_group_sums_select(fact_filter), params)
+    return {tuple(row[:5]): [int(v or 0) for v in row[5:]] for row in cursor.fetchall()}
+
+
+SUMS_BATCH = 400  # groups per upsert (22 parameters each: under SQLite's limit)
+
+
+def _sums_add(cursor, delta: dict[tuple, list[int]]) -> None:
+    """Add ``delta`` {group key: the SUM_COLUMNS} to the kept sums: one upsert per 400 groups, in key order, so
+    that two transactions changing the same groups lock their rows in the same order (no deadlock between
+    two single refreshes; under a row lock the additions of concurrent writers add up)."""
+    keys = sorted(key for key, values in delta.items() if any(values))
+    columns = (*SUMS_KEY, *SUM_COLUMNS)
+    update = ", ".join(f"{c} = {SUMS_TABLE}.{c} + excluded.{c}" for c in SUM_COLUMNS)
+    for index in range(0, len(keys), SUMS_BATCH):
+        params: list = []
+        rows = []
+        for key in keys[index:index + SUMS_BATCH]:
+            params += [*key, *delta[key]]
+            rows.append(f"({', '.join(['%s'] * len(columns))})")
+        cursor.execute(f"INSERT INTO {SUMS_TABLE} ({', '.join(columns)}) VALUES {', '.join(rows)} "  # noqa: S608
+                       f"ON CONFLICT ({', '.join(SUMS_KEY)}) DO UPDATE SET {update}", params)
+
+
+def _sums_delta(before: dict[tuple, list[int]], after: dict[tuple, list[int]]) -> dict[tuple, list[int]]:
+    """after − before, group by group (the rows a refresh inserted minus those it deleted)."""
+    delta = {key: list(values) for key, values in after.items()}
+    for key, values in before.items():
+        current = delta.setdefault(key, [0] * len(SUM_COLUMNS))
+        delta[key] = [a - b for a, b in zip(current, values, strict=True)]
+    return delta
+
+
+def _sums_rebuild_years(cursor, years: list[int] | None) -> None:
+    """Recompute the kept sums of ``years`` (None: every year) from their fact rows, set-based."""
+    columns = ", ".join((*SUMS_KEY, *SUM_COLUMNS))
+    if years is None:
+        cursor.execute(f"DELETE FROM {SUMS_TABLE}")  # noqa: S608 (a constant)
+        cursor.execute(f"INSERT INTO {SUMS_TABLE} ({columns}) {_group_sums_select('')} ORDER BY 1, 2, 3, 4, 5")
+        return
+    for year in years:
+        cursor.execute(f"DELETE FROM {SUMS_TABLE} WHERE fiscal_year = %(year)s", {"year": year})  # noqa: S608
+        cursor.execute(f"INSERT INTO {SUMS_TABLE} ({columns}) "  # noqa: S608 (constants)
+                       f"{_group_sums_select(' AND f.fiscal_year = %(year)s')} ORDER BY 1, 2, 3, 4, 5",
+                       {"year": year})
+
+
+@transaction.atomic
+def fact_sums_rebuild(*, fiscal_years=None) -> None:
+    """Recompute the kept group sums from the fact rows (every year, or ``fiscal_years``), set-based, under the
+    facts' lock: `manage.py facts_rebuild --sums`, and the repair of a drift the nightly check found."""
+    _lock_facts()
+    with connection.cursor() as cursor:
+        _sums_rebuild_years(cursor, sorted(set(fiscal_years)) if fiscal_years else None)
+
+
 def case_facts_refresh(case_ids) -> int:
     """Recompute the fact rows of ``case_ids`` from their events (every fiscal year from each case's
     acceptance on): three statements per 2,000 cases, whatever their histories. Call it inside the
@@ -110,9 +180,14 @@ def case_facts_refresh(case_ids) -> int:
 
 
 def _refresh_chunk(ids: list[int], years: list[int] | None = None) -> int:
+    """Delete and re-insert the fact rows of ``ids`` (every year from their acceptance, or ``years``), and
+    change the kept group sums by the difference: the sums of the rows before the delete, then after the
+    insert, subtracted in Python, added in one upsert."""
     params: dict = {}
     clause = _ids_clause("c", ids, params)
+    year_filter = "" if years is None else f" AND f.fiscal_year IN ({', '.join(str(int(y)) for y in years)})"
     with connection.cursor() as cursor:
+        before = _group_sums(cursor, f" AND f.case_id IN ({clause})" + year_filter, params)
         if years is None:
             cursor.execute(
                 f"SELECT MIN(stat_accepted_on), MAX(stat_accepted_on), "  # noqa: S608 (placeholders only)
@@ -123,6 +198,7 @@ def _refresh_chunk(ids: list[int], years: list[int] | None = None) -> int:
             first, last, last_event = _as_date(first), _as_date(last), _as_date(last_event)
             if first is None:  # none of them exists (any more)
                 cursor.execute(f"DELETE FROM {FACTS_TABLE} WHERE case_id IN ({clause})", params)  # noqa: S608
+                _sums_add(cursor, _sums_delta(before, {}))
                 return 0
             years = list(range(fiscal_year_of(first), _last_year(last, last_event, through=through) + 1))
             cursor.execute(f"DELETE FROM {FACTS_TABLE} WHERE case_id IN ({clause})", params)  # noqa: S608
@@ -131,7 +207,10 @@ def _refresh_chunk(ids: list[int], years: list[int] | None = None) -> int:
                            f" AND fiscal_year IN ({', '.join(str(int(y)) for y in years)})", params)
         insert_params: dict = {}
         cursor.execute(_insert_sql(FACTS_TABLE, years, insert_params, ids), insert_params)
-        return cursor.rowcount
+        written = cursor.rowcount
+        after = _group_sums(cursor, f" AND f.case_id IN ({clause})" + year_filter, params)
+        _sums_add(cursor, _sums_delta(before, after))
+        return written
 
 
 _DEFERRAL = Deferral("facts_deferred", lambda ids: case_facts_refresh(ids))
@@ -187,8 +266,10 @@ def facts_rebuild(*, case_ids=None, fiscal_years=None, progress=None) -> int:
             written += cursor.rowcount
             if progress:
                 progress(year, cursor.rowcount)
+        _sums_rebuild_years(cursor, years if fiscal_years else None)  # the rebuilt years' group sums
         if connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {FACTS_TABLE}")
+            cursor.execute(f"ANALYZE {SUMS_TABLE}")
     through = _coverage()
     if not fiscal_years:
         _set_coverage(max([*years, fiscal_year_of(timezone.localdate())]))
@@ -227,40 +308,64 @@ class FactsDrift:
     checked: int = 0
     through: int | None = None
     pairs: list[tuple[int, int]] = field(default_factory=list)
+    # The kept group sums (fiscal year, unit, category, origin, officer key) that differed from the engine's
+    # aggregate of the stored fact rows (after the facts' own repair, when repairing).
+    groups: list[tuple] = field(default_factory=list)
 
     @property
     def count(self) -> int:
         return len(self.pairs)
 
 
+def _sums_drift(cursor) -> list[tuple]:
+    """The group keys whose kept sums differ from the engine's aggregate of the stored fact rows, both ways
+    (a kept row of zeros is a group without rows). One statement: on PostgreSQL one snapshot, in which the
+    facts and their sums are both as some set of committed transactions left them."""
+    cols = ", ".join((*SUMS_KEY, *SUM_COLUMNS))
+    kept = (f"SELECT {cols} FROM {SUMS_TABLE} "  # noqa: S608 (constants)
+            f"WHERE {' OR '.join(f'{c} <> 0' for c in SUM_COLUMNS)}")
+    computed = f"SELECT {cols} FROM ({_group_sums_select('')}) computed"  # noqa: S608
+    keys = ", ".join(SUMS_KEY)
+    cursor.execute(f"SELECT {keys} FROM ({kept} EXCEPT {computed}) a "  # noqa: S608
+                   f"UNION SELECT {keys} FROM ({computed} EXCEPT {kept}) b")
+    return sorted(tuple(row) for row in cursor.fetchall())
+
+
 def facts_check(*, repair: bool = False) -> FactsDrift:
     """Rebuild the facts of every complete year into a temporary table and compare them with the stored
-    rows. 0 pairs is the expected answer; with ``repair`` the drifted cases are refreshed."""
+    rows; then compare the kept group sums with the engine's aggregate of the stored rows. 0 pairs and 0
+    groups is the expected answer; with ``repair`` the drifted cases are refreshed, then the fiscal years
+    whose sums still differ are recomputed."""
     through = _coverage()
     result = FactsDrift(through=through)
-    if through is None:
-        return result
-    years = [y for y in _all_years() if y <= through]
-    cols = ", ".join(COLUMNS)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS facts_check_tmp")
-        cursor.execute(f"CREATE TEMPORARY TABLE facts_check_tmp AS SELECT {cols} "  # noqa: S608 (constants)
-                       f"FROM {FACTS_TABLE} WHERE 1 = 0")
-        for year in years:
-            params: dict = {}
-            cursor.execute(_insert_sql("facts_check_tmp", [year], params, None), params)
-        stored = f"SELECT {cols} FROM {FACTS_TABLE} WHERE fiscal_year <= %(through)s"  # noqa: S608
-        cursor.execute(f"SELECT COUNT(*) FROM {FACTS_TABLE} WHERE fiscal_year <= %(through)s",  # noqa: S608
-                       {"through": through})
-        result.checked = cursor.fetchone()[0]
-        cursor.execute(
-            f"SELECT case_id, fiscal_year FROM ({stored} EXCEPT SELECT {cols} FROM facts_check_tmp) a "  # noqa: S608
-            f"UNION SELECT case_id, fiscal_year FROM (SELECT {cols} FROM facts_check_tmp EXCEPT {stored}) b",
-            {"through": through})
-        result.pairs = sorted((int(c), int(y)) for c, y in cursor.fetchall())
-        cursor.execute("DROP TABLE facts_check_tmp")
-    if result.pairs:
-        logger.warning("facts drift: %s (case, fiscal year) pairs, e.g. %s", result.count, result.pairs[:10])
+    if through is not None:  # (never built: no facts to compare, only their sums)
+        years = [y for y in _all_years() if y <= through]
+        cols = ", ".join(COLUMNS)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS facts_check_tmp")
+            cursor.execute(f"CREATE TEMPORARY TABLE facts_check_tmp AS SELECT {cols} "  # noqa: S608 (constants)
+                           f"FROM {FACTS_TABLE} WHERE 1 = 0")
+            for year in years:
+                params: dict = {}
+                cursor.execute(_insert_sql("facts_check_tmp", [year], params, None), params)
+            stored = f"SELECT {cols} FROM {FACTS_TABLE} WHERE fiscal_year <= %(through)s"  # noqa: S608
+            cursor.execute(f"SELECT COUNT(*) FROM {FACTS_TABLE} WHERE fiscal_year <= %(through)s",  # noqa: S608
+                           {"through": through})
+            result.checked = cursor.fetchone()[0]
+            cursor.execute(
+                f"SELECT case_id, fiscal_year FROM ({stored} EXCEPT SELECT {cols} FROM facts_check_tmp) a "  # noqa: S608
+                f"UNION SELECT case_id, fiscal_year FROM (SELECT {cols} FROM facts_check_tmp EXCEPT {stored}) b",
+                {"through": through})
+            result.pairs = sorted((int(c), int(y)) for c, y in cursor.fetchall())
+            cursor.execute("DROP TABLE facts_check_tmp")
+        if result.pairs:
+            logger.warning("facts drift: %s (case, fiscal year) pairs, e.g. %s", result.count, result.pairs[:10])
+            if repair:
+                facts_rebuild(case_ids={case_id for case_id, _year in result.pairs})
+    with connection.cursor() as cursor:
+        result.groups = _sums_drift(cursor)
+    if result.groups:
+        logger.warning("fact sums drift: %s groups, e.g. %s", len(result.groups), result.groups[:10])
         if repair:
-            facts_rebuild(case_ids={case_id for case_id, _year in result.pairs})
+            fact_sums_rebuild(fiscal_years={group[0] for group in result.groups})
     return result

@@ -2,7 +2,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from reports.indicators import BASE_COUNTS, BASE_MONEY, LABELS
 
 
 class Metric(models.TextChoices):
@@ -181,6 +184,41 @@ class CaseYearFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} FY{self.fiscal_year}"
+
+
+class FactGroupSum(models.Model):
+    """The base sums of one group (unit, category, origin, officer) in one fiscal year over the per-case facts:
+    exactly what ``engine.group_rows`` computes from that year's CaseYearFact rows (one column per
+    BASE_COUNTS figure, ``n_*``, and per BASE_MONEY figure, ``m_*``). Kept by reports.facts in the same
+    transaction as the fact rows (each write adds the group sums of the rows it inserts and subtracts those of
+    the rows it deletes), rebuilt set-based with them and checked by the nightly job. A group whose rows are
+    all gone stays with zeros (the engine skips it). ``officer_key`` is the officer's id, 0 for nobody: a
+    unique key over nullable columns would not hold on PostgreSQL."""
+
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    unit = models.ForeignKey("org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="+", db_constraint=False)
+    category = models.CharField(_("category"), max_length=32)
+    origin = models.CharField(_("origin"), max_length=16)
+    officer_key = models.IntegerField(_("officer (0: nobody)"))
+
+    class Meta:
+        verbose_name = _("group sums of a fiscal year")
+        verbose_name_plural = _("group sums of fiscal years")
+        constraints = [models.UniqueConstraint(fields=["fiscal_year", "unit", "category", "origin", "officer_key"],
+                                               name="fact_group_sum_key")]
+
+    def __str__(self) -> str:
+        return f"FY{self.fiscal_year} {self.unit_id} {self.category} {self.origin} {self.officer_key}"
+
+
+# One column per base figure, named as the engine's aggregate names them (n_completed, m_collected, …).
+for _name in BASE_COUNTS:
+    FactGroupSum.add_to_class(f"n_{_name}", models.BigIntegerField(LABELS[_name], default=0))
+for _name in BASE_MONEY:
+    FactGroupSum.add_to_class(f"m_{_name}", models.BigIntegerField(format_lazy("{} (VND)", LABELS[_name]),
+                                                                   default=0))
+del _name
 
 
 class FactsCoverage(models.Model):

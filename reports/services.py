@@ -499,6 +499,13 @@ def statistics_refresh(*, job: StatsJob, today: date | None = None) -> int:
         drift_note = _("Facts drift: %(count)s case-years differed from a rebuild and were repaired "
                        "(e.g. %(sample)s).") % {"count": drift.count, "sample": ", ".join(
                            f"#{case_id}/FY{year}" for case_id, year in drift.pairs[:5])}
+    if drift.groups:
+        drift_note = " ".join(filter(None, [drift_note, _(
+            "Group sums drift: %(count)s groups differed from the facts and were recomputed (e.g. %(sample)s).") % {
+                "count": len(drift.groups), "sample": ", ".join(
+                    f"FY{year}/unit {unit_id}/{category}" for year, unit_id, category, _origin, _officer
+                    in drift.groups[:5])}]))
+    if drift_note:
         job_update(job, message=drift_note)
     reporter = _ProgressReporter(job, total=len(periods))
     planned: list[Snapshot] = []

@@ -66,17 +66,33 @@ def reference_totals(start: date, end: date) -> dict:
     return totals
 
 
+def group_set(start: date, end: date, source: str, **filters) -> set[tuple]:
+    """The engine's group rows as comparable values."""
+    return {(row.unit_id, row.category, row.origin, row.officer_id, tuple(row.figures.counts.items()),
+             tuple(row.figures.amounts.items())) for row in group_rows(start=start, end=end, source=source, **filters)}
+
+
+def assert_no_drift() -> None:
+    """The nightly check finds neither facts nor kept group sums differing."""
+    drift = facts_check()
+    assert (drift.pairs, drift.groups) == ([], [])
+
+
 def assert_everything_agrees(start: date, end: date, *, with_facts: bool = True) -> int:
-    """The engine on facts (whole fiscal years), on events and the reference agree for every unit × category.
+    """The engine on facts (whole fiscal years: their kept group sums, and the fact rows aggregated), on events
+    and the reference agree for every unit × category; the kept sums equal the facts' aggregate group by group.
     Returns how many (unit, split) pairs had cases."""
     by_events = engine_totals(start, end, "events")
     by_reference = reference_totals(start, end)
     by_facts = engine_totals(start, end, "facts") if with_facts else by_events
+    by_scan = engine_totals(start, end, "facts_scan") if with_facts else by_events
+    if with_facts:
+        assert group_set(start, end, "facts") == group_set(start, end, "facts_scan")
     checked = 0
     for unit_id in Unit.objects.active_on(end).values_list("id", flat=True):
         for split in SPLITS:
             reference = by_reference.get((unit_id, split), Figures.zero())
-            for name, got in (("events", by_events), ("facts", by_facts)):
+            for name, got in (("events", by_events), ("facts", by_facts), ("facts_scan", by_scan)):
                 figures = got.get((unit_id, split), Figures.zero())
                 assert (figures.counts, figures.amounts) == (reference.counts, reference.amounts), (
                     name, unit_id, split, start, end)
@@ -133,7 +149,7 @@ def test_the_services_write_one_row_per_counted_year_and_follow_events_and_offic
     # Then every row follows
     assert set(CaseYearFact.objects.filter(case=case).values_list("officer_id", flat=True)) == {
         people["officer2"].pk}
-    assert facts_check().count == 0
+    assert_no_drift()
 
 
 @pytest.mark.django_db
@@ -171,22 +187,29 @@ def test_a_row_keeps_the_state_before_its_year_and_its_first_date_so_a_month_bef
         assert {k: (v.counts, v.amounts) for k, v in split.items()} == {
             k: (v.counts, v.amounts) for k, v in engine_totals(start, end, "events").items()}, end
         assert_everything_agrees(start, end, with_facts=False)
-    assert facts_check().count == 0
+    assert_no_drift()
 
 
 @pytest.mark.django_db
-def test_a_refresh_is_three_statements_whatever_the_number_of_cases(org, django_assert_num_queries):
+def test_a_refresh_is_five_statements_whatever_the_number_of_cases_and_one_more_when_sums_change(
+        org, django_assert_num_queries):
     # Given 30 cases with a few events each
     cases = [make_case(unit=org["HG-NB"], accepted_on=date(2018, 1, 1) + timedelta(days=7 * n)) for n in range(30)]
     for case in cases[::2]:
         record(case, EventKind.THU_TIEN, date(2019, 5, 1), amount=1_000_000)
     before = fact_rows()
-    # When one and then all thirty are refreshed: three statements each time (bounds, delete, insert)
-    with django_assert_num_queries(3):
+    # When one and then all thirty are refreshed: five statements each time (the group sums before, bounds,
+    # delete, insert, the group sums after) and no upsert: nothing changed
+    with django_assert_num_queries(5):
         case_facts_refresh([cases[0].pk])
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5):
         case_facts_refresh([case.pk for case in cases])
     # Then nothing changed (they were kept in step already)
+    assert fact_rows() == before
+    # When a row is changed around the services, a refresh puts it back and upserts the difference (one more)
+    CaseYearFact.objects.filter(case=cases[1], fiscal_year=2019).update(collected=5)
+    with django_assert_num_queries(6):
+        case_facts_refresh([case.pk for case in cases])
     assert fact_rows() == before
 
 
@@ -210,7 +233,7 @@ def test_drift_is_found_reported_on_the_job_and_repaired(org):
     # Given facts kept by the services, one of them then tampered with and one deleted
     first = make_case(unit=org["HG-VT"], accepted_on=date(2019, 1, 10))
     second = make_case(unit=org["HG-NB"], accepted_on=date(2019, 2, 10))
-    assert facts_check().count == 0
+    assert_no_drift()
     CaseYearFact.objects.filter(case=first, fiscal_year=2019).update(remaining_end=1)
     CaseYearFact.objects.filter(case=second, fiscal_year=2020).delete()
     # When the nightly refresh runs
@@ -222,7 +245,7 @@ def test_drift_is_found_reported_on_the_job_and_repaired(org):
     assert job.status == "succeeded"
     assert f"#{first.pk}/FY2019" in job.message and f"#{second.pk}/FY2020" in job.message
     assert job.message.startswith("Facts drift: 2 case-years")
-    assert facts_check().count == 0
+    assert_no_drift()
 
 
 # ---- the rollover -------------------------------------------------------------------------------------------------
@@ -253,7 +276,7 @@ def test_before_the_rollover_a_new_year_reads_the_events_and_after_it_the_facts(
         assert (row.carried, row.base_money, row.collected) == (True, 9_000_000, 0)
         assert facts_answer(start, date(2026, 10, 2))
         assert unit_figures(org["HG"], start=start, end=date(2026, 10, 2)) == figures
-        assert facts_check().count == 0
+        assert_no_drift()
 
 
 # ---- generated ledgers: facts == events == reference ---------------------------------------------------------------
@@ -268,7 +291,7 @@ def test_an_imported_ledger_has_the_facts_of_a_rebuild_and_all_three_agree(tmp_p
     facts_rebuild()
     # Then they are the same rows, and nothing drifts
     assert kept == fact_rows() and len(kept) > 300
-    assert facts_check().count == 0
+    assert_no_drift()
     # And for every fiscal year, the facts, the events and the reference agree on every unit × category
     for year in (2017, 2018, 2019, 2020):
         assert assert_everything_agrees(*fiscal_year_bounds(year)) > 10
@@ -343,7 +366,7 @@ def test_after_ten_thousand_random_events_through_the_services_nothing_drifts(or
     assert late > 50  # late records moved after a closure
     # Then the nightly check finds no drift, and the kept facts are the rebuild's
     drift = facts_check()
-    assert (drift.count, drift.checked > 1000) == (0, True)
+    assert (drift.count, drift.groups, drift.checked > 1000) == (0, [], True)
     kept = fact_rows()
     facts_rebuild()
     assert fact_rows() == kept
@@ -379,4 +402,4 @@ def test_the_national_dataset_across_the_2025_reorganisation_agrees_three_ways()
     for year in (2024, 2025, 2026):
         assert assert_everything_agrees(*fiscal_year_bounds(year)) > 100
     assert_everything_agrees(date(2024, 10, 1), date(2025, 6, 30), with_facts=False)
-    assert facts_check().count == 0
+    assert_no_drift()

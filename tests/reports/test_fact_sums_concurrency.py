@@ -1,0 +1,121 @@
+"""Concurrent writers and the kept group sums (reports_factgroupsum), on PostgreSQL with real transactions on
+separate connections: two transactions changing the same group add up (the second waits for the first's row
+lock, then adds to what it committed: no lost update); two reassignments crossing the same two groups in
+opposite directions do not deadlock (each refresh upserts its groups in key order); the sums equal the facts'
+aggregate afterwards.
+
+Only on PostgreSQL (SQLite runs one writer at a time): CI's PostgreSQL pass runs it. About 2 seconds.
+"""
+import threading
+import time
+from datetime import date
+
+import pytest
+from django.db import connection, connections, transaction
+
+from cases.codes import EventKind
+from cases.models import Case
+from cases.services import EventData, case_events_record, cases_assign
+from reports.models import FactGroupSum
+from tests.factories import make_case
+from tests.reports.test_facts import assert_no_drift, group_set
+from thads.core.dates import fiscal_year_bounds
+
+TODAY = date(2019, 6, 30)
+FY2019 = fiscal_year_bounds(2019)
+
+
+def in_thread(target, errors: list) -> threading.Thread:
+    def run():
+        try:
+            target()
+        except BaseException as error:  # noqa: BLE001 (reported by the test)
+            errors.append(error)
+        finally:
+            connections.close_all()  # this thread's own connection
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def collect(case_id: int, amount: int) -> None:
+    case_events_record(actor=None, case=Case.objects.get(pk=case_id),
+                       events=[EventData(EventKind.THU_TIEN, date(2019, 5, 2), amount)], today=TODAY)
+
+
+@pytest.fixture
+def postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: concurrent transactions on separate connections (SQLite has one writer at "
+                    "a time)")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_adding_to_the_same_group_both_count(postgresql, org, people):
+    # Given two cases of the same group (HG-VT, khac, theo_yeu_cau, officer)
+    first, second = (make_case(unit=org["HG-VT"], officer=people["officer"], accepted_on=date(2018, 12, 1),
+                               amount_due=50_000_000, today=TODAY) for _ in range(2))
+    group = FactGroupSum.objects.get(fiscal_year=2019, unit=org["HG-VT"], officer_key=people["officer"].pk)
+    assert (group.n_new, group.m_collected) == (2, 0)
+    errors: list = []
+    first_written, release = threading.Event(), threading.Event()
+    second_done = threading.Event()
+
+    def writer_one():
+        with transaction.atomic():
+            collect(first.pk, 1_000_000)
+            first_written.set()
+            release.wait(10)  # hold the group's row lock
+
+    def writer_two():
+        first_written.wait(10)
+        collect(second.pk, 2_000_000)
+        second_done.set()
+
+    # When the first transaction has updated the group and stays open, and the second records on the other case
+    one, two = in_thread(writer_one, errors), in_thread(writer_two, errors)
+    first_written.wait(10)
+    time.sleep(0.5)
+    # Then the second waits for the first's row lock
+    assert not second_done.is_set()
+    release.set()
+    one.join(10)
+    two.join(10)
+    assert errors == [] and second_done.is_set()
+    # And both collections count in the group, which is the facts' aggregate
+    group.refresh_from_db()
+    assert (group.n_new, group.m_collected) == (2, 3_000_000)
+    assert group_set(*FY2019, "facts") == group_set(*FY2019, "facts_scan")
+    assert_no_drift()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reassignments_crossing_two_groups_in_opposite_directions_do_not_deadlock(postgresql, org, people):
+    # Given cases of officer and of officer2 in HG-VT (two groups)
+    mine = [make_case(unit=org["HG-VT"], officer=people["officer"], accepted_on=date(2018, 12, 1), today=TODAY)
+            for _ in range(6)]
+    theirs = [make_case(unit=org["HG-VT"], officer=people["officer2"], accepted_on=date(2018, 12, 1), today=TODAY)
+              for _ in range(6)]
+    errors: list = []
+    # When, six times over, two transactions move a case each way at the same moment (each touches both groups)
+    for index in range(6):
+        barrier = threading.Barrier(2)
+
+        def to_officer2(case=mine[index], barrier=barrier):
+            barrier.wait(10)
+            cases_assign(actor=people["head"], case_ids=[case.pk], officer=people["officer2"])
+
+        def to_officer(case=theirs[index], barrier=barrier):
+            barrier.wait(10)
+            cases_assign(actor=people["head"], case_ids=[case.pk], officer=people["officer"])
+
+        threads = [in_thread(to_officer2, errors), in_thread(to_officer, errors)]
+        for thread in threads:
+            thread.join(20)
+    # Then neither failed (no deadlock detected), each group still holds six cases, and nothing drifted
+    assert errors == []
+    counts = dict(FactGroupSum.objects.filter(fiscal_year=2019, unit=org["HG-VT"]).values_list("officer_key",
+                                                                                               "n_new"))
+    assert counts == {people["officer"].pk: 6, people["officer2"].pk: 6}
+    assert group_set(*FY2019, "facts") == group_set(*FY2019, "facts_scan")
+    assert_no_drift()
