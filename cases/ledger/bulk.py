@@ -90,13 +90,21 @@ def _copy(meta, columns, rows, ids) -> list[int]:
 
 
 def _copy_text(value) -> str:
-    """One value in COPY's text format."""
+    """One value in COPY's text format. Called for every cell of every row (millions in a national ledger):
+    the common cases (a printable text without backslash, an integer) are decided first, by exact type."""
+    kind = type(value)
+    if kind is str:
+        if value.isprintable() and "\\" not in value:
+            return value  # nothing to escape (tab, line feed and carriage return are not printable)
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    if kind is int:
+        return str(value)
     if value is None:
         return r"\N"
-    if isinstance(value, str):
-        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    if isinstance(value, bool):
+    if kind is bool:
         return "t" if value else "f"
+    if isinstance(value, str):  # a str subclass (a lazy translation resolved, a TextChoices member)
+        return _copy_text(str(value))
     return str(value)
 
 
