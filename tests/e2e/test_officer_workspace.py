@@ -170,8 +170,10 @@ def test_an_officer_works_a_day_on_the_demo(browser, live_server, tmp_path):
     # whole tables, so the refresh waits for it rather than racing it
     page.locator("#forecast").wait_for(timeout=120_000)
     assert page.locator("#forecast-cases-rate").inner_text().endswith("%")
+    # the click waits for the navigation it starts, which answers once the job is queued: under load (the
+    # in-memory database locked by the job's first writes) that can take longer than the default 15 s
     with page.expect_navigation(timeout=180_000):
-        page.click("#refresh-form button")
+        page.click("#refresh-form button", timeout=180_000)
     assert "/dashboard/CT/jobs/" in page.url
     page.locator("#job-done a").wait_for(state="visible", timeout=180_000)
     assert page.locator("#job-percent").inner_text() == "100"
