@@ -165,7 +165,9 @@ def fact_sums_rebuild(*, fiscal_years=None) -> None:
 
 def case_facts_refresh(case_ids) -> int:
     """Recompute the fact rows of ``case_ids`` from their events (every fiscal year from each case's
-    acceptance on): three statements per 2,000 cases, whatever their histories. Call it inside the
+    acceptance on): per 2,000 cases, whatever their histories, five statements (the group sums before, the
+    bounds, delete, insert, the group sums after), one more when the sums change (the upsert) and one more on
+    PostgreSQL (the facts' lock, taken before the sums are read: ``_refresh_chunk``). Call it inside the
     transaction of the write. Inside ``facts_deferred()`` the ids are collected and refreshed once at the end.
     Returns the rows written (0 when deferred)."""
     ids = sorted({int(pk) for pk in case_ids})
@@ -187,6 +189,11 @@ def _refresh_chunk(ids: list[int], years: list[int] | None = None) -> int:
     clause = _ids_clause("c", ids, params)
     year_filter = "" if years is None else f" AND f.fiscal_year IN ({', '.join(str(int(y)) for y in years)})"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The lock the DELETE below takes, taken before the rows are summed: a bulk rebuild holding the facts
+            # (_lock_facts) is waited for here, so the sums subtracted are those of the rows it committed, which
+            # the DELETE removes (summed before it commits, they were the rows it replaced: the sums drifted).
+            cursor.execute(f"LOCK TABLE {FACTS_TABLE} IN ROW EXCLUSIVE MODE")
         before = _group_sums(cursor, f" AND f.case_id IN ({clause})" + year_filter, params)
         if years is None:
             cursor.execute(

@@ -281,6 +281,17 @@ def test_given_cases_then_q_matches_case_number_decision_number_and_debtor_name(
     assert case_nos(client, q_world["key"], q=q) == expected
 
 
+@pytest.mark.parametrize("params", [{}, {"q": "", "status": "", "unit": "", "updated_since": ""}, {"page_size": 1}])
+def test_given_no_filter_value_then_the_list_is_still_only_the_keys_banks_cases(client, q_world, params):
+    # given: four cases of the key's bank and one of another bank (q_world); no filter with a value, so the list
+    # skips the FilterSet (BankCaseListView.filter_queryset)
+    # when: every page is followed
+    pages, _bodies = follow(client, q_world["key"], LIST, **params)
+
+    # then: exactly the bank's cases, newest first, each once
+    assert [no for page in pages for no in page] == ["Q-4", "Q-3", "Q-2", "HS-ALPHA-001"]
+
+
 def test_given_a_vietnamese_debtor_name_then_q_matches_it_whatever_the_case_of_its_accented_letters(
         client, org, agr):
     # given

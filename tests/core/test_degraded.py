@@ -167,3 +167,18 @@ def test_given_redis_then_count_up_creates_each_counter_with_its_timeout_and_add
         assert live.decr("a") == 1
     finally:
         live.delete_many(["a", "b"])
+
+
+def test_given_redis_down_then_a_busy_keys_counter_survives_many_other_counters():
+    # given: Redis down, a key's counter at 5 in this process's memory
+    dead = FallbackRedisCache(DEAD_REDIS, {"OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}})
+    for _ in range(5):
+        count_up(dead, [("api-rate:1:burst:0", 120)])
+
+    # when: a thousand other counters are made (requests from as many addresses, other keys' windows)
+    for index in range(1000):
+        count_up(dead, [(f"address:{index}", 120)])
+
+    # then: the key's counter goes on from 5 (the local memory does not drop counters at its default 300 entries:
+    # a dropped counter starts again at 0, and the limit would be looser than the number of workers)
+    assert count_up(dead, [("api-rate:1:burst:0", 120)]) == [6]

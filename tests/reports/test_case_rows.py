@@ -333,3 +333,35 @@ def test_given_the_count_a_page_read_from_a_window_of_case_numbers_is_the_page_o
         engine.case_rows(case_class="accepted", offset=0, limit=5, listed=(10, 400), **scope)
     assert len(_list_queries(captured)) == 1
     assert not any("ORDER BY case_no, id LIMIT" in query["sql"] for query in captured.captured_queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("source", ["facts", "events"])
+def test_a_stale_or_absent_estimate_of_the_cases_never_changes_a_page_of_the_list(generated, source):
+    """The estimate of the cases (PostgreSQL's reltuples: stale, a fresh table, never analysed) and the count only
+    size the window: every page, first or later, is the page of the whole list, whatever they say."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports import engine
+    from thads.org.hierarchy import Hierarchy
+
+    start, end = FY2019
+    province = Unit.objects.get(code="HG")
+    scope = {"start": start, "end": end, "unit_ids": Hierarchy(end).subtree_of(province.pk), "source": source}
+    every = engine.case_rows(case_class="accepted", **scope)
+    count, cases = len(every), Case.objects.count()
+    assert count > 40
+    answered_by_window = 0
+    for estimate in (1, count, cases // 10, cases, cases * 3, 10 ** 9):
+        for listed_count in (count, count // 2, count * 3):
+            for offset in range(0, count + 10, 17):
+                # when
+                with CaptureQueriesContext(connection) as captured:
+                    page = engine.case_rows(case_class="accepted", offset=offset, limit=20,
+                                            listed=(listed_count, estimate), **scope)
+                # then
+                assert page == every[offset:offset + 20], (estimate, listed_count, offset)
+                answered_by_window += len(_list_queries(captured)) == 1 and any(
+                    "ORDER BY case_no, id LIMIT" in query["sql"] for query in captured.captured_queries)
+    assert answered_by_window  # (some pages came from a window alone)

@@ -151,3 +151,37 @@ def test_many_units_are_kept_in_python_with_the_same_rows(org, people, mixed_cas
     assert group_set(*FY2019, "facts", unit_ids=units, category=Category.KHAC) == in_sql
     assert in_sql == group_set(*FY2019, "facts_scan", unit_ids=units, category=Category.KHAC)
     assert {row[0] for row in in_sql} == set(units)
+
+
+@pytest.mark.django_db
+def test_the_migration_that_builds_the_sums_is_frozen_and_gives_the_sums_of_the_stored_facts(monkeypatch, mixed_cases):
+    """reports/0010 sums the facts with its own SQL (as the schema stood at 0009), not with the code of the day:
+    a later change to reports.facts or the engine (a figure added, with its column in a later migration) must not
+    break a database migrating through 0010."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    from reports import facts
+
+    migration = importlib.import_module("reports.migrations.0010_fact_group_sums_build")
+    kept = sorted(FactGroupSum.objects.values_list("fiscal_year", "unit_id", "category", "origin", "officer_key",
+                                                   "n_new", "m_collected", "m_without_conditions"))
+    assert kept
+    # Given the sums lost, and the current code unusable
+    FactGroupSum.objects.all().delete()
+
+    def broken(**_kwargs):
+        raise AssertionError("the migration called the current code")
+
+    monkeypatch.setattr(facts, "fact_sums_rebuild", broken)
+    monkeypatch.setattr(facts, "_group_sums_select", broken)
+    # When the migration's step runs
+    migration.build_sums(apps, SimpleNamespace(connection=connection))
+    monkeypatch.undo()
+    # Then it rebuilt exactly the sums the services kept
+    assert sorted(FactGroupSum.objects.values_list(
+        "fiscal_year", "unit_id", "category", "origin", "officer_key", "n_new", "m_collected",
+        "m_without_conditions")) == kept
+    assert facts_check().groups == []

@@ -16,7 +16,8 @@ from django.db import connection, connections, transaction
 from cases.codes import EventKind
 from cases.models import Case
 from cases.services import EventData, case_events_record, cases_assign
-from reports.models import FactGroupSum
+from reports.facts import fact_sums_rebuild, facts_rebuild
+from reports.models import CaseYearFact, FactGroupSum
 from tests.factories import make_case
 from tests.reports.test_facts import assert_no_drift, group_set
 from thads.core.dates import fiscal_year_bounds
@@ -118,4 +119,52 @@ def test_reassignments_crossing_two_groups_in_opposite_directions_do_not_deadloc
                                                                                                "n_new"))
     assert counts == {people["officer"].pk: 6, people["officer2"].pk: 6}
     assert group_set(*FY2019, "facts") == group_set(*FY2019, "facts_scan")
+    assert_no_drift()
+
+
+def wait_for_a_lock_wait(timeout: float = 10.0) -> bool:
+    """True once some backend waits for a lock (pg_locks: a lock not granted)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM pg_locks WHERE NOT granted")
+            if cursor.fetchone()[0]:
+                return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_during_a_rebuild_that_changes_its_case_adds_to_the_rebuilt_sums(postgresql, org, people):
+    # Given a case whose fact row was changed around the services, its group sums following the changed row (what
+    # a full rebuild puts right: the import, `manage.py facts_rebuild`, the rollover of facts never built)
+    case = make_case(unit=org["HG-VT"], officer=people["officer"], accepted_on=date(2018, 12, 1),
+                     amount_due=50_000_000, today=TODAY)
+    CaseYearFact.objects.filter(case=case, fiscal_year=2019).update(collected=7)
+    fact_sums_rebuild()
+    errors: list = []
+    rebuilt, release = threading.Event(), threading.Event()
+
+    def rebuild():
+        with transaction.atomic():
+            facts_rebuild()
+            rebuilt.set()
+            release.wait(10)  # the rebuild's transaction stays open, its lock held
+
+    def write():
+        rebuilt.wait(10)
+        collect(case.pk, 1_000_000)
+
+    # When a service records an event on that case while the rebuild's transaction is open
+    threads = [in_thread(rebuild, errors), in_thread(write, errors)]
+    assert rebuilt.wait(10)
+    waited = wait_for_a_lock_wait()
+    release.set()
+    for thread in threads:
+        thread.join(20)
+    # Then the write waited for the rebuild, and the sums are the facts' aggregate: the refresh took away the rows
+    # the rebuild wrote, not those it read before the rebuild committed
+    assert errors == [] and waited
+    group = FactGroupSum.objects.get(fiscal_year=2019, unit=org["HG-VT"], officer_key=people["officer"].pk)
+    assert group.m_collected == 1_000_000
     assert_no_drift()

@@ -15,6 +15,10 @@ from redis.exceptions import RedisError
 logger = logging.getLogger("thads.cache")
 RETRY_SECONDS = 30
 FAILURES = (RedisError, OSError)
+# The local memory's size while Redis is down: a counter per key and window, one per address and window. At
+# LocMemCache's default of 300 it dropped a third of its counters whenever full (a dropped counter starts again
+# at 0: the limits were looser than one per worker); a hundred thousand small entries are a few tens of MB at most.
+FALLBACK_ENTRIES = 100_000
 
 
 class _ReusedClients(RedisCacheClient):
@@ -38,7 +42,8 @@ class FallbackRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _ReusedClients
-        self._fallback = LocMemCache(f"thads-fallback-{id(self)}", {"TIMEOUT": params.get("TIMEOUT", 300)})
+        self._fallback = LocMemCache(f"thads-fallback-{id(self)}", {"TIMEOUT": params.get("TIMEOUT", 300),
+                                                                   "OPTIONS": {"MAX_ENTRIES": FALLBACK_ENTRIES}})
         self._down_until = 0.0
         self._down = False
 
