@@ -10,6 +10,7 @@ A fiscal year (to date) whose per-case facts are complete is read from them inst
 per case and year, what ``per_case_sql`` computes for the whole year): the same classification and sums
 over a narrow table, one row per counted case (see ``facts_answer``).
 """
+import json
 import operator
 from collections import defaultdict
 from collections.abc import Iterable
@@ -698,6 +699,13 @@ def _cases_in_table_sql() -> str:
     return count
 
 
+def cases_in_table() -> int:
+    """About how many cases there are (``_cases_in_table_sql``), alone."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + _cases_in_table_sql())
+        return int(cursor.fetchone()[0] or 0)
+
+
 def _window_for(offset: int, limit: int, listed: tuple[int, int] | None) -> int | None:
     """How many cases in case-number order to read for the page [offset, offset + limit) of a list
     (``listed``: how many cases it holds, how many cases there are), or None: read the whole list."""
@@ -832,6 +840,11 @@ def _figures(vector: list[int]) -> Figures:
                    dict(zip(BASE_MONEY, vector[len(BASE_COUNTS):], strict=True)))
 
 
+def figures_of(values: list[int]) -> Figures:
+    """The Figures of base sums in the order BASE_COUNTS then BASE_MONEY (``child_sums``'s values)."""
+    return _figures(list(values))
+
+
 def roll_up(rows: Iterable[GroupRow], hierarchy: Hierarchy, *, key=lambda row: None) -> dict:
     """Sum group rows into every unit of the hierarchy (each row counts in its unit and all ancestors),
     optionally split by ``key(row)``. Returns {(unit_id, key): Figures}. The rows are summed per (unit, key)
@@ -861,20 +874,81 @@ def roll_up(rows: Iterable[GroupRow], hierarchy: Hierarchy, *, key=lambda row: N
 
 def unit_figures(unit: Unit, *, start: date, end: date, category: str | None = None, **filters) -> Figures:
     """The figures of ``unit`` and its subtree (as it stood at ``end``) for [start, end]; ``filters``:
-    origin, bank_id, officer_id as in ``group_rows``."""
-    hierarchy = hierarchy_on(end)
-    rows = group_rows(start=start, end=end, category=category, unit_ids=hierarchy.subtree_of(unit.pk), **filters)
-    # Only this unit's total: the rows whose chain reaches it (all of them, read for its subtree), summed.
-    counted: dict[int, bool] = {}
+    origin, bank_id, officer_id (and source) as in ``group_rows``."""
     total = [0] * (len(BASE_COUNTS) + len(BASE_MONEY))
     add = operator.add
-    for row in rows:
-        reaches = counted.get(row.unit_id)
-        if reaches is None:
-            reaches = counted[row.unit_id] = unit.pk in hierarchy.chain(row.unit_id)
-        if reaches:
-            total[:] = map(add, total, row.values if row.values is not None else _vector(row))
+    for values in child_sums(unit.pk, start=start, end=end, category=category, **filters).values():
+        total[:] = map(add, total, values)
     return _figures(total)
+
+
+# The kept sums of a unit's subtree summed in the database per (the child of the unit each unit's cases count in,
+# category): a national page reads a few hundred rows instead of the year's thousands of groups, and rolls up
+# none of them. The units' mapping is one parameter (two arrays on PostgreSQL, a JSON object on SQLite), not a
+# list of placeholders for the planner.
+_CHILD_SUMS = """
+SELECT m.counted_in, f.category, {sums}
+FROM reports_factgroupsum f JOIN {mapping} ON m.unit_id = f.unit_id
+WHERE f.fiscal_year = %(fiscal_year)s AND (f.n_carried_over <> 0 OR f.n_new <> 0) {fact_filter}
+GROUP BY m.counted_in, f.category
+"""
+
+
+def _mapping_sql(mapping: dict[int, int], params: dict) -> str:
+    """The relation ``m (unit_id, counted_in)`` of ``mapping``, its values in ``params``."""
+    if connection.vendor == "postgresql":
+        params["map_units"] = "{" + ",".join(str(int(unit_id)) for unit_id in mapping) + "}"
+        params["map_into"] = "{" + ",".join(str(int(into)) for into in mapping.values()) + "}"
+        return "unnest(CAST(%(map_units)s AS integer[]), CAST(%(map_into)s AS integer[])) AS m (unit_id, counted_in)"
+    params["map_json"] = json.dumps({str(unit_id): int(into) for unit_id, into in mapping.items()})
+    return "(SELECT CAST(j.key AS integer) AS unit_id, j.value AS counted_in FROM json_each(%(map_json)s) j) m"
+
+
+def child_sums(unit_id: int, *, start: date, end: date, category: str | None = None, origin: str | None = None,
+               bank_id: int | None = None, officer_id: int | None = None,
+               source: str | None = None) -> dict[tuple[int, str], list[int]]:
+    """{(counted in, category): the base sums, BASE_COUNTS then BASE_MONEY} of the cases of ``unit_id``'s
+    subtree (as it stood at ``end``) for [start, end] with the filters of ``group_rows``, per the direct child
+    of the unit whose figures they count in (``Hierarchy.counted_in``: the unit itself for the cases of no
+    child) and category. The unit's figures are the sum of every value, a child's the sum of its keys — what
+    ``roll_up`` gives them.
+
+    Where the kept group sums answer (a whole fiscal year or a year to date from the facts, no bank, no
+    ``source`` forced) they are summed in the database (one query; inside ``shared_reads`` made once, a
+    category then taken from it); otherwise summed here from ``group_rows``."""
+    mapping = hierarchy_on(end).counted_in(unit_id)
+    add = operator.add
+    if source is not None or source_for(start, end, bank_id) != "facts":
+        sums: dict[tuple[int, str], list[int]] = {}
+        for row in group_rows(start=start, end=end, category=category, unit_ids=mapping.keys(), origin=origin,
+                              bank_id=bank_id, officer_id=officer_id, source=source):
+            group = (mapping[row.unit_id], row.category)
+            values = row.values if row.values is not None else _vector(row)
+            total = sums.get(group)
+            if total is None:
+                sums[group] = list(values)
+            else:
+                total[:] = map(add, total, values)
+        return sums
+    memo = _MEMO.get()
+    key = ("child_sums", unit_id, start, end, origin, officer_id)
+    if memo is not None:
+        if (*key, None) in memo:
+            return {group: values for group, values in memo[(*key, None)].items()
+                    if not category or group[1] == category}
+        if (*key, category) in memo:
+            return memo[(*key, category)]
+    params: dict = {}
+    fact_filter = _facts_filter(params, start=start, end=end, category=category, unit_ids=None, origin=origin,
+                                bank_id=None, officer_id=officer_id)
+    sql = _CHILD_SUMS.format(sums=", ".join(f"CAST(SUM(f.{column}) AS bigint)" for column in SUM_COLUMNS),
+                             mapping=_mapping_sql(mapping, params), fact_filter=_sums_filter(fact_filter))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        result = {(into, row_category): list(values) for into, row_category, *values in cursor.fetchall()}
+    if memo is not None:
+        memo[(*key, category)] = result
+    return result
 
 
 def previous_year(start: date, end: date) -> tuple[date, date]:

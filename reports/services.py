@@ -26,6 +26,9 @@ from reports.engine import (
     Hierarchy,
     case_rows,
     case_rows_totals,
+    cases_in_table,
+    child_sums,
+    figures_of,
     group_rows,
     hierarchy_on,
     previous_year,
@@ -133,16 +136,34 @@ class CaseListing:
     Python. The same source (facts or events) and filters as the figure, so the count equals it."""
 
     def __init__(self, *, start: date, end: date, case_class: str, money: bool, unit_ids: set[int] | None,
-                 filters: dict):
+                 filters: dict, unit: Unit | None = None):
         self.arguments = {"start": start, "end": end, "case_class": case_class, "money": money,
                           "unit_ids": unit_ids, **filters, "source": source_for(start, end, filters["bank_id"])}
-        self._totals: tuple[int, int, int] | None = None
+        self.unit = unit
+        self._totals: tuple[int, int | None, int] | None = None
 
-    def _read_totals(self) -> tuple[int, int, int]:
-        """(count, total, about how many cases there are: the list's density for ``case_rows``)."""
+    def _read_totals(self) -> tuple[int, int | None, int]:
+        """(count, total — None until asked when the count came from the kept sums —, about how many cases
+        there are: the list's density for ``case_rows``)."""
         if self._totals is None:
-            self._totals = case_rows_totals(**self.arguments, with_cases=True)
+            counted = self._count_from_sums()
+            if counted is not None:
+                self._totals = (counted, None, cases_in_table())
+            else:
+                self._totals = case_rows_totals(**self.arguments, with_cases=True)
         return self._totals
+
+    def _count_from_sums(self) -> int | None:
+        """A count list of ``unit`` whose figure the kept group sums give (a fiscal year or a year to date from
+        the facts): that figure, read from the sums (a few thousand rows, not the year's fact rows; they are
+        kept with the facts in the same transaction, so they count the cases the list reads). Else None."""
+        arguments = self.arguments
+        if self.unit is None or arguments["money"] or arguments["source"] != "facts" or arguments["bank_id"]:
+            return None
+        figures = unit_figures(self.unit, start=arguments["start"], end=arguments["end"],
+                               category=arguments["category"], origin=arguments["origin"],
+                               officer_id=arguments["officer_id"])
+        return figures.cases()[arguments["case_class"]]
 
     def count(self) -> int:
         return self._read_totals()[0]
@@ -153,7 +174,11 @@ class CaseListing:
     @property
     def total(self) -> int:
         """The sum of the listed cases' amounts: the money figure (with ``money``)."""
-        return self._read_totals()[1]
+        count, total, cases = self._read_totals()
+        if total is None:
+            total = case_rows_totals(**self.arguments)[1]
+            self._totals = (count, total, cases)
+        return total
 
     def __getitem__(self, index):
         if not isinstance(index, slice) or index.step not in (None, 1):
@@ -187,7 +212,7 @@ def report_case_listing(*, unit: Unit, start: date, end: date, case_class: str, 
     return CaseListing(start=start, end=end, case_class=case_class, money=money,
                        unit_ids=None if len(subtree) == len(hierarchy.by_id) else subtree,
                        filters={"category": category, "origin": origin or None, "bank_id": bank_id,
-                                "officer_id": officer_id})
+                                "officer_id": officer_id}, unit=unit)
 
 
 def _check_period(start: date, end: date, category: str | None, origin: str | None = None) -> None:
@@ -216,17 +241,25 @@ def report_breakdown(*, unit: Unit, start: date, end: date, by: str, category: s
     """The figures of ``unit`` split by ``by``: "category", "origin", "officer" (forms 4 and 5) or "unit"
     (its direct children), optionally narrowed to one origin or one creditor bank's cases."""
     _check_period(start, end, category, origin)
+    if by == "unit":
+        # Each child's sums as the engine gives them per child (summed in the database where the kept sums answer).
+        per_child: dict[int, list[int]] = {}
+        for (into, _category), values in child_sums(unit.pk, start=start, end=end, category=category,
+                                                    origin=origin or None, bank_id=bank_id).items():
+            total = per_child.get(into)
+            per_child[into] = list(values) if total is None else [a + b for a, b in zip(total, values, strict=True)]
+        children = Unit.objects.active_on(end).filter(parent=unit).order_by("code")
+        rows = []
+        for child in children:
+            figures = figures_of(per_child[child.pk]) if child.pk in per_child else Figures.zero()
+            rows.append(BreakdownRow(child.code, child.name, figures.cases(), figures.money()))
+        return rows
     hierarchy = hierarchy_on(end)
     # A closed period is split by the officer of record at its end (cases.CaseOfficerChange), so reassigning
     # an officer afterwards does not move its per-officer figures; an open period by the officer now.
     as_of = end if by == "officer" and is_closed(unit.pk, end) else None
     rows = group_rows(start=start, end=end, category=category, unit_ids=hierarchy.subtree_of(unit.pk),
                       origin=origin or None, bank_id=bank_id, officer_as_of=as_of)
-    if by == "unit":
-        totals = roll_up(rows, hierarchy)
-        children = Unit.objects.active_on(end).filter(parent=unit).order_by("code")
-        return [BreakdownRow(child.code, child.name, totals.get((child.pk, None), Figures.zero()).cases(),
-                             totals.get((child.pk, None), Figures.zero()).money()) for child in children]
     key = {"category": lambda r: r.category, "origin": lambda r: r.origin,
            "officer": lambda r: r.officer_id}.get(by)
     if key is None:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case
 from cases.selectors_pages import STATUS_GROUND_KIND, ground_label, parties_of
-from reports.engine import CASE_CLASSES, CLASS_SQL
+from reports.engine import CASE_CLASSES, CLASS_SQL, reads_shared
 from reports.exports import case_rows_xlsx
 from reports.filters import read_filters
 from reports.indicators import LABELS
@@ -62,6 +62,7 @@ def _attach(rows, start) -> list[dict]:
 
 
 @login_required
+@reads_shared
 def case_list(request, code: str):
     unit = unit_for(request, code)
     today = timezone.localdate()
@@ -96,6 +97,6 @@ def case_list(request, code: str):
         "title": f"{heading} — {unit.name}", "heading": heading, "unit": unit, "filters": filters,
         "form": filters.form, "officer_name": officer_name, "money": money, "case_class": case_class,
         "page": page, "items": _attach(page.object_list, filters.start), "count": page.paginator.count,
-        "total": listing.total, "query": query,
+        "total": listing.total if money else None, "query": query,  # a count list shows no total
         "back_url": reverse("reports:unit", args=[unit.code]) + "?" + filters.query(),
     })

@@ -1,9 +1,12 @@
 """Bảng điều khiển: a unit's year at a glance (việc and tiền rates against targets, last year, the counts and
 money behind them, the credit-bank block) and its sub-units — or, in a unit without sub-units, its officers."""
+from urllib.parse import quote
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext as _
 
 from cases.codes import Category
@@ -127,14 +130,25 @@ def _sub_table(unit, filters, sort: str) -> dict | None:
                 for row in breakdown]
         kind = "officers"
     query = filters.query(officer="")
+    unit_path, cases_path = _path_of("reports:unit"), _path_of("reports:cases")
     for row in rows:
         if kind == "units":
-            row["drill"] = reverse("reports:cases", args=[row["key"]]) + "?" + (query + "&" if query else "")
+            row["url"] = unit_path(row["key"])
+            row["drill"] = cases_path(row["key"]) + "?" + (query + "&" if query else "")
         else:
             officer_query = filters.query(officer=row["key"])
             row["drill"] = reverse("reports:cases", args=[unit.code]) + "?" + officer_query + "&"
     rows, sort = _sorted(rows, sort)
     return {"kind": kind, "rows": rows, "sort": sort}
+
+
+def _path_of(name: str):
+    """``code -> reverse(name, args=[code])`` for a view taking a unit's code, reversed once (a sub-unit table
+    links each of its hundred rows twice)."""
+    marker = "0unit0code0"
+    pattern = reverse(name, args=[marker])
+    before, after = pattern.split(marker)
+    return lambda code: before + quote(str(code), safe=RFC3986_SUBDELIMS + "/~:@") + after
 
 
 def _sort_headers(kind: str) -> list[tuple[str, str]]:
@@ -189,6 +203,7 @@ def dashboard(request, code: str | None = None):
         "drill": reverse("reports:cases", args=[unit.code]) + "?" + (query + "&" if query else ""),
         "unit_query": unit_query, "sort_query": filters.query(),
         "sort_headers": _sort_headers(sub_table["kind"]) if sub_table else [],
+        "sort_labels": dict(_sort_headers(sub_table["kind"])) if sub_table else {},
         "gap_chart": gap_chart(sub_table["rows"]) if sub_table else None,
         "seized": seized_totals(unit=unit, start=filters.start, end=filters.end, **filters.engine_filters()),
         "can_refresh": can_refresh_statistics(request.user), "last_refresh": last_refresh(),

@@ -365,3 +365,38 @@ def test_a_stale_or_absent_estimate_of_the_cases_never_changes_a_page_of_the_lis
                 answered_by_window += len(_list_queries(captured)) == 1 and any(
                     "ORDER BY case_no, id LIMIT" in query["sql"] for query in captured.captured_queries)
     assert answered_by_window  # (some pages came from a window alone)
+
+
+@pytest.mark.django_db
+def test_given_a_count_list_of_a_year_the_facts_answer_then_its_count_is_read_from_the_kept_sums_and_is_its_length(
+        generated):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.services import report_case_listing
+
+    start, end = FY2019
+    officer = Case.objects.filter(officer__isnull=False).values_list("officer_id", flat=True).first()
+    for code, filters in (("HG", {}), ("HG", {"origin": "theo_yeu_cau"}), ("HG-VT", {"category": "ngan_sach"}),
+                          ("HG", {"officer_id": 0}), ("HG", {"officer_id": officer})):
+        unit = Unit.objects.get(code=code)
+        report = report_build(unit=unit, start=start, end=end, **filters)
+        for name in CASE_CLASSES:
+            # when
+            listing = report_case_listing(unit=unit, start=start, end=end, case_class=name, **filters)
+            with CaptureQueriesContext(connection) as captured:
+                count = listing.count()
+            # then the count comes from the kept sums (no aggregate of the fact rows) ...
+            assert listing._count_from_sums() is not None
+            assert any("reports_factgroupsum" in query["sql"] for query in captured.captured_queries)
+            assert not any("reports_caseyearfact f" in query["sql"] for query in captured.captured_queries)
+            # ... and is the figure and the number of cases the list gives, whose amounts make its total
+            every = listing.all()
+            assert count == len(every) == report["cases"][name], (code, filters, name)
+            assert listing.total == sum(row.amount for row in every)
+    # and a money list, or a period the facts do not answer alone, counts its rows
+    unit = Unit.objects.get(code="HG")
+    assert report_case_listing(unit=unit, start=start, end=end, case_class="completed",
+                               money=True)._count_from_sums() is None
+    assert report_case_listing(unit=unit, start=start, end=date(2019, 3, 31),
+                               case_class="completed")._count_from_sums() is None

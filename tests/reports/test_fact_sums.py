@@ -185,3 +185,53 @@ def test_the_migration_that_builds_the_sums_is_frozen_and_gives_the_sums_of_the_
         "fiscal_year", "unit_id", "category", "origin", "officer_key", "n_new", "m_collected",
         "m_without_conditions")) == kept
     assert facts_check().groups == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fiscal_year", [2019, 2026])
+def test_child_sums_from_the_database_equal_the_roll_up_of_the_group_rows(org, people, mixed_cases, fiscal_year):
+    from reports.engine import child_sums, hierarchy_on, roll_up, source_for
+
+    # Given cases kept by the services (FY2026: HG-VT and HG-NB count in their successor HG-KV1)
+    start, end = fiscal_year_bounds(fiscal_year)
+    assert source_for(start, end) == "facts"
+    hierarchy = hierarchy_on(end)
+    filters = [{}, {"category": Category.KHAC}, {"origin": Origin.THEO_YEU_CAU}, {"officer_id": 0},
+               {"officer_id": people["officer"].pk},
+               {"category": Category.NGAN_SACH, "officer_id": people["officer2"].pk}]
+    for unit in ("HG", "ST", "HG-VT"):
+        for chosen in filters:
+            # When the sums are read per child in the database, and from the facts scan in Python
+            with CaptureQueriesContext(connection) as captured:
+                summed = child_sums(org[unit].pk, start=start, end=end, **chosen)
+            assert [q for q in captured.captured_queries if "reports_factgroupsum" in q["sql"]]
+            assert all("reports_caseyearfact f" not in q["sql"] for q in captured.captured_queries)
+            # Then they equal the scan's, and each child's (and the unit's) total is the roll-up's
+            assert summed == child_sums(org[unit].pk, start=start, end=end, source="facts_scan", **chosen), chosen
+            rows = group_rows(start=start, end=end, unit_ids=hierarchy.subtree_of(org[unit].pk),
+                              source="facts_scan", **chosen)
+            rolled = roll_up(rows, hierarchy)
+            totals: dict = {}
+            for (into, _category), values in summed.items():
+                assert into == org[unit].pk or hierarchy.by_id[into]["parent_id"] == org[unit].pk
+                for target in {into, org[unit].pk}:
+                    totals[target] = [a + b for a, b in zip(totals.get(target, [0] * len(values)), values,
+                                                            strict=True)]
+            assert {into: list(values) for into, values in totals.items()} == {
+                into: [*figures.counts.values(), *figures.amounts.values()]
+                for (into, _key), figures in rolled.items() if into in totals}, (unit, chosen)
+            expected_units = {into for (into, _key), figures in rolled.items()
+                              if (into == org[unit].pk or hierarchy.by_id[into]["parent_id"] == org[unit].pk)
+                              and any(figures.counts.values())}
+            assert set(totals) == expected_units, (unit, chosen)
+    summed = child_sums(org["HG"].pk, start=start, end=end)
+    assert {into for into, _category in summed} == (
+        {org["HG-KV1"].pk} if fiscal_year == 2026 else {org["HG-VT"].pk, org["HG-NB"].pk})
+    # And inside shared_reads a category is taken from the first read (no query)
+    with shared_reads():
+        everything = child_sums(org["HG"].pk, start=start, end=end)
+        with CaptureQueriesContext(connection) as captured:
+            narrow = child_sums(org["HG"].pk, start=start, end=end, category=Category.KHAC)
+        assert len(captured.captured_queries) == 0
+        assert narrow == {group: values for group, values in everything.items() if group[1] == Category.KHAC}
+        assert 0 < len(narrow) < len(everything)

@@ -55,6 +55,7 @@ class Hierarchy:
         self._effective: dict[int, int] = {}
         self._chains: dict[int, list[int]] = {}  # the organisation on a date does not change: each chain once
         self._subtrees: dict[int, frozenset[int]] = {}
+        self._counted_in: dict[int, dict[int, int]] = {}
 
     def active(self, unit_id: int) -> bool:
         unit = self.by_id[unit_id]
@@ -104,6 +105,19 @@ class Hierarchy:
         if unit_id not in self._subtrees:
             self._subtrees[unit_id] = frozenset(other for other in self.by_id if unit_id in self.chain(other))
         return set(self._subtrees[unit_id])
+
+    def counted_in(self, unit_id: int) -> dict[int, int]:
+        """{every unit of ``subtree_of(unit_id)``: the direct child of ``unit_id`` its cases count in, or
+        ``unit_id`` itself when they count in no child} (do not modify it)."""
+        known = self._counted_in.get(unit_id)
+        if known is None:
+            known = {}
+            for other in self.subtree_of(unit_id):
+                chain = self.chain(other)
+                index = chain.index(unit_id)
+                known[other] = chain[index - 1] if index else unit_id
+            self._counted_in[unit_id] = known
+        return known
 
 
 def hierarchy_on(on: date) -> Hierarchy:
