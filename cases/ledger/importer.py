@@ -195,6 +195,10 @@ class _Importer:
         cases = self.import_cases(banks)
         self.import_events(cases)
         if not self.issues:
+            # The parsed rows are not needed once checked (the checked cases hold what is written): free them
+            # before the write, which holds one batch of rows at a time.
+            self.parsed.cases.clear()
+            self.parsed.events.clear()
             self.write(cases)
 
     # Units may name a parent further down the file: create them in dependency order.
