@@ -140,7 +140,8 @@ def _baseline(directory: Path) -> None:
                                      "judgment_type", "unit_id", "origin", "category", "amount_due",
                                      "creditor_bank_id", "status", "status_ground", "amount_collected",
                                      "amount_reduced", "amount_terminated", "amount_remaining", "event_count",
-                                     "created_at", "updated_at", "judgment_court", "judgment_no", "next_due_kind"], cases)
+                                     "created_at", "updated_at", "judgment_court", "judgment_no",
+                                     "next_due_kind"], cases)
         parties = [(by_no[r["case_no"]], role, "person", r[column], r[column].casefold(), "", "")
                    for r in case_rows for role, column in (("debtor", "debtor_name"), ("creditor", "creditor_name"))]
         _load(cursor, "cases_party", ["case_id", "role", "kind", "name", "name_folded", "id_number", "address"],

@@ -6,7 +6,8 @@ history in memory with events_apply — the functions case_create and case_event
 the database once for all rows; events for a case already stored go through case_events_record itself.
 Every problem is collected with its file, row and column; if there is any, the transaction is rolled back
 and nothing stays in the database. Otherwise the rows, built by the services' builders, are written with
-bulk inserts (cases/ledger/bulk.py), 5,000 cases at a time. See docs/ledger-import.md.
+bulk inserts (cases/ledger/bulk.py), 5,000 cases at a time, with each new case's open deadlines computed in
+memory from its checked events (new_case_open_duties). See docs/ledger-import.md.
 """
 import time
 from collections.abc import Callable
@@ -124,7 +125,7 @@ def _refresh_planner_statistics(summary: ImportSummary) -> None:
 
 
 # Case numbers per look-up query (SQLite allows 32,766 parameters), and new cases written per batch (with their
-# parties, events and change-feed rows: about 5,000 × 10 rows held as model instances at a time).
+# parties, events, change-feed rows and open deadlines: about 5,000 × 10 rows held as mappings at a time).
 LOOKUP_CHUNK = 5_000
 WRITE_BATCH = 5_000
 
