@@ -135,12 +135,13 @@ def _baseline(directory: Path) -> None:
             amount = int(r["amount_due"])
             cases.append((new_id, r["case_no"], r["decision_no"], r["accepted_on"], r["accepted_on"],
                           r["judgment_type"], units[r["unit_code"]], r["origin"], r["category"], amount,
-                          banks.get(r["bank_code"]), "with_conditions", "", 0, 0, 0, amount, 0, now, now, "", ""))
+                          banks.get(r["bank_code"]), "with_conditions", "", 0, 0, 0, amount, 0, now, now, "", "", ""))
         _load(cursor, "cases_case", ["id", "case_no", "decision_no", "accepted_on", "stat_accepted_on",
                                      "judgment_type", "unit_id", "origin", "category", "amount_due",
                                      "creditor_bank_id", "status", "status_ground", "amount_collected",
                                      "amount_reduced", "amount_terminated", "amount_remaining", "event_count",
-                                     "created_at", "updated_at", "judgment_court", "judgment_no"], cases)
+                                     "created_at", "updated_at", "judgment_court", "judgment_no",
+                                     "next_due_kind"], cases)
         parties = [(by_no[r["case_no"]], role, "person", r[column], r[column].casefold(), "", "")
                    for r in case_rows for role, column in (("debtor", "debtor_name"), ("creditor", "creditor_name"))]
         _load(cursor, "cases_party", ["case_id", "role", "kind", "name", "name_folded", "id_number", "address"],
@@ -156,9 +157,10 @@ def _baseline(directory: Path) -> None:
                                           "ground", "note", "status_after", "ground_after", "collected_after",
                                           "reduced_after", "terminated_after", "remaining_after", "source",
                                           "recorded_at"], events)
-        changes = [(case_id, "case_created", None, now) for case_id in case_ids] + [
-            (event[1], "event_recorded", event[0], now) for event in events]
-        _load(cursor, "cases_casechange", ["case_id", "kind", "event_id", "recorded_at"], changes)
+        changes = [(case_id, "case_created", None, now, "with_conditions", "{}") for case_id in case_ids] + [
+            (event[1], "event_recorded", event[0], now, "with_conditions", "{}") for event in events]
+        _load(cursor, "cases_casechange", ["case_id", "kind", "event_id", "recorded_at", "case_status", "payload"],
+              changes)
 
 
 def _new_ids(cursor, table: str, count: int) -> list[int]:

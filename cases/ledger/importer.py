@@ -6,7 +6,8 @@ history in memory with events_apply — the functions case_create and case_event
 the database once for all rows; events for a case already stored go through case_events_record itself.
 Every problem is collected with its file, row and column; if there is any, the transaction is rolled back
 and nothing stays in the database. Otherwise the rows, built by the services' builders, are written with
-bulk inserts (cases/ledger/bulk.py), 5,000 cases at a time. See docs/ledger-import.md.
+bulk inserts (cases/ledger/bulk.py), 5,000 cases at a time, with each new case's open deadlines computed in
+memory from its checked events (new_case_open_duties). See docs/ledger-import.md.
 """
 import time
 from collections.abc import Callable
@@ -25,12 +26,13 @@ from cases.changes import event_change_values
 from cases.codes import EventSource, PartyKind, PartyRole, Status
 from cases.ledger.bulk import insert_rows
 from cases.ledger.reader import LedgerIssue, ParsedLedger, Row, read_ledger
-from cases.models import Case, CaseChange, CaseEvent, Party
+from cases.models import Case, CaseChange, CaseEvent, OpenDeadline, Party
 from cases.selectors import case_is_writable_by, unit_is_writable_by
 from cases.services import (
     EventBatchRefused,
     EventData,
     PartyData,
+    _after_closure,
     case_build,
     case_create_rules,
     case_events_record,
@@ -39,7 +41,7 @@ from cases.services import (
     party_values,
 )
 from cases.services.changes import case_changes_relay_on_commit
-from cases.services.deadlines import case_deadlines_refresh
+from cases.services.deadlines import new_case_open_duties
 from reports.facts import case_facts_refresh, facts_deferred
 from reports.selectors import statistics_closed_through
 from thads.audit.context import Source, audit_source
@@ -123,7 +125,7 @@ def _refresh_planner_statistics(summary: ImportSummary) -> None:
 
 
 # Case numbers per look-up query (SQLite allows 32,766 parameters), and new cases written per batch (with their
-# parties, events and change-feed rows: about 5,000 × 10 rows held as model instances at a time).
+# parties, events, change-feed rows and open deadlines: about 5,000 × 10 rows held as mappings at a time).
 LOOKUP_CHUNK = 5_000
 WRITE_BATCH = 5_000
 
@@ -148,6 +150,32 @@ class _NewCase:
         return case_build(actor=actor, **self.arguments, closed_through=closed_through[unit_id],
                           state=self.states[-1] if self.states else None)
 
+    def values(self, closed_through: dict[int, date | None], officer_id: int | None,
+               created_by_id: int | None) -> dict[str, object]:
+        """The columns case_build gives this case (by attname; the others take their defaults), with the cached
+        state after its events, without building a model instance (tests/cases/test_import_batch.py compares
+        every column with what case_create writes)."""
+        arguments = self.arguments
+        unit_id = arguments["unit"].pk
+        if unit_id not in closed_through:
+            closed_through[unit_id] = statistics_closed_through(unit_id)
+        bank = arguments["creditor_bank"]
+        state = self.states[-1] if self.states else workflow.initial_state(workflow.CaseFacts(
+            case_no=arguments["case_no"], category=arguments["category"], accepted_on=arguments["accepted_on"],
+            amount_due=arguments["amount_due"]))
+        return {
+            "case_no": arguments["case_no"].strip(), "decision_no": arguments["decision_no"].strip(),
+            "accepted_on": arguments["accepted_on"], "received_on": None, "notified_on": None,
+            "judgment_court": "", "judgment_no": "", "judgment_date": None,
+            "judgment_type": arguments["judgment_type"], "unit_id": unit_id, "officer_id": officer_id,
+            "origin": arguments["origin"], "category": arguments["category"], "amount_due": arguments["amount_due"],
+            "creditor_bank_id": bank.pk if bank is not None else None, "created_by_id": created_by_id,
+            "stat_accepted_on": _after_closure(arguments["accepted_on"], closed_through[unit_id]),
+            "status": state.status, "status_ground": state.ground, "amount_collected": state.collected,
+            "amount_reduced": state.reduced, "amount_terminated": state.terminated_amount,
+            "amount_remaining": state.remaining, "last_event_on": state.last_event_on, "ended_on": state.ended_on,
+            "event_count": state.event_count}
+
 
 class _Importer:
     def __init__(self, parsed: ParsedLedger, summary: ImportSummary, issues: list[LedgerIssue], actor,
@@ -168,6 +196,10 @@ class _Importer:
         cases = self.import_cases(banks)
         self.import_events(cases)
         if not self.issues:
+            # The parsed rows are not needed once checked (the checked cases hold what is written): free them
+            # before the write, which holds one batch of rows at a time.
+            self.parsed.cases.clear()
+            self.parsed.events.clear()
             self.write(cases)
 
     # Units may name a parent further down the file: create them in dependency order.
@@ -383,38 +415,61 @@ class _Importer:
             self.summary.events += len(rows)
 
     def write(self, created: dict[str, _NewCase]) -> None:
-        """Write the checked new cases, their parties, events and change-feed rows with bulk inserts,
-        WRITE_BATCH cases at a time (the rows of one batch only are held in memory). The case rows come from
-        case_build, the others from the services' column builders (party_values, event_values)."""
+        """Write the checked new cases, their parties, events, change-feed rows and cached open deadlines with
+        bulk inserts, WRITE_BATCH cases at a time (the rows of one batch only are held in memory). The case rows
+        are the columns case_build gives (built here as plain mappings, without a model instance per case), the
+        others come from the services' column builders (party_values, event_values); the open deadlines are
+        computed in memory from the checked events by the pure rules (new_case_open_duties), as
+        case_deadlines_refresh would compute them from the written rows."""
+        from cases.selectors import working_calendar
+
+        calendar = working_calendar()
         closed_through: dict[int, date | None] = {}
-        recorded_by_id = self.actor.pk if self.actor is not None and self.actor.is_authenticated else None
+        actor = self.actor
+        recorded_by_id = actor.pk if actor is not None and actor.is_authenticated else None
+        # case_build's officer of record: the importing officer (not a superuser) unless one is given.
+        officer_id = (actor.pk if actor is not None and not getattr(actor, "is_superuser", False)
+                      and hasattr(actor, "officer_profile") else None)
+        created_by_id = actor.pk if actor is not None else None
         news = list(created.values())
         total = sum(1 + len(new.events) for new in news)
         done = 0
         for start in range(0, len(news), WRITE_BATCH):
             chunk = news[start:start + WRITE_BATCH]
-            cases = [new.case(self.actor, closed_through) for new in chunk]
-            for case, case_id in zip(cases, insert_rows(Case, [case.__dict__ for case in cases], ids=True),
-                                     strict=True):
-                case.pk = case_id
-            insert_rows(Party, [{"case_id": case.pk, **party_values(party)}
-                                for case, new in zip(cases, chunk, strict=True) for party in new.parties])
-            events = [{"case_id": case.pk, "recorded_by_id": recorded_by_id,
-                       **event_values(data, after, closed_through=closed_through[case.unit_id],
+            cases = [new.values(closed_through, officer_id, created_by_id) for new in chunk]
+            deadline_rows = []
+            for case, new in zip(cases, chunk, strict=True):
+                duties = new_case_open_duties(
+                    status=case["status"], accepted_on=case["accepted_on"], origin=case["origin"],
+                    judgment_type=case["judgment_type"], calendar=calendar,
+                    events=[(after.event_count, data.kind, data.date, data.amount, data.ground or "",
+                             data.ground_arose_on) for data, after in zip(new.events, new.states, strict=True)])
+                first = min(duties, key=lambda d: (d.due_on, d.kind), default=None)
+                case["next_due_on"], case["next_due_kind"] = (first.due_on, first.kind) if first else (None, "")
+                deadline_rows.append(duties)
+            case_ids = insert_rows(Case, cases, ids=True)
+            insert_rows(Party, [{"case_id": case_id, **party_values(party)}
+                                for case_id, new in zip(case_ids, chunk, strict=True) for party in new.parties])
+            events = [{"case_id": case_id, "recorded_by_id": recorded_by_id,
+                       **event_values(data, after, closed_through=closed_through[case["unit_id"]],
                                       source=EventSource.IMPORT)}
-                      for case, new in zip(cases, chunk, strict=True)
+                      for case_id, case, new in zip(case_ids, cases, chunk, strict=True)
                       for data, after in zip(new.events, new.states, strict=True)]
             event_ids = insert_rows(CaseEvent, events, ids=True)
-            insert_rows(CaseChange, [{"case_id": case.pk, "kind": CaseChange.Kind.CASE_CREATED, "event_id": None,
-                                      "case_status": Status.WITH_CONDITIONS, "payload": {}} for case in cases]
+            insert_rows(CaseChange, [{"case_id": case_id, "kind": CaseChange.Kind.CASE_CREATED, "event_id": None,
+                                      "case_status": Status.WITH_CONDITIONS, "payload": {}} for case_id in case_ids]
                         + event_change_values(
                             ((event["case_id"], event_id, event["status_after"], event["date"], event["sequence"])
                              for event, event_id in zip(events, event_ids, strict=True)),
                             status_before=lambda _case_id: Status.WITH_CONDITIONS))
+            insert_rows(OpenDeadline, [
+                {"case_id": case_id, "case_no": case["case_no"], "kind": duty.kind, "due_on": duty.due_on,
+                 "regime": duty.regime, "reference": duty.reference, "position": position}
+                for case_id, case, duties in zip(case_ids, cases, deadline_rows, strict=True)
+                for position, duty in enumerate(duties)])
             case_changes_relay_on_commit()  # positions once the import commits (cases.services.changes)
-            case_facts_refresh([case.pk for case in cases])  # deferred: one set-based refresh at the end
-            case_deadlines_refresh([case.pk for case in cases])  # the cached open duties, as the services keep
+            case_facts_refresh(case_ids)  # deferred: one set-based refresh at the end
             self.summary.cases += len(cases)
-            self.summary.case_ids.extend(case.pk for case in cases)
+            self.summary.case_ids.extend(case_ids)
             done += len(cases) + len(events)
             self.progress("writing", done, total)

@@ -34,6 +34,24 @@ def _open_duties(case, calendar, events, payouts, seizures) -> list:
             if deadline.duty and deadline.met_on is None]
 
 
+def new_case_open_duties(*, status: str, accepted_on, origin: str, judgment_type: str, received_on=None,
+                         notified_on=None, events=(), calendar) -> list:
+    """The officer duties not yet met of a case about to be written with ``events`` — (sequence, kind, date,
+    amount, ground, ground_arose_on) tuples, none cancelled — and no payout or seizure yet, as
+    case_deadlines_refresh would compute them once it is written (the ledger import keeps its new cases'
+    deadlines this way instead of re-reading them). Pure: no query."""
+    from cases.deadlines import DeadlineCase, DeadlineEvent, compute_deadlines
+
+    if status in ENDED_STATUSES:
+        return []
+    facts = DeadlineCase(accepted_on=accepted_on, origin=origin, judgment_type=judgment_type,
+                         received_on=received_on, notified_on=notified_on)
+    rows = [DeadlineEvent(sequence=sequence, kind=kind, date=day, amount=amount, ground=ground,
+                          ground_arose_on=arose) for sequence, kind, day, amount, ground, arose in events]
+    return [deadline for deadline in compute_deadlines(facts, rows, (), calendar)
+            if deadline.duty and deadline.met_on is None]
+
+
 _DEFERRAL = Deferral("deadlines_deferred", lambda ids: case_deadlines_refresh(ids))
 
 

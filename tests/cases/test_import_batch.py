@@ -16,8 +16,9 @@ from banks.models import Bank
 from cases.codes import RECORDABLE_KINDS, EventSource, PartyKind, PartyRole
 from cases.ledger.importer import LedgerRejected, import_ledger
 from cases.ledger.synthetic import generate_ledger, write_reference_files
-from cases.models import Case, CaseChange, CaseEvent, Party
+from cases.models import Case, CaseChange, CaseEvent, OpenDeadline, Party
 from cases.services import EventData, PartyData, case_create, case_events_record
+from cases.services.deadlines import case_deadlines_refresh
 from reports.models import ClosedPeriod
 from thads.org.models import Unit
 
@@ -69,10 +70,12 @@ def written() -> dict[str, object]:
         "parties": rows(Party, lambda row: (row["case__case_no"], row["role"])),
         "events": rows(CaseEvent, lambda row: (row["case__case_no"], row["sequence"])),
         "changes": changes,
+        "deadlines": rows(OpenDeadline, lambda row: (row["case__case_no"], row["position"])),
     }
 
 
 def wipe_cases() -> None:
+    OpenDeadline.objects.all().delete()
     CaseChange.objects.all().delete()
     CaseEvent.objects.all().delete()
     Party.objects.all().delete()
@@ -123,6 +126,31 @@ def test_given_a_generated_ledger_when_imported_in_batch_then_it_writes_what_the
     assert batch["parties"] == services["parties"]
     assert batch["events"] == services["events"]
     assert batch["changes"] == services["changes"]
+    assert len(batch["deadlines"]) > 100
+    assert batch["deadlines"] == services["deadlines"]
+
+
+@pytest.mark.django_db
+def test_given_a_generated_ledger_when_imported_then_its_deadlines_are_what_the_refresh_computes(tmp_path):
+    # given: a generated ledger (open and ended cases, every kind of event) and a day off that moves deadlines
+    from cases.models import PublicHoliday
+
+    PublicHoliday.objects.get_or_create(date=date(2019, 2, 11), defaults={"name": "Tết"})
+    generated = generate_ledger(tmp_path / "ledger", cases=300, events=1000, seed=3)
+    # when: imported (the open deadlines computed in memory from the checked events)
+    summary = import_ledger(generated.directory)
+    imported = list(OpenDeadline.objects.order_by("case_id", "position").values_list(
+        "case_id", "case_no", "kind", "due_on", "regime", "reference", "position"))
+    next_due = list(Case.objects.order_by("pk").values_list("pk", "next_due_on", "next_due_kind"))
+    # then: recomputing them from the written rows changes nothing
+    assert summary.cases == 300
+    assert len(imported) > 100
+    assert sum(due is not None for _pk, due, _kind in next_due) > 50
+    assert sum(due is None for _pk, due, _kind in next_due) > 10  # ended cases carry none
+    assert case_deadlines_refresh(summary.case_ids) == 0
+    assert list(OpenDeadline.objects.order_by("case_id", "position").values_list(
+        "case_id", "case_no", "kind", "due_on", "regime", "reference", "position")) == imported
+    assert list(Case.objects.order_by("pk").values_list("pk", "next_due_on", "next_due_kind")) == next_due
 
 
 def small_ledger(directory: Path, cases: list[str]) -> Path:
