@@ -189,7 +189,8 @@ def _refresh_chunk(ids: list[int], years: list[int] | None = None) -> int:
     clause = _ids_clause("c", ids, params)
     year_filter = "" if years is None else f" AND f.fiscal_year IN ({', '.join(str(int(y)) for y in years)})"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and connection.in_atomic_block:
+            # (Outside a transaction each statement is its own: no lock to hold, and LOCK TABLE is refused.)
             # The lock the DELETE below takes, taken before the rows are summed: a bulk rebuild holding the facts
             # (_lock_facts) is waited for here, so the sums subtracted are those of the rows it committed, which
             # the DELETE removes (summed before it commits, they were the rows it replaced: the sums drifted).
