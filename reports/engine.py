@@ -293,12 +293,16 @@ def facts_group_sums_sql(fact_filter: str = "") -> str:
             + _CLASSIFIED.replace("{extra}", "fiscal_year, ").format(source="facts") + aggregate)
 
 
-# The same sums as kept (reports.facts): a group's row of the year, the figures as the aggregate names them. A
-# group whose fact rows are all gone keeps a row of zeros: left out (a group with rows counts at least one case).
+# The same sums as kept (reports.facts): the sum of a group's rows of the year (usually one), the figures as the
+# aggregate names them. A group whose fact rows are all gone keeps zeros: left out (a group with rows counts at
+# least one case).
 _STORED_SUMS = f"""
-SELECT f.unit_id, f.category, f.origin, NULLIF(f.officer_key, 0), {", ".join(f"f.{c}" for c in SUM_COLUMNS)}
+SELECT f.unit_id, f.category, f.origin, NULLIF(f.officer_key, 0),
+       {", ".join(f"CAST(SUM(f.{c}) AS bigint)" for c in SUM_COLUMNS)}
 FROM reports_factgroupsum f
-WHERE f.fiscal_year = %(fiscal_year)s AND (f.n_carried_over <> 0 OR f.n_new <> 0) {{fact_filter}}
+WHERE f.fiscal_year = %(fiscal_year)s {{fact_filter}}
+GROUP BY f.unit_id, f.category, f.origin, f.officer_key
+HAVING SUM(f.n_carried_over) <> 0 OR SUM(f.n_new) <> 0
 """  # noqa: S608 (constant column names)
 
 
@@ -889,8 +893,9 @@ def unit_figures(unit: Unit, *, start: date, end: date, category: str | None = N
 _CHILD_SUMS = """
 SELECT m.counted_in, f.category, {sums}
 FROM reports_factgroupsum f JOIN {mapping} ON m.unit_id = f.unit_id
-WHERE f.fiscal_year = %(fiscal_year)s AND (f.n_carried_over <> 0 OR f.n_new <> 0) {fact_filter}
+WHERE f.fiscal_year = %(fiscal_year)s {fact_filter}
 GROUP BY m.counted_in, f.category
+HAVING SUM(f.n_carried_over) <> 0 OR SUM(f.n_new) <> 0
 """
 
 

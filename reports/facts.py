@@ -111,24 +111,90 @@ def _group_sums(cursor, fact_filter: str, params: dict) -> dict[tuple, list[int]
     return {tuple(row[:5]): [int(v or 0) for v in row[5:]] for row in cursor.fetchall()}
 
 
-SUMS_BATCH = 400  # groups per upsert (22 parameters each: under SQLite's limit)
+SUMS_BATCH = 400  # groups per statement (22 parameters per row, 5 per key: under SQLite's limit)
+# The advisory lock (PostgreSQL) that serialises the compactions of the kept sums with each other and with
+# their rebuild: a compaction only tries it (and leaves its rows for the next one when it is held), a rebuild
+# waits for it.
+SUMS_COMPACTION_LOCK = 0x7468_6164_7301  # "thads" 1
 
 
 def _sums_add(cursor, delta: dict[tuple, list[int]]) -> None:
-    """Add ``delta`` {group key: the SUM_COLUMNS} to the kept sums: one upsert per 400 groups, in key order, so
-    that two transactions changing the same groups lock their rows in the same order (no deadlock between
-    two single refreshes; under a row lock the additions of concurrent writers add up)."""
-    keys = sorted(key for key, values in delta.items() if any(values))
+    """Add ``delta`` {group key: the SUM_COLUMNS} to the kept sums. A group may hold several rows (readers sum
+    them): where the compaction lock is free (``_compaction_lock``) the group's committed rows are deleted and
+    one row of their sums plus ``delta`` is inserted; where it is held, a row of ``delta`` is inserted.
+
+    Neither takes a lock another writer waits for, so a long transaction adding to a group (a ledger import
+    adding thousands of cases before it commits) never holds up an officer recording an event in the same
+    group — until 1/12/2026 an upsert added to the group's one row, whose lock held every other writer of the
+    group until the import committed. Rows another transaction has not committed are neither seen nor waited
+    for. One transaction (the caller's, or its own)."""
+    folded = {key: list(values) for key, values in sorted(delta.items()) if any(values)}
+    if not folded:
+        return
+    with transaction.atomic(savepoint=False):
+        if _compaction_lock(cursor):
+            _sums_take(cursor, list(folded), folded)
+        _sums_insert(cursor, folded)
+
+
+def _compaction_lock(cursor) -> bool:
+    """Whether this transaction may fold rows of the kept sums: on PostgreSQL the compaction lock, tried (a
+    rebuild or another transaction folding holds it until it commits: the rows wait for the next fold);
+    SQLite has one writer at a time."""
+    if connection.vendor != "postgresql":
+        return True
+    cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SUMS_COMPACTION_LOCK])
+    return bool(cursor.fetchone()[0])
+
+
+def _sums_take(cursor, keys: list[tuple], into: dict[tuple, list[int]]) -> int:
+    """Delete the rows of the groups ``keys`` (visible to this transaction), their values added to ``into``.
+    Under the compaction lock (no other transaction deletes them meanwhile). Returns the rows deleted."""
+    key_list = ", ".join(SUMS_KEY)
+    deleted = 0
+    for index in range(0, len(keys), SUMS_BATCH):
+        batch = keys[index:index + SUMS_BATCH]
+        params = [value for key in batch for value in key]
+        placeholders = ", ".join(f"({', '.join(['%s'] * len(SUMS_KEY))})" for _key in batch)
+        cursor.execute(f"DELETE FROM {SUMS_TABLE} WHERE ({key_list}) IN (VALUES {placeholders}) "  # noqa: S608
+                       f"RETURNING {key_list}, {', '.join(SUM_COLUMNS)}", params)
+        for row in cursor.fetchall():
+            deleted += 1
+            key, values = tuple(row[:len(SUMS_KEY)]), row[len(SUMS_KEY):]
+            total = into.get(key)
+            into[key] = list(values) if total is None else [a + b for a, b in zip(total, values, strict=True)]
+    return deleted
+
+
+def _sums_insert(cursor, rows_by_key: dict[tuple, list[int]]) -> None:
+    """One row per group of ``rows_by_key``, in key order, 400 per statement."""
     columns = (*SUMS_KEY, *SUM_COLUMNS)
-    update = ", ".join(f"{c} = {SUMS_TABLE}.{c} + excluded.{c}" for c in SUM_COLUMNS)
+    keys = sorted(rows_by_key)
     for index in range(0, len(keys), SUMS_BATCH):
         params: list = []
         rows = []
         for key in keys[index:index + SUMS_BATCH]:
-            params += [*key, *delta[key]]
+            params += [*key, *rows_by_key[key]]
             rows.append(f"({', '.join(['%s'] * len(columns))})")
-        cursor.execute(f"INSERT INTO {SUMS_TABLE} ({', '.join(columns)}) VALUES {', '.join(rows)} "  # noqa: S608
-                       f"ON CONFLICT ({', '.join(SUMS_KEY)}) DO UPDATE SET {update}", params)
+        cursor.execute(f"INSERT INTO {SUMS_TABLE} ({', '.join(columns)}) VALUES {', '.join(rows)}",  # noqa: S608
+                       params)
+
+
+@transaction.atomic
+def fact_sums_compact() -> int:
+    """Fold every group's rows of the kept sums into one (the nightly job; the writes fold their own groups
+    as they go). Returns the rows deleted (0 when another compaction holds the lock)."""
+    key_list = ", ".join(SUMS_KEY)
+    with connection.cursor() as cursor:
+        if not _compaction_lock(cursor):
+            return 0
+        cursor.execute(f"SELECT {key_list} FROM {SUMS_TABLE} GROUP BY {key_list} "  # noqa: S608 (constants)
+                       f"HAVING COUNT(*) > 1 ORDER BY {key_list}")
+        keys = [tuple(row) for row in cursor.fetchall()]
+        folded: dict[tuple, list[int]] = {}
+        deleted = _sums_take(cursor, keys, folded)
+        _sums_insert(cursor, folded)
+        return deleted
 
 
 def _sums_delta(before: dict[tuple, list[int]], after: dict[tuple, list[int]]) -> dict[tuple, list[int]]:
@@ -166,8 +232,9 @@ def fact_sums_rebuild(*, fiscal_years=None) -> None:
 def case_facts_refresh(case_ids) -> int:
     """Recompute the fact rows of ``case_ids`` from their events (every fiscal year from each case's
     acceptance on): per 2,000 cases, whatever their histories, five statements (the group sums before, the
-    bounds, delete, insert, the group sums after), one more when the sums change (the upsert) and one more on
-    PostgreSQL (the facts' lock, taken before the sums are read: ``_refresh_chunk``). Call it inside the
+    bounds, delete, insert, the group sums after), two more when the sums change (``_sums_add``: the groups'
+    rows taken, one row each put back) and on PostgreSQL two more (the facts' lock, taken before the sums are
+    read: ``_refresh_chunk``; the fold's lock, tried). Call it inside the
     transaction of the write. Inside ``facts_deferred()`` the ids are collected and refreshed once at the end.
     Returns the rows written (0 when deferred)."""
     ids = sorted({int(pk) for pk in case_ids})
@@ -184,7 +251,7 @@ def case_facts_refresh(case_ids) -> int:
 def _refresh_chunk(ids: list[int], years: list[int] | None = None) -> int:
     """Delete and re-insert the fact rows of ``ids`` (every year from their acceptance, or ``years``), and
     change the kept group sums by the difference: the sums of the rows before the delete, then after the
-    insert, subtracted in Python, added in one upsert."""
+    insert, subtracted in Python, added by ``_sums_add``."""
     params: dict = {}
     clause = _ids_clause("c", ids, params)
     year_filter = "" if years is None else f" AND f.fiscal_year IN ({', '.join(str(int(y)) for y in years)})"
@@ -237,6 +304,7 @@ def _lock_facts() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {FACTS_TABLE} IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SUMS_COMPACTION_LOCK])  # (the sums' compactions)
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL work_mem = '256MB'")  # aggregates and hash joins in memory
 
@@ -330,8 +398,9 @@ def _sums_drift(cursor) -> list[tuple]:
     (a kept row of zeros is a group without rows). One statement: on PostgreSQL one snapshot, in which the
     facts and their sums are both as some set of committed transactions left them."""
     cols = ", ".join((*SUMS_KEY, *SUM_COLUMNS))
-    kept = (f"SELECT {cols} FROM {SUMS_TABLE} "  # noqa: S608 (constants)
-            f"WHERE {' OR '.join(f'{c} <> 0' for c in SUM_COLUMNS)}")
+    sums = ", ".join(f"CAST(SUM({c}) AS bigint)" for c in SUM_COLUMNS)
+    kept = (f"SELECT {', '.join(SUMS_KEY)}, {sums} FROM {SUMS_TABLE} "  # noqa: S608 (constants)
+            f"GROUP BY {', '.join(SUMS_KEY)} HAVING {' OR '.join(f'SUM({c}) <> 0' for c in SUM_COLUMNS)}")
     computed = f"SELECT {cols} FROM ({_group_sums_select('')}) computed"  # noqa: S608
     keys = ", ".join(SUMS_KEY)
     cursor.execute(f"SELECT {keys} FROM ({kept} EXCEPT {computed}) a "  # noqa: S608

@@ -191,9 +191,11 @@ class FactGroupSum(models.Model):
     exactly what ``engine.group_rows`` computes from that year's CaseYearFact rows (one column per
     BASE_COUNTS figure, ``n_*``, and per BASE_MONEY figure, ``m_*``). Kept by reports.facts in the same
     transaction as the fact rows (each write adds the group sums of the rows it inserts and subtracts those of
-    the rows it deletes), rebuilt set-based with them and checked by the nightly job. A group whose rows are
-    all gone stays with zeros (the engine skips it). ``officer_key`` is the officer's id, 0 for nobody: a
-    unique key over nullable columns would not hold on PostgreSQL."""
+    the rows it deletes), rebuilt set-based with them and checked by the nightly job. A group's sums are the
+    sum of its rows: usually one; more while a transaction could not fold them (reports.facts._sums_add: a
+    writer never waits for another's lock on a group). A group whose cases are all gone stays with zeros (the
+    engine skips it). ``officer_key`` is the officer's id, 0 for nobody (a group key over nullable columns
+    would not compare on PostgreSQL, where NULLs never match)."""
 
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     unit = models.ForeignKey("org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT,
@@ -205,8 +207,9 @@ class FactGroupSum(models.Model):
     class Meta:
         verbose_name = _("group sums of a fiscal year")
         verbose_name_plural = _("group sums of fiscal years")
-        constraints = [models.UniqueConstraint(fields=["fiscal_year", "unit", "category", "origin", "officer_key"],
-                                               name="fact_group_sum_key")]
+        # Not unique: a group may hold several rows while a transaction has not folded them (reports.facts).
+        indexes = [models.Index(fields=["fiscal_year", "unit", "category", "origin", "officer_key"],
+                                name="fact_group_sum_group")]
 
     def __str__(self) -> str:
         return f"FY{self.fiscal_year} {self.unit_id} {self.category} {self.origin} {self.officer_key}"

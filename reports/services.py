@@ -36,7 +36,7 @@ from reports.engine import (
     source_for,
     unit_figures,
 )
-from reports.facts import facts_check, facts_rollover
+from reports.facts import fact_sums_compact, facts_check, facts_rollover
 from reports.indicators import Figures, percentage_change
 from reports.models import ClosedPeriod, Metric, Snapshot, StatsJob, Target
 from reports.selectors import is_closed, targets_by_unit, targets_for
@@ -514,10 +514,10 @@ def snapshots_write(*, start: date, end: date, job: StatsJob | None = None) -> i
 
 
 def statistics_refresh(*, job: StatsJob, today: date | None = None) -> int:
-    """The nightly refresh: first the per-case facts — the rollover into a new fiscal year, then the drift
-    check (0 expected; drifted cases are logged, repaired and counted on the job's message) — then every
-    unit, every category, the current periods. Records progress on ``job``. Rerunning it with the same data
-    writes nothing.
+    """The nightly refresh: first the per-case facts — the rollover into a new fiscal year, the fold of the
+    kept group sums' rows, then the drift check (0 expected; drifted cases are logged, repaired and counted on
+    the job's message) — then every unit, every category, the current periods. Records progress on ``job``.
+    Rerunning it with the same data writes nothing.
 
     All or nothing: every period is computed first; then, in one transaction, the snapshots are written and the
     job marked succeeded. A run killed before that commit leaves no snapshot of its own (the previous ones stay),
@@ -526,6 +526,7 @@ def statistics_refresh(*, job: StatsJob, today: date | None = None) -> int:
     periods = current_periods(today)
     job_update(job, status=StatsJob.Status.RUNNING, progress=0, started_at=timezone.now())
     facts_rollover(today)
+    fact_sums_compact()  # each group's rows folded into one (writers that found the fold busy left theirs)
     drift = facts_check(repair=True)
     drift_note = ""
     if drift.count:
