@@ -5,7 +5,7 @@ events up to that date. Services use ``apply`` to validate and to compute the ca
 same rules hold in the browser, the admin, the import and the API.
 """
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
 from datetime import date
 
 from django.utils.translation import gettext as _
@@ -232,6 +232,21 @@ def _check_amount(facts: CaseFacts, state: CaseState, event: EventInput) -> None
             code="amount_exceeds_remaining", field="amount")
 
 
+_STATE_FIELDS = frozenset(field.name for field in fields(CaseState))
+
+
+def _with(state: CaseState, **changes) -> CaseState:
+    """``dataclasses.replace(state, **changes)`` without its per-field work: a copy of the instance's values with
+    the changes (CaseState has no __post_init__ to run). The import and the demo replay millions of events;
+    replace() was a third of the replay's time."""
+    assert _STATE_FIELDS.issuperset(changes), changes
+    new = object.__new__(CaseState)
+    values = new.__dict__
+    values.update(state.__dict__)
+    values.update(changes)
+    return new
+
+
 def apply(facts: CaseFacts, state: CaseState, event: EventInput, *, today: date) -> CaseState:
     """Validate ``event`` against ``state`` and return the state after it."""
     check(facts, state, event, today=today)
@@ -242,26 +257,26 @@ def _effect(state: CaseState, event: EventInput) -> CaseState:
     common = {"last_event_on": event.date, "event_count": state.event_count + 1}
     kind = event.kind
     if kind in (EventKind.CO_DIEU_KIEN, EventKind.TIEP_TUC):
-        return replace(state, status=Status.WITH_CONDITIONS, ground="", **common)
+        return _with(state, status=Status.WITH_CONDITIONS, ground="", **common)
     if kind == EventKind.CHUA_CO_DIEU_KIEN:
-        return replace(state, status=Status.WITHOUT_CONDITIONS, ground=event.ground, **common)
+        return _with(state, status=Status.WITHOUT_CONDITIONS, ground=event.ground, **common)
     if kind == EventKind.HOAN:
-        return replace(state, status=Status.POSTPONED, ground=event.ground, **common)
+        return _with(state, status=Status.POSTPONED, ground=event.ground, **common)
     if kind == EventKind.TAM_DINH_CHI:
-        return replace(state, status=Status.SUSPENDED, ground=event.ground, **common)
+        return _with(state, status=Status.SUSPENDED, ground=event.ground, **common)
     if kind == EventKind.THU_TIEN:
-        return replace(state, collected=state.collected + event.amount, **common)
+        return _with(state, collected=state.collected + event.amount, **common)
     if kind == EventKind.GIAM:
-        return replace(state, reduced=state.reduced + event.amount, **common)
+        return _with(state, reduced=state.reduced + event.amount, **common)
     if kind == EventKind.DINH_CHI:
-        return replace(state, status=Status.TERMINATED, ground=event.ground,
+        return _with(state, status=Status.TERMINATED, ground=event.ground,
                        terminated_amount=state.terminated_amount + state.remaining, ended_on=event.date, **common)
     if kind == EventKind.XONG:
-        return replace(state, status=Status.COMPLETED, ground="", ended_on=event.date, **common)
+        return _with(state, status=Status.COMPLETED, ground="", ended_on=event.date, **common)
     if kind == EventKind.UY_THAC_DI:
-        return replace(state, status=Status.TRANSFERRED_OUT, ground="", ended_on=event.date, **common)
+        return _with(state, status=Status.TRANSFERRED_OUT, ground="", ended_on=event.date, **common)
     if kind == EventKind.CHUYEN_SO_RIENG:
-        return replace(state, status=Status.SEPARATE_BOOK, ground="", **common)
+        return _with(state, status=Status.SEPARATE_BOOK, ground="", **common)
     raise AssertionError(f"unhandled event kind {kind}")
 
 
@@ -283,9 +298,9 @@ def replay(facts: CaseFacts, events: Iterable[EventInput], *, on: date | None = 
     check_today = today or date.max
     for sequence, event in counted:
         if event.kind == EventKind.DINH_CHINH or sequence in cancelled:
-            state = replace(state, event_count=sequence)
+            state = _with(state, event_count=sequence)
             continue
-        state = apply(facts, replace(state, event_count=sequence - 1), event, today=check_today)
+        state = apply(facts, _with(state, event_count=sequence - 1), event, today=check_today)
     return state
 
 

@@ -499,14 +499,17 @@ def _add_designed(builder: _Builder, plan: Plan) -> None:
 
 
 def measure(cases: list[DemoCase]) -> dict[str, Figures]:
+    """The reference figures of FY2018 and FY2019, bank cases and the others; every case's are their sum
+    (the figures of a set of cases are the sum of each case's: reports.reference.period_figures)."""
     bank = [c.history() for c in cases if c.category == Category.TIN_DUNG_NGAN_HANG]
     other = [c.history() for c in cases if c.category != Category.TIN_DUNG_NGAN_HANG]
-    everything = bank + other
-    return {
-        "bank19": period_figures(bank, *FY19), "other19": period_figures(other, *FY19),
-        "bank18": period_figures(bank, *FY18), "all18": period_figures(everything, *FY18),
-        "all19": period_figures(everything, *FY19),
-    }
+    figures = {"bank19": period_figures(bank, *FY19), "other19": period_figures(other, *FY19),
+               "bank18": period_figures(bank, *FY18), "other18": period_figures(other, *FY18)}
+    for year in ("18", "19"):
+        figures["all" + year] = Figures.zero()
+        figures["all" + year].add(figures["bank" + year])
+        figures["all" + year].add(figures["other" + year])
+    return figures
 
 
 def published_figures(figures: dict[str, Figures]) -> dict[str, Decimal | None]:
