@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from banks.models import Bank
 from cases import workflow
 from cases.changes import Kind as ChangeKind
-from cases.changes import changes_record, event_change_values
+from cases.changes import change_row, changes_record, event_change_values
 from cases.codes import Category, EventKind, EventSource, JudgmentType, Origin, PartyKind, PartyRole
 from cases.models import Case, CaseChange, CaseEvent, CaseOfficerChange, Party, PartyCorrection, Payout
 from cases.selectors import (
@@ -650,13 +650,21 @@ def _payouts_uncovered(collections: list[tuple[date, int]], payouts: list[tuple[
 
 def payout_check(*, actor, case: Case, paid_on: date, amount: int, today: date | None = None) -> None:
     """Raise DomainError if payout_record would refuse; writes nothing."""
+    _payout_rules(actor, case, paid_on, amount, today=today,
+                  shortfall=lambda: _payout_shortfall(case, paid_on, amount))
+
+
+def _payout_rules(actor, case: Case, paid_on: date, amount: int, *, today: date | None,
+                  shortfall: Callable[[], int | None]) -> None:
+    """payout_check's rules, the shortfall (``_payouts_uncovered``) computed by ``shortfall`` when the rest
+    hold: from the database (payout_record) or from a batch's reads (payouts_record_many)."""
     if not case_is_writable_by(actor, case):
         raise PermissionDeniedError()
     _require(isinstance(amount, int) and not isinstance(amount, bool) and amount > 0,
              _("The amount must be a positive whole number (đồng)."), code="amount_not_positive", field="amount")
     _require(paid_on <= (today or timezone.localdate()), _("The payout date is in the future."), code="date_in_future",
              field="paid_on")
-    shortfall = _payout_shortfall(case, paid_on, amount)
+    shortfall = shortfall()
     _require(shortfall is None, _("The payout of %(amount)s on %(date)s exceeds the money collected and not yet "
                                   "paid out (short by %(short)s).") % {
         "amount": format_vnd(amount), "date": paid_on.strftime("%d/%m/%Y"), "short": format_vnd(shortfall or 0)},
@@ -673,10 +681,94 @@ def payout_record(*, actor, case: Case, paid_on: date, amount: int, recipient: s
     payout = Payout.objects.create(case=locked, paid_on=paid_on, amount=amount, recipient=recipient.strip(),
                                    note=note, recorded_by=_audit_actor(actor))
     audit_record(actor=actor, action=Action.PAYOUT_RECORD, obj=payout, case=locked, changes={
-        name: (None, value) for name, value in field_values(payout, ("paid_on", "amount", "recipient",
-                                                                     "note")).items() if value})
+        name: (None, value) for name, value in field_values(payout, PAYOUT_AUDIT_FIELDS).items() if value})
     changes_record(ChangeKind.PAYOUT_RECORDED, [locked.pk], {
         "payout_id": payout.pk, "paid_on": paid_on, "amount": amount, "recipient": payout.recipient})
     locked.save(update_fields=["updated_at"])  # readers syncing by updated_at see it
     case_deadlines_refresh([locked.pk])
     return payout
+
+
+PAYOUT_AUDIT_FIELDS = ("paid_on", "amount", "recipient", "note")
+
+
+@dataclass(frozen=True)
+class PayoutData:
+    """One payout of a batch (payouts_record_many)."""
+
+    case_id: int
+    paid_on: date
+    amount: int
+    recipient: str
+    note: str = ""
+
+
+class PayoutBatchRefused(DomainError):
+    """Some payouts of a batch were refused; ``errors`` holds (index in the batch, error) for each. Later
+    payouts were checked without the refused ones. Nothing was written."""
+
+    def __init__(self, errors: list[tuple[int, DomainError]]):
+        first = errors[0][1]
+        super().__init__(first.message, code=first.code, field=first.field)
+        self.errors = errors
+
+
+BATCH_CASES = 2_000  # case ids per read (under SQLite's parameter limit)
+
+
+@transaction.atomic
+def payouts_record_many(*, actor, payouts: list[PayoutData], today: date | None = None) -> list[Payout]:
+    """Record many payouts at once (the demo's ten thousand; a bank's payout list), all or none: the rules of
+    payout_record for each, in the batch's order — a payout checked against the case's collections and its
+    payouts recorded before and earlier in the batch — and the same rows written (payouts, audit entries,
+    change-feed rows, the cases' updated_at, their deadlines), in a number of statements that does not grow
+    with the batch but per 2,000 cases. Raises PayoutBatchRefused listing every refused payout."""
+    today = today or timezone.localdate()
+    case_ids = sorted({data.case_id for data in payouts})
+    cases: dict[int, Case] = {}
+    collections: dict[int, list[tuple[date, int]]] = {case_id: [] for case_id in case_ids}
+    paid: dict[int, list[tuple[date, int]]] = {case_id: [] for case_id in case_ids}
+    for index in range(0, len(case_ids), BATCH_CASES):
+        chunk = case_ids[index:index + BATCH_CASES]
+        cases.update((case.pk, case) for case in Case.objects.select_for_update().filter(pk__in=chunk))
+        for case_id, day, amount in (CaseEvent.objects.filter(case_id__in=chunk, kind=EventKind.THU_TIEN,
+                                                              cancelled_by__isnull=True)
+                                     .values_list("case_id", "date", "amount")):
+            collections[case_id].append((day, amount))
+        for case_id, day, amount in Payout.objects.filter(case_id__in=chunk).values_list("case_id", "paid_on",
+                                                                                          "amount"):
+            paid[case_id].append((day, amount))
+    errors: list[tuple[int, DomainError]] = []
+    for index, data in enumerate(payouts):
+        case = cases.get(data.case_id)
+        try:
+            if case is None:
+                raise DomainError(_("No such case."), code="not_found", field="case_id")
+            _payout_rules(actor, case, data.paid_on, data.amount, today=today,
+                          shortfall=lambda case=case, data=data: _payouts_uncovered(
+                              collections[case.pk], [*paid[case.pk], (data.paid_on, data.amount)],
+                              since=data.paid_on))
+            _require(bool(data.recipient.strip()), _("The recipient is missing."), code="required",
+                     field="recipient")
+        except DomainError as error:
+            errors.append((index, error))
+            continue
+        paid[case.pk].append((data.paid_on, data.amount))
+    if errors:
+        raise PayoutBatchRefused(errors)
+    recorded_by = _audit_actor(actor)
+    created = Payout.objects.bulk_create([
+        Payout(case=cases[data.case_id], paid_on=data.paid_on, amount=data.amount, recipient=data.recipient.strip(),
+               note=data.note, recorded_by=recorded_by) for data in payouts])
+    AuditEntry.objects.bulk_create([audit_entry(actor=actor, action=Action.PAYOUT_RECORD, obj=payout,
+                                                case=payout.case, changes={
+        name: (None, value) for name, value in field_values(payout, PAYOUT_AUDIT_FIELDS).items() if value})
+        for payout in created])
+    CaseChange.objects.bulk_create([change_row(
+        case_id=payout.case_id, kind=ChangeKind.PAYOUT_RECORDED, status=payout.case.status, payload={
+            "payout_id": payout.pk, "paid_on": payout.paid_on, "amount": payout.amount,
+            "recipient": payout.recipient}) for payout in created])
+    case_changes_relay_on_commit()
+    Case.objects.filter(pk__in=case_ids).update(updated_at=timezone.now())  # readers syncing by updated_at
+    case_deadlines_refresh(case_ids)
+    return created

@@ -21,11 +21,11 @@ from cases.ledger.importer import import_ledger
 from cases.ledger.synthetic import PROVINCE
 from cases.models import Asset, Case, CaseEvent, Party
 from cases.selectors import deadlines_due, working_calendar
-from cases.services import payout_record
-from cases.services.deadlines import deadlines_deferred
+from cases.services import PayoutData, payouts_record_many
 from reports.demo import assets as demo_assets
 from reports.demo import dialogues as demo_dialogues
 from reports.demo import history, live, logins, org
+from reports.facts import facts_deferred
 from reports.indicators import rate
 from reports.services import report_build, target_set
 from thads.core.dates import fiscal_year_bounds, fiscal_year_of
@@ -62,10 +62,15 @@ def load_demo(write: Write, *, today: date | None = None) -> None:
             raise OldDemoError("Cơ sở dữ liệu có bản demo cũ (chưa có đơn vị sau 1/7/2025): hãy xóa và nạp lại.",
                                code="old_demo")
         write("Dữ liệu demo Hậu Giang – Cần Thơ đã có sẵn; dùng lại.")
+        logins.logins_ensure()
+        logins.officers_ensure()
     else:
-        plan = _load(write, today=today)
-    logins.logins_ensure()
-    logins.officers_ensure(first_for_demo_officer=plan.officer_case_nos if plan else [])
+        # All or nothing, and the per-case facts written once: the import's refresh waits for the officers'
+        # assignment (facts_deferred joins the outermost), instead of a second refresh of every case.
+        with transaction.atomic(), facts_deferred():
+            plan = _load(write, today=today)
+            logins.logins_ensure()
+            logins.officers_ensure(first_for_demo_officer=plan.officer_case_nos)
     if plan is not None:
         started = time.perf_counter()
         count = payouts_record(today=today, unpaid=plan.unpaid)
@@ -133,9 +138,10 @@ def targets_set(*, today: date) -> None:
 
 @transaction.atomic
 def payouts_record(*, today: date, unpaid: set[tuple[str, date]], seed: int = 11) -> int:
-    """Money collected is paid out to the creditor within days, through the service: every collection in the
-    demo office's territory, and every collection of a case still open elsewhere. Left unpaid: ``unpaid``
-    (the designed overdue one) and some of the last ten days' (due within days)."""
+    """Money collected is paid out to the creditor within days, through the service (payouts_record_many, one
+    batch): every collection in the demo office's territory, and every collection of a case still open
+    elsewhere. Left unpaid: ``unpaid`` (the designed overdue one) and some of the last ten days' (due within
+    days)."""
     rng = random.Random(seed)
     territory = [org.DEMO_OFFICE, *(old for old, new in org.SUCCESSOR.items() if new == org.DEMO_OFFICE)]
     collections = (CaseEvent.objects.filter(kind=EventKind.THU_TIEN)
@@ -143,22 +149,20 @@ def payouts_record(*, today: date, unpaid: set[tuple[str, date]], seed: int = 11
                    .select_related("case").order_by("case_id", "sequence"))
     creditors = dict(Party.objects.filter(role=PartyRole.CREDITOR, case__in=collections.values("case_id"))
                      .values_list("case_id", "name"))
-    with deadlines_deferred():  # the payout deadlines of all these cases refreshed once, at the end
-        return _pay(collections, creditors, unpaid, rng, today)
+    return _pay(collections, creditors, unpaid, rng, today)
 
 
 def _pay(collections, creditors, unpaid, rng, today) -> int:
-    count = 0
+    batch = []
     for event in collections:
         if (event.case.case_no, event.date) in unpaid:
             continue
         paid_on = event.date + timedelta(days=rng.choice([1, 2, 3, 5, 7, 9]))
         if paid_on > today or ((today - event.date).days < 10 and rng.random() < 0.4):
             continue
-        payout_record(actor=None, case=event.case, paid_on=paid_on, amount=event.amount,
-                      recipient=creditors.get(event.case_id) or "—", today=today)
-        count += 1
-    return count
+        batch.append(PayoutData(case_id=event.case_id, paid_on=paid_on, amount=event.amount,
+                                recipient=creditors.get(event.case_id) or "—"))
+    return len(payouts_record_many(actor=None, payouts=batch, today=today))
 
 
 def _ensure_assets(write: Write, *, today: date) -> None:
