@@ -261,7 +261,7 @@ def _events_bench(count: int) -> None:
     print("|---|---|---|")
     print(row("case_events_record (whole service call, committed)", record_times))
     print(row("… of which the facts refresh (with the group sums' delta)", spent))
-    print(row("… … of which the group sums (before, after, upsert)", sums_spent))
+    print(row("… … of which the group sums (before, after, fold or insert)", sums_spent))
     print(row("the unit's fiscal year to date read after the commit (group sums)", report_times))
 
 
