@@ -10,7 +10,7 @@ PAD = 48  # room for the value beside a bar, on either side of the plot
 ROW_HEIGHT = 30
 BAR_HEIGHT = 11
 TOP = 24  # the axis labels above the rows
-MIN_SCALE = 10.0  # points: the axis never shows less than ±10
+MIN_SCALE = 10.0  # points: the axis never spans less than 10
 
 
 def _fmt(value: float) -> str:
@@ -70,17 +70,22 @@ def short_labels(labels: list[str]) -> list[str]:
 def gap_chart(rows: list[dict]) -> GapChart | None:
     """The chart of the sub-table's rows (reports.views.dashboard._table_row dicts), or None when no row has
     a target to measure against."""
-    gaps = [abs(row[metric]["gap"]) for row in rows for metric in ("cases_metric", "money_metric")
+    gaps = [row[metric]["gap"] for row in rows for metric in ("cases_metric", "money_metric")
             if row[metric]["gap"] is not None]
     if not gaps:
         return None
-    scale = max(MIN_SCALE, *gaps)
-    scale = float(math.ceil(scale / 10) * 10)  # a round axis: multiples of 10 points, halves whole
-    half = PLOT_WIDTH / 2
-    zero = LABEL_WIDTH + PAD + half
+    # The axis fits the gaps, each side a multiple of 10 points: with every unit above its target the zero
+    # line stands at the left of the plot and the bars use its whole width (a symmetric axis left half of it
+    # empty, and on a phone the bars began beyond the screen's edge).
+    low = 0.0 - float(math.ceil(max(0.0, -min(gaps)) / 10) * 10)
+    high = float(math.ceil(max(0.0, max(gaps)) / 10) * 10)
+    if high - low < MIN_SCALE:
+        high = low + MIN_SCALE if low < 0 and high == 0 else high + MIN_SCALE - (high - low)
+    span = high - low
+    zero = LABEL_WIDTH + PAD + -low / span * PLOT_WIDTH
 
     def x_of(value: float) -> float:
-        return zero + value / scale * half
+        return zero + value / span * PLOT_WIDTH
 
     chart_rows = []
     labels = short_labels([str(row["label"]) for row in rows])
@@ -98,7 +103,10 @@ def gap_chart(rows: list[dict]) -> GapChart | None:
                             text_x=_fmt(right + 4 if positive else left - 4), anchor="start" if positive else "end"))
         chart_rows.append(Row(key=str(row["key"]), label=labels[index], full_label=str(row["label"]),
                               y=_fmt(top + BAR_HEIGHT + 1), bars=bars))
-    ticks = [-scale, -scale / 2, 0.0, scale / 2, scale]
+    step = 10.0 if span <= 60 else 20.0
+    ticks = [low + index * step for index in range(int(span // step) + 1)]
+    if 0.0 not in ticks:
+        ticks = sorted({*ticks, 0.0})
     return GapChart(width=LABEL_WIDTH + PLOT_WIDTH + 2 * PAD, height=TOP + len(rows) * ROW_HEIGHT + 6,
                     zero_x=_fmt(zero), label_x=_fmt(LABEL_WIDTH - 8),
                     axis=[(f"{tick:+.0f}".replace("+0", "0"), _fmt(x_of(tick))) for tick in ticks], rows=chart_rows)
