@@ -680,16 +680,23 @@ def payout_record(*, actor, case: Case, paid_on: date, amount: int, recipient: s
     _require(bool(recipient.strip()), _("The recipient is missing."), code="required", field="recipient")
     payout = Payout.objects.create(case=locked, paid_on=paid_on, amount=amount, recipient=recipient.strip(),
                                    note=note, recorded_by=_audit_actor(actor))
-    audit_record(actor=actor, action=Action.PAYOUT_RECORD, obj=payout, case=locked, changes={
-        name: (None, value) for name, value in field_values(payout, PAYOUT_AUDIT_FIELDS).items() if value})
-    changes_record(ChangeKind.PAYOUT_RECORDED, [locked.pk], {
-        "payout_id": payout.pk, "paid_on": paid_on, "amount": amount, "recipient": payout.recipient})
+    audit_record(actor=actor, action=Action.PAYOUT_RECORD, obj=payout, case=locked, changes=_payout_audit(payout))
+    changes_record(ChangeKind.PAYOUT_RECORDED, [locked.pk], _payout_change(payout))
     locked.save(update_fields=["updated_at"])  # readers syncing by updated_at see it
     case_deadlines_refresh([locked.pk])
     return payout
 
 
-PAYOUT_AUDIT_FIELDS = ("paid_on", "amount", "recipient", "note")
+def _payout_audit(payout: Payout) -> dict[str, tuple[object, object]]:
+    """The audit entry's changes of a new payout: its fields that have a value."""
+    return {name: (None, value) for name, value in field_values(payout, ("paid_on", "amount", "recipient",
+                                                                         "note")).items() if value}
+
+
+def _payout_change(payout: Payout) -> dict[str, object]:
+    """The change feed's payload of a new payout."""
+    return {"payout_id": payout.pk, "paid_on": payout.paid_on, "amount": payout.amount,
+            "recipient": payout.recipient}
 
 
 @dataclass(frozen=True)
@@ -761,13 +768,11 @@ def payouts_record_many(*, actor, payouts: list[PayoutData], today: date | None 
         Payout(case=cases[data.case_id], paid_on=data.paid_on, amount=data.amount, recipient=data.recipient.strip(),
                note=data.note, recorded_by=recorded_by) for data in payouts])
     AuditEntry.objects.bulk_create([audit_entry(actor=actor, action=Action.PAYOUT_RECORD, obj=payout,
-                                                case=payout.case, changes={
-        name: (None, value) for name, value in field_values(payout, PAYOUT_AUDIT_FIELDS).items() if value})
-        for payout in created])
-    CaseChange.objects.bulk_create([change_row(
-        case_id=payout.case_id, kind=ChangeKind.PAYOUT_RECORDED, status=payout.case.status, payload={
-            "payout_id": payout.pk, "paid_on": payout.paid_on, "amount": payout.amount,
-            "recipient": payout.recipient}) for payout in created])
+                                                case=payout.case, changes=_payout_audit(payout))
+                                    for payout in created])
+    CaseChange.objects.bulk_create([change_row(case_id=payout.case_id, kind=ChangeKind.PAYOUT_RECORDED,
+                                               status=payout.case.status, payload=_payout_change(payout))
+                                    for payout in created])
     case_changes_relay_on_commit()
     Case.objects.filter(pk__in=case_ids).update(updated_at=timezone.now())  # readers syncing by updated_at
     case_deadlines_refresh(case_ids)

@@ -79,8 +79,8 @@ def gap_chart(rows: list[dict]) -> GapChart | None:
     # empty, and on a phone the bars began beyond the screen's edge).
     low = 0.0 - float(math.ceil(max(0.0, -min(gaps)) / 10) * 10)
     high = float(math.ceil(max(0.0, max(gaps)) / 10) * 10)
-    if high - low < MIN_SCALE:
-        high = low + MIN_SCALE if low < 0 and high == 0 else high + MIN_SCALE - (high - low)
+    if high == low:  # every gap 0 (each side is 0 or at least 10 points otherwise)
+        high = MIN_SCALE
     span = high - low
     zero = LABEL_WIDTH + PAD + -low / span * PLOT_WIDTH
 

@@ -75,19 +75,20 @@ def test_a_payout_beyond_what_the_batch_left_refuses_the_batch_and_writes_nothin
     payout_record(actor=None, case=case, paid_on=date(2024, 3, 5), amount=1_000_000, recipient="B", today=TODAY)
     before = (Payout.objects.count(), AuditEntry.objects.count(), CaseChange.objects.count())
     # When a batch pays 3,000,000 on 10/4 (fine alone), then 1,500,000 more on 11/4/2024 (500,000 over), then a
-    # payout to nobody, a payout dated tomorrow and one of no case
+    # payout to nobody, a payout dated tomorrow, one of no case and one of nothing
     batch = [PayoutData(case.pk, date(2024, 4, 10), 3_000_000, "B"),
              PayoutData(other.pk, date(2024, 4, 10), 1_000_000, "B"),
              PayoutData(case.pk, date(2024, 4, 11), 1_500_000, "B"),
              PayoutData(other.pk, date(2024, 4, 12), 1_000_000, "  "),
              PayoutData(other.pk, date(2026, 11, 29), 1_000_000, "B"),
-             PayoutData(0, date(2024, 4, 12), 1_000_000, "B")]
+             PayoutData(0, date(2024, 4, 12), 1_000_000, "B"),
+             PayoutData(other.pk, date(2024, 4, 12), 0, "B")]
     with pytest.raises(PayoutBatchRefused) as refused:
         payouts_record_many(actor=None, payouts=batch, today=TODAY)
     # Then each refused payout is named by its place and reason, and nothing was written
     assert [(index, error.code, error.field) for index, error in refused.value.errors] == [
         (2, "amount_exceeds_collected", "amount"), (3, "required", "recipient"),
-        (4, "date_in_future", "paid_on"), (5, "not_found", "case_id")]
+        (4, "date_in_future", "paid_on"), (5, "not_found", "case_id"), (6, "amount_not_positive", "amount")]
     assert "500.000" in refused.value.errors[0][1].message
     assert (Payout.objects.count(), AuditEntry.objects.count(), CaseChange.objects.count()) == before
 
