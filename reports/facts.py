@@ -288,6 +288,53 @@ def _refresh_chunk(ids: list[int], years: list[int] | None = None) -> int:
         return written
 
 
+def new_case_facts_insert(cursor, case_ids: list[int], years: list[int]) -> dict[tuple, list[int]]:
+    """Insert the fact rows of ``years`` for cases written in the current transaction, which have none yet (a
+    ledger import's new cases), per 2,000 cases, and return the group sums of the rows written. The caller adds
+    the sums once for all its batches (``fact_sums_add``): with no row before, the delta is the rows' sums.
+    ``cursor`` is Django's or, from the import's writer thread, the driver's own on the same connection.
+    ``years``: every fiscal year from the earliest acceptance of the cases to ``facts_last_year`` of their
+    latest acceptance and event (a year in which a case is not counted gives it no row)."""
+    sums: dict[tuple, list[int]] = {}
+    for index in range(0, len(case_ids), CHUNK):
+        ids = case_ids[index:index + CHUNK]
+        params: dict = {}
+        cursor.execute(_insert_sql(FACTS_TABLE, years, params, ids), params)
+        params = {}
+        sums_merge(sums, _group_sums(cursor, f" AND f.case_id IN ({_ids_clause('c', ids, params)})", params))
+    return sums
+
+
+def sums_merge(into: dict[tuple, list[int]], sums: dict[tuple, list[int]]) -> None:
+    """Add ``sums`` to ``into``, group by group."""
+    for key, values in sums.items():
+        current = into.get(key)
+        into[key] = values if current is None else [a + b for a, b in zip(current, values, strict=True)]
+
+
+def facts_last_year(*days: date | None, through: int | None) -> int:
+    """The last fiscal year fact rows are kept for, given the latest acceptance and event dates of new cases and
+    the coverage (``facts_coverage``)."""
+    return _last_year(*days, through=through)
+
+
+def facts_coverage() -> int | None:
+    """The last fiscal year for which the facts are complete (None: not complete)."""
+    return _coverage()
+
+
+def fact_sums_add(sums: dict[tuple, list[int]]) -> None:
+    """Add ``sums`` (``new_case_facts_insert``'s, merged) to the kept group sums, in the current transaction."""
+    if sums:
+        with connection.cursor() as cursor:
+            _sums_add(cursor, sums)
+
+
+def facts_deferred_outside() -> bool:
+    """True inside a caller's ``facts_deferred()``: the services' refreshes are being collected for its end."""
+    return _DEFERRAL.active()
+
+
 _DEFERRAL = Deferral("facts_deferred", lambda ids: case_facts_refresh(ids))
 
 

@@ -142,11 +142,13 @@ class CaseYearFact(models.Model):
     acceptance date and ``first_stat_date`` (the earliest statistical date of an event within the year)
     answer a period ending before ``first_stat_date``: the case is then still as it was at the start."""
 
+    # (No index of its own on case or unit: the unique (case, fiscal_year) serves a case's rows, every read of a
+    # unit's rows names the year (fact_year_unit_stat); fewer indexes to keep on every fact row written.)
     case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.CASCADE,
-                             related_name="year_facts", db_constraint=False)
+                             related_name="year_facts", db_constraint=False, db_index=False)
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     unit = models.ForeignKey("org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT,
-                             related_name="+", db_constraint=False)
+                             related_name="+", db_constraint=False, db_index=False)
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("officer"), null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="+", db_constraint=False)
     category = models.CharField(_("category"), max_length=32)

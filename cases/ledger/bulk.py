@@ -27,12 +27,63 @@ def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, object]],
     default (or ``auto_now`` time) in every row."""
     if not rows:
         return []
+    new_ids = draw_ids(model, len(rows)) if ids else None
+    with connection.cursor() as wrapper:
+        write_prepared(wrapper.cursor, prepare_rows(model, rows, new_ids))
+    return new_ids or []
+
+
+class Prepared:
+    """Rows of one table ready for ``write_prepared``: the statement and its data (COPY text on PostgreSQL,
+    parameter rows elsewhere). Built by ``prepare_rows`` without the database, so that a bulk writer can build
+    the next batch while the database writes this one (cases/ledger/importer.py)."""
+
+    __slots__ = ("statement", "width", "rows", "text")
+
+    def __init__(self, statement: str, width: int, rows: list, text: str | None):
+        self.statement, self.width, self.rows, self.text = statement, width, rows, text
+
+
+def draw_ids(model: type[models.Model], count: int) -> list[int]:
+    """``count`` new primary keys of ``model``'s table, reserved in its sequence so that no concurrent writer and
+    no later insert takes them (PostgreSQL: ``nextval``; SQLite: the AUTOINCREMENT counter, moved on in the
+    current transaction, which also takes the database's write lock)."""
+    if count <= 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                           [table, model._meta.pk.column, count])
+            return [row[0] for row in cursor.fetchall()]
+        # SQLite: new rowids of an AUTOINCREMENT table are above both sqlite_sequence's value and the largest id.
+        largest = f"SELECT COALESCE(MAX(rowid), 0) FROM {connection.ops.quote_name(table)}"  # noqa: S608 (a model's)
+        cursor.execute(f"UPDATE sqlite_sequence SET seq = MAX(seq, ({largest})) + ? WHERE name = ? RETURNING seq",  # noqa: S608
+                       [count, table])
+        row = cursor.fetchone()
+        if row is None:  # nothing was ever inserted into the table: no counter yet
+            cursor.execute(largest)
+            first = cursor.fetchone()[0] + 1
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", [table, first + count - 1])
+        else:
+            first = row[0] - count + 1
+        return list(range(first, first + count))
+
+
+def prepare_rows(model: type[models.Model], rows: Sequence[Mapping[str, object]],
+                 new_ids: list[int] | None = None) -> Prepared:
+    """The statement and data that insert ``rows`` (with the primary keys ``new_ids`` when given), built in
+    Python only: the COPY text on PostgreSQL."""
     database = connections[DEFAULT_DB_ALIAS]  # the connection itself: each use of the proxy costs a look-up
+    meta = model._meta
+    if not rows:
+        return Prepared("", 0, [], None)
     now = timezone.now()
     first = rows[0]
     # Columns are ordered as: values taken as they are, dates to adapt, JSON, then the same value for every row.
     plain, dates, json_fields, constant, columns = [], [], [], [], []
-    for field in model._meta.concrete_fields:
+    for field in meta.concrete_fields:
         if field.primary_key:
             continue
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
@@ -64,9 +115,34 @@ def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, object]],
                    *constants] for row in rows]
     else:
         values = [[*take(row), *constants] for row in rows]
+    if new_ids is not None:
+        for row, new_id in zip(values, new_ids, strict=True):
+            row.insert(0, new_id)
+        columns = [meta.pk.column, *columns]
+    quote = database.ops.quote_name
+    names = ", ".join(map(quote, columns))
     if database.vendor == "postgresql":
-        return _copy(model._meta, columns, values, ids)
-    return _insert(model._meta, columns, values, ids)
+        return Prepared(f"COPY {quote(meta.db_table)} ({names}) FROM STDIN", len(columns), [],
+                        "".join("\t".join(map(_copy_text, row)) + "\n" for row in values))
+    return Prepared(f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ", len(columns), values,  # noqa: S608
+                    None)
+
+
+def write_prepared(cursor, prepared: Prepared) -> None:
+    """Run what ``prepare_rows`` built, with the driver's ``cursor`` (no query log holding every value): one COPY
+    on PostgreSQL, multi-row INSERTs on SQLite."""
+    if not prepared.width:
+        return
+    if prepared.text is not None:
+        cursor.copy_expert(prepared.statement, io.StringIO(prepared.text))
+        return
+    per_statement = max(1, min(1000, _variable_limit() // prepared.width))
+    placeholder = "(" + ", ".join(["?"] * prepared.width) + ")"
+    rows = prepared.rows
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start:start + per_statement]
+        cursor.execute(prepared.statement + ", ".join([placeholder] * len(chunk)),
+                       [value for row in chunk for value in row])
 
 
 def _json_text(value) -> str:
@@ -75,26 +151,6 @@ def _json_text(value) -> str:
     if type(value) is dict and not value:
         return "{}"
     return json.dumps(value)
-
-
-def _copy(meta, columns, rows, ids) -> list[int]:
-    quote = connection.ops.quote_name
-    with connection.cursor() as wrapper:
-        cursor = wrapper.cursor  # the driver's cursor: no query log (DEBUG) holding every value
-        new_ids: list[int] = []
-        if ids:
-            # Ids drawn from the table's own sequence, so concurrent writers never collide with them.
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [meta.db_table, meta.pk.column, len(rows)])
-            new_ids = [row[0] for row in cursor.fetchall()]
-            for row, new_id in zip(rows, new_ids, strict=True):
-                row.insert(0, new_id)
-            columns = [meta.pk.column, *columns]
-        buffer = io.StringIO()
-        buffer.writelines("\t".join(map(_copy_text, row)) + "\n" for row in rows)
-        buffer.seek(0)
-        cursor.copy_expert(f"COPY {quote(meta.db_table)} ({', '.join(map(quote, columns))}) FROM STDIN", buffer)
-    return new_ids
 
 
 def _copy_text(value) -> str:
@@ -114,26 +170,6 @@ def _copy_text(value) -> str:
     if isinstance(value, str):  # a str subclass (a lazy translation resolved, a TextChoices member)
         return _copy_text(str(value))
     return str(value)
-
-
-def _insert(meta, columns, rows, ids) -> list[int]:
-    quote = connection.ops.quote_name
-    limit = _variable_limit()
-    per_statement = max(1, min(1000, limit // len(columns)))
-    head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(map(quote, columns))}) VALUES "  # noqa: S608 (names from the model)
-    placeholder = "(" + ", ".join(["?"] * len(columns)) + ")"
-    returning = f" RETURNING {quote(meta.pk.column)}" if ids else ""
-    new_ids: list[int] = []
-    with connection.cursor() as wrapper:
-        cursor = wrapper.cursor  # the driver's cursor: no query log (DEBUG) holding every value
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start:start + per_statement]
-            cursor.execute(head + ", ".join([placeholder] * len(chunk)) + returning,
-                           [value for row in chunk for value in row])
-            if ids:
-                # SQLite (≥ 3.35) returns the new ids in the order of the VALUES, as bulk_create relies on.
-                new_ids.extend(new_id for (new_id,) in cursor.fetchall())
-    return new_ids
 
 
 def _variable_limit() -> int:

@@ -10,12 +10,14 @@ bulk inserts (cases/ledger/bulk.py), 5,000 cases at a time, with each new case's
 memory from its checked events (new_case_open_duties). See docs/ledger-import.md.
 """
 import time
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +26,7 @@ from banks.services import bank_ensure
 from cases import workflow
 from cases.changes import event_change_values
 from cases.codes import EventSource, PartyKind, PartyRole, Status
-from cases.ledger.bulk import insert_rows
+from cases.ledger.bulk import draw_ids, prepare_rows, write_prepared
 from cases.ledger.reader import LedgerIssue, ParsedLedger, Row, read_ledger
 from cases.models import Case, CaseChange, CaseEvent, OpenDeadline, Party
 from cases.selectors import case_is_writable_by, unit_is_writable_by
@@ -42,9 +44,19 @@ from cases.services import (
 )
 from cases.services.changes import case_changes_relay_on_commit
 from cases.services.deadlines import new_case_open_duties
-from reports.facts import case_facts_refresh, facts_deferred
+from reports.facts import (
+    case_facts_refresh,
+    fact_sums_add,
+    facts_coverage,
+    facts_deferred,
+    facts_deferred_outside,
+    facts_last_year,
+    new_case_facts_insert,
+    sums_merge,
+)
 from reports.selectors import statistics_closed_through
 from thads.audit.context import Source, audit_source
+from thads.core.dates import fiscal_year_of
 from thads.core.errors import DomainError, PermissionDeniedError
 from thads.org.models import Unit
 from thads.org.services import unit_ensure
@@ -93,9 +105,12 @@ def import_ledger(directory: str | Path, *, actor=None, progress: Progress | Non
         raise LedgerRejected(sorted(issues, key=lambda issue: (parsed.order(issue.file), issue.row)))
     try:
         with transaction.atomic(), audit_source(Source.IMPORT):
-            # The services' per-case fact refreshes are collected and run once, set-based, at the end.
+            # The new cases' facts are written with their rows; the services' refreshes (events of cases already
+            # stored) are collected and run once, set-based, at the end. Inside a caller's facts_deferred() (the
+            # demo, which assigns officers next) the new cases' are left to its end too: written once.
+            write_facts = not facts_deferred_outside()
             with facts_deferred():
-                _Importer(parsed, summary, issues, actor, progress or (lambda *_: None)).run()
+                _Importer(parsed, summary, issues, actor, progress or (lambda *_: None), write_facts).run()
             if issues:
                 raise _Rollback
     except _Rollback:
@@ -179,8 +194,9 @@ class _NewCase:
 
 class _Importer:
     def __init__(self, parsed: ParsedLedger, summary: ImportSummary, issues: list[LedgerIssue], actor,
-                 progress: Progress):
+                 progress: Progress, write_facts: bool = True):
         self.parsed, self.summary, self.issues, self.actor, self.progress = parsed, summary, issues, actor, progress
+        self.write_facts = write_facts
         self.today = timezone.localdate()
 
     def issue(self, row: Row, column: str, message: str, code: str) -> None:
@@ -415,12 +431,14 @@ class _Importer:
             self.summary.events += len(rows)
 
     def write(self, created: dict[str, _NewCase]) -> None:
-        """Write the checked new cases, their parties, events, change-feed rows and cached open deadlines with
-        bulk inserts, WRITE_BATCH cases at a time (the rows of one batch only are held in memory). The case rows
+        """Write the checked new cases, their parties, events, change-feed rows, cached open deadlines and per-case
+        facts, WRITE_BATCH cases at a time (the rows of two batches at most are held in memory). The case rows
         are the columns case_build gives (built here as plain mappings, without a model instance per case), the
         others come from the services' column builders (party_values, event_values); the open deadlines are
         computed in memory from the checked events by the pure rules (new_case_open_duties), as
-        case_deadlines_refresh would compute them from the written rows."""
+        case_deadlines_refresh would compute them from the written rows; the facts by the engine's SQL over the
+        rows written (reports.facts.new_case_facts_insert). The ids are drawn first, so a batch is built without
+        the database: on PostgreSQL it is built while the database writes the one before (_BatchWriter)."""
         from cases.selectors import working_calendar
 
         calendar = working_calendar()
@@ -433,43 +451,158 @@ class _Importer:
         created_by_id = actor.pk if actor is not None else None
         news = list(created.values())
         total = sum(1 + len(new.events) for new in news)
-        done = 0
-        for start in range(0, len(news), WRITE_BATCH):
-            chunk = news[start:start + WRITE_BATCH]
-            cases = [new.values(closed_through, officer_id, created_by_id) for new in chunk]
-            deadline_rows = []
-            for case, new in zip(cases, chunk, strict=True):
-                duties = new_case_open_duties(
-                    status=case["status"], accepted_on=case["accepted_on"], origin=case["origin"],
-                    judgment_type=case["judgment_type"], calendar=calendar,
-                    events=[(after.event_count, data.kind, data.date, data.amount, data.ground or "",
-                             data.ground_arose_on) for data, after in zip(new.events, new.states, strict=True)])
-                first = min(duties, key=lambda d: (d.due_on, d.kind), default=None)
-                case["next_due_on"], case["next_due_kind"] = (first.due_on, first.kind) if first else (None, "")
-                deadline_rows.append(duties)
-            case_ids = insert_rows(Case, cases, ids=True)
-            insert_rows(Party, [{"case_id": case_id, **party_values(party)}
-                                for case_id, new in zip(case_ids, chunk, strict=True) for party in new.parties])
-            events = [{"case_id": case_id, "recorded_by_id": recorded_by_id,
-                       **event_values(data, after, closed_through=closed_through[case["unit_id"]],
-                                      source=EventSource.IMPORT)}
-                      for case_id, case, new in zip(case_ids, cases, chunk, strict=True)
-                      for data, after in zip(new.events, new.states, strict=True)]
-            event_ids = insert_rows(CaseEvent, events, ids=True)
-            insert_rows(CaseChange, [{"case_id": case_id, "kind": CaseChange.Kind.CASE_CREATED, "event_id": None,
-                                      "case_status": Status.WITH_CONDITIONS, "payload": {}} for case_id in case_ids]
+        # What the batches need from the database, read before the writer starts (one connection: see _BatchWriter).
+        for unit_id in {new.arguments["unit"].pk for new in news} - set(closed_through):
+            closed_through[unit_id] = statistics_closed_through(unit_id)
+        coverage = facts_coverage()
+        all_case_ids = draw_ids(Case, len(news))
+        all_event_ids = draw_ids(CaseEvent, total - len(news))
+        done = events_done = 0
+        sums: dict[tuple, list[int]] = {}
+        with _BatchWriter() as writer:
+            for start in range(0, len(news), WRITE_BATCH):
+                chunk = news[start:start + WRITE_BATCH]
+                cases = [new.values(closed_through, officer_id, created_by_id) for new in chunk]
+                case_ids = all_case_ids[start:start + len(chunk)]
+                deadline_rows = []
+                for case, new in zip(cases, chunk, strict=True):
+                    duties = new_case_open_duties(
+                        status=case["status"], accepted_on=case["accepted_on"], origin=case["origin"],
+                        judgment_type=case["judgment_type"], calendar=calendar,
+                        events=[(after.event_count, data.kind, data.date, data.amount, data.ground or "",
+                                 data.ground_arose_on) for data, after in zip(new.events, new.states, strict=True)])
+                    first = min(duties, key=lambda d: (d.due_on, d.kind), default=None)
+                    case["next_due_on"], case["next_due_kind"] = (first.due_on, first.kind) if first else (None, "")
+                    deadline_rows.append(duties)
+                events = [{"case_id": case_id, "recorded_by_id": recorded_by_id,
+                           **event_values(data, after, closed_through=closed_through[case["unit_id"]],
+                                          source=EventSource.IMPORT)}
+                          for case_id, case, new in zip(case_ids, cases, chunk, strict=True)
+                          for data, after in zip(new.events, new.states, strict=True)]
+                event_ids = all_event_ids[events_done:events_done + len(events)]
+                events_done += len(events)
+                prepared = [
+                    prepare_rows(Case, cases, case_ids),
+                    prepare_rows(Party, [{"case_id": case_id, **party_values(party)}
+                                         for case_id, new in zip(case_ids, chunk, strict=True)
+                                         for party in new.parties]),
+                    prepare_rows(CaseEvent, events, event_ids),
+                    prepare_rows(CaseChange, [
+                        {"case_id": case_id, "kind": CaseChange.Kind.CASE_CREATED, "event_id": None,
+                         "case_status": Status.WITH_CONDITIONS, "payload": {}} for case_id in case_ids]
                         + event_change_values(
                             ((event["case_id"], event_id, event["status_after"], event["date"], event["sequence"])
                              for event, event_id in zip(events, event_ids, strict=True)),
-                            status_before=lambda _case_id: Status.WITH_CONDITIONS))
-            insert_rows(OpenDeadline, [
-                {"case_id": case_id, "case_no": case["case_no"], "kind": duty.kind, "due_on": duty.due_on,
-                 "regime": duty.regime, "reference": duty.reference, "position": position}
-                for case_id, case, duties in zip(case_ids, cases, deadline_rows, strict=True)
-                for position, duty in enumerate(duties)])
-            case_changes_relay_on_commit()  # positions once the import commits (cases.services.changes)
-            case_facts_refresh(case_ids)  # deferred: one set-based refresh at the end
-            self.summary.cases += len(cases)
-            self.summary.case_ids.extend(case_ids)
-            done += len(cases) + len(events)
-            self.progress("writing", done, total)
+                            status_before=lambda _case_id: Status.WITH_CONDITIONS)),
+                    prepare_rows(OpenDeadline, [
+                        {"case_id": case_id, "case_no": case["case_no"], "kind": duty.kind, "due_on": duty.due_on,
+                         "regime": duty.regime, "reference": duty.reference, "position": position}
+                        for case_id, case, duties in zip(case_ids, cases, deadline_rows, strict=True)
+                        for position, duty in enumerate(duties)]),
+                ]
+                years = None
+                if self.write_facts:
+                    first_day = min(case["stat_accepted_on"] for case in cases)
+                    last_days = [max(case["stat_accepted_on"] for case in cases),
+                                 max((event["stat_date"] for event in events), default=None)]
+                    years = list(range(fiscal_year_of(first_day), facts_last_year(*last_days, through=coverage) + 1))
+                else:
+                    case_facts_refresh(case_ids)  # collected for the end of the caller's facts_deferred()
+                writer.submit(_BatchJob(prepared, case_ids, years))
+                for batch_sums in writer.finished():
+                    sums_merge(sums, batch_sums)
+                case_changes_relay_on_commit()  # positions once the import commits (cases.services.changes)
+                self.summary.cases += len(cases)
+                self.summary.case_ids.extend(case_ids)
+                done += len(cases) + len(events)
+                self.progress("writing", done, total)
+            for batch_sums in writer.drain():
+                sums_merge(sums, batch_sums)
+        fact_sums_add(sums)
+
+
+class _BatchJob:
+    """One batch's database work: its rows (built by prepare_rows), then its per-case facts (``years``; None:
+    left to the caller's deferred refresh). Returns the facts' group sums."""
+
+    __slots__ = ("prepared", "case_ids", "years")
+
+    def __init__(self, prepared: list, case_ids: list[int], years: list[int] | None):
+        self.prepared, self.case_ids, self.years = prepared, case_ids, years
+
+    def __call__(self, cursor) -> dict[tuple, list[int]]:
+        for prepared in self.prepared:
+            write_prepared(cursor, prepared)
+        if self.years is None:
+            return {}
+        return new_case_facts_insert(cursor, self.case_ids, self.years)
+
+
+class _BatchWriter:
+    """Runs the import's batch jobs in order. On PostgreSQL one thread runs them on the import's own connection
+    (so inside its transaction), with the driver's cursor: the server writes a batch while this process builds
+    the next one (psycopg2 releases the GIL while it waits for the server), so the import uses both cores.
+    At most two batches are queued, so memory stays at a few batches. Elsewhere (SQLite: one writer, in this
+    thread) a batch is written when submitted. A job's error is raised in the caller at the next ``submit``,
+    ``finished`` or ``drain``; on leaving, whatever happened, no job is left running on the connection (the
+    transaction's rollback follows an error).
+
+    The connection serves one statement at a time, and a query sent while the thread is inside a COPY hangs
+    both: while jobs are queued, a query of the calling thread through Django first waits for them
+    (``_wait_for_jobs``, installed with ``execute_wrapper``). The importer reads what a batch needs before
+    it starts, so this is a safety net, not a pause."""
+
+    QUEUED = 2
+
+    def __init__(self):
+        self._pool = None
+        self._pending: deque = deque()
+        self._done: list = []
+
+    def __enter__(self):
+        if connection.vendor == "postgresql":
+            connection.ensure_connection()
+            self._raw = connection.connection
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-writer")
+            self._wrapper = connection.execute_wrapper(self._wait_for_jobs)
+            self._wrapper.__enter__()
+        return self
+
+    def _wait_for_jobs(self, execute, sql, params, many, context):
+        while self._pending:
+            self._done.append(self._pending.popleft().result())
+        return execute(sql, params, many, context)
+
+    def _run(self, job):
+        with self._raw.cursor() as cursor:
+            return job(cursor)
+
+    def submit(self, job: _BatchJob) -> None:
+        if self._pool is None:
+            with connection.cursor() as wrapper:
+                self._done.append(job(wrapper.cursor))
+            return
+        while len(self._pending) >= self.QUEUED:
+            self._done.append(self._pending.popleft().result())
+        self._pending.append(self._pool.submit(self._run, job))
+
+    def finished(self) -> list:
+        """The results of the jobs finished since the last call (in order)."""
+        while self._pending and self._pending[0].done():
+            self._done.append(self._pending.popleft().result())
+        done, self._done = self._done, []
+        return done
+
+    def drain(self) -> list:
+        """Wait for every job; their results not yet taken."""
+        while self._pending:
+            self._done.append(self._pending.popleft().result())
+        return self.finished()
+
+    def __exit__(self, *exc_info):
+        if self._pool is not None:
+            for future in self._pending:
+                future.cancel()
+            self._pool.shutdown(wait=True)  # the running job ends before the caller rolls back or goes on
+            self._wrapper.__exit__(*exc_info)
+        return False

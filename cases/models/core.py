@@ -372,7 +372,9 @@ class CaseChange(models.Model):
     payload = models.JSONField(_("payload"), default=dict, blank=True)
     # The case's status right after the change ("" on rows older than this column: read from the event).
     case_status = models.CharField(_("case status after the change"), max_length=32, blank=True, default="")
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
+    # (Not indexed: the feed is read by position; no query selects by this time, and every row written and numbered
+    # kept one more index.)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     # Null until the relay numbers the committed row; never changes afterwards. Unique: the feed's cursor.
     position = models.BigIntegerField(_("feed position"), null=True, blank=True, unique=True, editable=False)
 

@@ -287,8 +287,12 @@ def test_before_the_rollover_a_new_year_reads_the_events_and_after_it_the_facts(
 # ---- generated ledgers: facts == events == reference ---------------------------------------------------------------
 
 @pytest.mark.django_db
-def test_an_imported_ledger_has_the_facts_of_a_rebuild_and_all_three_agree(tmp_path):
-    # Given a generated ledger imported through the services (their refreshes deferred to the end)
+@pytest.mark.parametrize(("batch", "chunk"), [(5000, 2000), (70, 25)], ids=["one-batch", "batches-and-chunks"])
+def test_an_imported_ledger_has_the_facts_of_a_rebuild_and_all_three_agree(tmp_path, monkeypatch, batch, chunk):
+    # Given a generated ledger imported (the new cases' facts written batch by batch with their rows; with small
+    # batches, several are queued for the writer thread on PostgreSQL, and each is inserted in several chunks)
+    monkeypatch.setattr("cases.ledger.importer.WRITE_BATCH", batch)
+    monkeypatch.setattr(facts_module, "CHUNK", chunk)
     generate_ledger(tmp_path, cases=300, events=900, seed=5)
     import_ledger(tmp_path)
     kept = fact_rows()

@@ -20,6 +20,10 @@ class Deferral:
         pending.update(int(pk) for pk in ids)
         return True
 
+    def active(self) -> bool:
+        """Inside ``deferred()``?"""
+        return self._pending.get() is not None
+
     @contextmanager
     def deferred(self):
         if self._pending.get() is not None:
