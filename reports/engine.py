@@ -89,7 +89,8 @@ def _state(alias: str, part: str) -> str:
     return _STATE[part].format(alias)
 
 
-def per_case_sql(*, by_year: bool | str, event_filter: str = "", case_filter: str = "") -> str:
+def per_case_sql(*, by_year: bool | str, event_filter: str = "", case_filter: str = "",
+                 state_filter: str = "") -> str:
     """The CTEs ``marks`` and ``per_case``: per case, its statistical acceptance date, the state before the
     period (eb) and at its end (ee), and the money collected and reduced within it. A case with no event
     before S is as accepted: with conditions, owing its amount due.
@@ -103,6 +104,7 @@ def per_case_sql(*, by_year: bool | str, event_filter: str = "", case_filter: st
     the year (``*_start``, as ``*_end`` is at its end): on any day of the year before ``first_stat_date`` the
     case is in that state (see ``source_for``). The rules live here only."""
     many = by_year == "many"
+    before_filter, end_filter = state_filter.replace("{alias}", "eb"), state_filter.replace("{alias}", "ee")
     start, end = ("p.p_start", "p.p_end") if many else ("%(start)s", "%(end)s")
     year_key = ("p.fiscal_year AS fiscal_year, " if many else "%(fiscal_year)s AS fiscal_year, ") if by_year else ""
     last_stat = (f"MAX(e.stat_date) AS last_stat, MIN(CASE WHEN e.stat_date >= {start} THEN e.stat_date END) "
@@ -152,8 +154,8 @@ per_case AS (
            COALESCE(ee.collected_after, 0) - COALESCE(eb.collected_after, 0) AS collected,
            COALESCE(ee.reduced_after, 0) - COALESCE(eb.reduced_after, 0) AS reduced
     FROM {case_from}
-    LEFT JOIN cases_caseevent eb ON eb.case_id = c.id AND eb.sequence = m.seq_before
-    LEFT JOIN cases_caseevent ee ON ee.case_id = c.id AND ee.sequence = m.seq_end
+    LEFT JOIN cases_caseevent eb ON eb.case_id = c.id AND eb.sequence = m.seq_before{before_filter}
+    LEFT JOIN cases_caseevent ee ON ee.case_id = c.id AND ee.sequence = m.seq_end{end_filter}
     WHERE {case_where} {case_filter}
 )"""  # noqa: S608 (fragments of this module and placeholders only)
 

@@ -51,14 +51,16 @@ def _ids_clause(prefix: str, ids: list[int], params: dict) -> str:
 
 def _insert_sql(table: str, years: list[int], params: dict, case_ids: list[int] | None) -> str:
     """INSERT … SELECT of the fact rows of ``years`` (for ``case_ids``, or every case) into ``table``."""
-    case_filter = event_filter = ""
+    case_filter = event_filter = state_filter = ""
     if case_ids is not None:
         ids = _ids_clause("c", case_ids, params)
         case_filter, event_filter = f" AND c.id IN ({ids})", f" AND e.case_id IN ({ids})"
+        state_filter = f" AND {{alias}}.case_id IN ({ids})"
     if len(years) == 1:  # the dates as parameters: the planner sizes a national rebuild right
         params["fiscal_year"] = years[0]
         params["start"], params["end"] = fiscal_year_bounds(years[0])
-        with_clause = f"WITH {per_case_sql(by_year='one', case_filter=case_filter, event_filter=event_filter)}"
+        with_clause = "WITH " + per_case_sql(by_year="one", case_filter=case_filter, event_filter=event_filter,
+                                             state_filter=state_filter)
     else:
         values = []
         for index, year in enumerate(years):
@@ -66,7 +68,8 @@ def _insert_sql(table: str, years: list[int], params: dict, case_ids: list[int] 
             params.update({f"y{index}": year, f"s{index}": start, f"e{index}": end})
             values.append(f"(%(y{index})s, %(s{index})s, %(e{index})s)")
         periods = f"periods (fiscal_year, p_start, p_end) AS (VALUES {', '.join(values)}),"
-        per_case = per_case_sql(by_year='many', case_filter=case_filter, event_filter=event_filter)
+        per_case = per_case_sql(by_year="many", case_filter=case_filter, event_filter=event_filter,
+                                state_filter=state_filter)
         with_clause = f"WITH {periods}{per_case}"
     # INSERT first, so that the drivers report the rows written (SQLite's counts only statements starting so).
     # A bulk rebuild writes a year's rows unit by unit: a unit's report reads a few hundred adjacent pages,

@@ -143,14 +143,15 @@ class CaseYearFact(models.Model):
     answer a period ending before ``first_stat_date``: the case is then still as it was at the start."""
 
     # (No index of its own on case or unit: the unique (case, fiscal_year) serves a case's rows, every read of a
-    # unit's rows names the year (fact_year_unit_stat); fewer indexes to keep on every fact row written.)
+    # unit's rows names the year (fact_year_unit_stat); fewer indexes to keep on every fact row written. The
+    # officer's index leaves out the rows of cases assigned to nobody: see Meta.)
     case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.CASCADE,
                              related_name="year_facts", db_constraint=False, db_index=False)
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     unit = models.ForeignKey("org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT,
                              related_name="+", db_constraint=False, db_index=False)
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("officer"), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="+", db_constraint=False)
+                                on_delete=models.SET_NULL, related_name="+", db_constraint=False, db_index=False)
     category = models.CharField(_("category"), max_length=32)
     origin = models.CharField(_("origin"), max_length=16)
     carried = models.BooleanField(_("carried over"))
@@ -182,6 +183,9 @@ class CaseYearFact(models.Model):
             # a unit's rows of a year, and among them those reflecting nothing after a date (engine "split")
             models.Index(fields=["fiscal_year", "unit", "last_stat_date"], name="fact_year_unit_stat"),
             models.Index(fields=["fiscal_year", "last_stat_date"], name="fact_year_last_stat"),
+            # an officer's rows (and Django's SET_NULL when a user is deleted); the rows of cases assigned to
+            # nobody — every row of an import without officers — are not indexed
+            models.Index(fields=["officer"], condition=models.Q(officer__isnull=False), name="fact_officer"),
         ]
 
     def __str__(self) -> str:
