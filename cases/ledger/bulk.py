@@ -1,5 +1,6 @@
 """Insert many rows of a model at the speed of the database's own bulk path: COPY on PostgreSQL, multi-row INSERT
-on SQLite. For the ledger import, which writes hundreds of thousands of rows the services built and checked.
+on SQLite (``draw_ids``, then ``prepare_rows`` without the database, then ``write_prepared``). For the ledger
+import, which writes hundreds of thousands of rows the services built and checked.
 
 ``bulk_create`` builds a model instance per row and prepares each value through its field: tens of
 microseconds a row, most of an import's time. Here a row is a mapping of field attnames (``case_id``) to the
@@ -17,20 +18,6 @@ from django.utils import timezone
 
 # Field types whose values the database driver does not take as they are.
 ADAPTED_TYPES = {"DateField", "DateTimeField", "TimeField", "DecimalField", "UUIDField", "JSONField", "DurationField"}
-
-
-def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, object]], *, ids: bool = False) -> list[int]:
-    """Insert ``rows`` into ``model``'s table in the current transaction. Returns the new primary keys, in the
-    order of ``rows``, when ``ids`` is true (else an empty list).
-
-    The rows come from one builder, so they all have the keys of the first: a field missing from it takes its
-    default (or ``auto_now`` time) in every row."""
-    if not rows:
-        return []
-    new_ids = draw_ids(model, len(rows)) if ids else None
-    with connection.cursor() as wrapper:
-        write_prepared(wrapper.cursor, prepare_rows(model, rows, new_ids))
-    return new_ids or []
 
 
 class Prepared:

@@ -432,7 +432,8 @@ class _Importer:
 
     def write(self, created: dict[str, _NewCase]) -> None:
         """Write the checked new cases, their parties, events, change-feed rows, cached open deadlines and per-case
-        facts, WRITE_BATCH cases at a time (the rows of two batches at most are held in memory). The case rows
+        facts, WRITE_BATCH cases at a time (the rows of three batches at most are held in memory: two queued
+        for the writer, one being built). The case rows
         are the columns case_build gives (built here as plain mappings, without a model instance per case), the
         others come from the services' column builders (party_values, event_values); the open deadlines are
         computed in memory from the checked events by the pure rules (new_case_open_duties), as
